@@ -1,0 +1,92 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Gatehouse: a Gateway API control plane with Envoy as its data plane.
+///
+/// The pipeline of DESIGN.md section 2 is visible in the target list: pure stages
+/// (`GatewayModel`, later `GatewayTranslator`, `EnvoyTranslator`, `InfraRenderer`) depend on no
+/// I/O library; the edges (`ResourceStore`, `APIServer`, the `gatehouse` executable) do.
+let package = Package(
+    name: "gatehouse",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure: object model, JSON values, validation. No NIO, no Logging.
+        .target(name: "GatewayModel"),
+        // Manifests in and out: YAML/JSON documents <-> JSONValue.
+        .target(
+            name: "ManifestIO",
+            dependencies: ["GatewayModel", .product(name: "Yams", package: "Yams")]
+        ),
+        // Durable store (SQLite through GRDB) with ordered watches.
+        .target(
+            name: "ResourceStore",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The Kubernetes-compatible REST API of the standalone mode.
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "GatewayModel",
+                "ResourceStore",
+                "ManifestIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Client side of the CLI: talks to the API like kubectl does.
+        .target(
+            name: "GatehouseClient",
+            dependencies: [
+                "GatewayModel",
+                "ManifestIO",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "gatehouse",
+            dependencies: [
+                "GatewayModel",
+                "ResourceStore",
+                "APIServer",
+                "GatehouseClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
+        .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "GatewayModel",
+                "ResourceStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,160 @@
+import Foundation
+import GatewayModel
+import HTTPTypes
+import Hummingbird
+import Logging
+import ResourceStore
+import ServiceLifecycle
+
+/// The Kubernetes-compatible REST API of the standalone mode, served over HTTP/1.1 with
+/// Hummingbird. kubectl and `gatehouse` are its clients.
+public struct KubernetesAPIServer: ServiceLifecycle.Service {
+    /// Request bodies above this are refused with 413, as the Kubernetes API server does (3 MiB).
+    public static let maximumBodySize = 3 * 1024 * 1024
+
+    let store: SQLiteStore
+    let host: String
+    let port: Int
+    let logger: Logger
+    let onListening: @Sendable (Int) async -> Void
+
+    /// Creates the server. `onListening` receives the bound port (useful with port 0).
+    public init(store: SQLiteStore, host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.store = store
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Serves until graceful shutdown; open watches are closed first so shutdown is prompt.
+    public func run() async throws {
+        let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger)
+        let onListening = self.onListening
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let store = self.store
+        try await withGracefulShutdownHandler {
+            try await app.runService(gracefulShutdownSignals: [])
+        } onGracefulShutdown: {
+            store.closeWatches()
+        }
+    }
+}
+
+/// Turns HTTP requests into `APIRequest`s and `APIResponse`s back into HTTP.
+struct APIResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let store: SQLiteStore
+    let serverAddress: String
+    let logger: Logger
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: KubernetesAPIServer.maximumBodySize)
+        } catch {
+            let tooLarge = APIError(code: 413, reason: "RequestEntityTooLarge",
+                                    message: "Request entity too large: limit is \(KubernetesAPIServer.maximumBodySize)")
+            return Self.jsonResponse(status: 413, tooLarge.status, warnings: [])
+        }
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        let apiRequest = APIRequest(
+            method: request.method.rawValue, route: APIRoute.parse(request.uri.path), query: query,
+            contentType: request.headers[.contentType] ?? "application/json", accept: request.headers[.accept] ?? "",
+            body: Array(buffer: body))
+        let answer: APIResponse
+        do {
+            answer = try route(apiRequest)
+        } catch {
+            logger.debug("request failed", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"])
+            return Self.jsonResponse(status: error.code, error.status, warnings: [])
+        }
+        logger.trace("request", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)"])
+        switch answer {
+        case .json(let status, let value, let warnings):
+            return Self.jsonResponse(status: status, value, warnings: warnings)
+        case .text(let status, let text):
+            return Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        case .watch(let watch):
+            return Self.watchResponse(watch)
+        }
+    }
+
+    private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
+        switch request.route {
+        case .health:
+            return .text(status: 200, "ok")
+        case .version:
+            return .ok(Discovery.version())
+        case .coreVersions:
+            return .ok(Discovery.coreVersions(serverAddress: serverAddress))
+        case .groupList:
+            return .ok(Discovery.groupList())
+        case .group(let name):
+            guard ResourceKinds.groups.contains(name) else { throw .notFound("the server could not find the requested resource") }
+            return .ok(Discovery.group(name))
+        case .resourceList(let group, let version):
+            guard let list = Discovery.resourceList(group: group, version: version) else {
+                throw .notFound("the server could not find the requested resource")
+            }
+            return .ok(list)
+        case .resource(let target):
+            return try ResourceHandler(store: store).handle(request, target: target)
+        case .unknown:
+            throw .notFound("the server could not find the requested resource")
+        }
+    }
+
+    static func jsonResponse(status: Int, _ value: JSONValue, warnings: [String]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        for warning in warnings {
+            let escaped = warning.replacingOccurrences(of: "\"", with: "\\\"")
+            headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(escaped)\""))
+        }
+        var bytes = JSONSerializer.data(value)
+        bytes.append(0x0A)
+        return Response(status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func watchResponse(_ watch: WatchRequest) -> Response {
+        let headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-cache, private"]
+        let body = ResponseBody { writer in
+            func send(_ value: JSONValue) async throws {
+                var bytes = JSONSerializer.data(value)
+                bytes.append(0x0A)
+                try await writer.write(ByteBuffer(bytes: bytes))
+            }
+            guard let subscription = watch.subscription else {
+                try await send(["type": "ERROR", "object": watch.startError ?? .null])
+                try await writer.finish(nil)
+                return
+            }
+            let deadline = ContinuousClock.now + .seconds(watch.timeoutSeconds)
+            let ticker = Task {
+                // Bookmarks (when allowed) every few seconds; also makes a vanished client
+                // show up as a failed write instead of a watch held open forever.
+                if watch.initialEventsEndBookmark { subscription.requestBookmark() }
+                while !Task.isCancelled && ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .seconds(5))
+                    if watch.bookmarks { subscription.requestBookmark() }
+                }
+                subscription.finish()
+            }
+            defer { ticker.cancel() }
+            for await item in subscription.items {
+                if case .bookmark = item, !watch.bookmarks && !watch.initialEventsEndBookmark { continue }
+                try await send(watch.line(for: item))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}

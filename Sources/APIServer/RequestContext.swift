@@ -1,0 +1,33 @@
+import GatewayModel
+
+/// What one API request asked for, parsed from its URL, query and headers.
+struct APIRequest: Sendable {
+    var method: String
+    var route: APIRoute
+    var query: [String: String]
+    var contentType: String
+    var accept: String
+    var body: [UInt8]
+
+    /// True when the client asked for server-side printing (`as=Table`).
+    var wantsTable: Bool { accept.contains("as=Table") }
+
+    /// `dryRun=All`: check and answer, store nothing.
+    var isDryRun: Bool { query["dryRun"] == "All" }
+
+    /// `fieldValidation`: Strict rejects unknown and duplicate fields, Warn (the default)
+    /// reports them in `Warning` headers, Ignore drops them silently.
+    var fieldValidation: String { query["fieldValidation"] ?? "Warn" }
+
+    /// A query flag given as `1`/`true`.
+    func flag(_ name: String) -> Bool { ["1", "true"].contains(query[name]?.lowercased() ?? "") }
+}
+
+/// An answer before it is turned into HTTP.
+enum APIResponse {
+    case json(status: Int, JSONValue, warnings: [String])
+    case text(status: Int, String)
+    case watch(WatchRequest)
+
+    static func ok(_ value: JSONValue, warnings: [String] = []) -> APIResponse { .json(status: 200, value, warnings: warnings) }
+}

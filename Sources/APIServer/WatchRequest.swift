@@ -1,0 +1,56 @@
+import GatewayModel
+import ResourceStore
+
+/// A `?watch=1` request: a stream of `{"type": ..., "object": ...}` lines, one per change, in
+/// commit order, with bookmarks when asked for.
+struct WatchRequest: Sendable {
+    let subscription: WatchSubscription?
+    let startError: JSONValue?
+    let target: ResourceTarget
+    let kind: ResourceKind
+    let asTable: Bool
+    let bookmarks: Bool
+    /// When the server closes the watch (clients re-watch), as Kubernetes does.
+    let timeoutSeconds: Int
+    /// `sendInitialEvents=true`: an ADDED per existing object, then a bookmark marking the end.
+    let initialEventsEndBookmark: Bool
+
+    init(request: APIRequest, target: ResourceTarget, kind: ResourceKind, store: SQLiteStore) throws(APIError) {
+        self.target = target
+        self.kind = kind
+        self.asTable = request.wantsTable
+        self.bookmarks = request.flag("allowWatchBookmarks")
+        self.timeoutSeconds = Int(request.query["timeoutSeconds"] ?? "") ?? 1800
+        let sendInitial = request.flag("sendInitialEvents")
+        self.initialEventsEndBookmark = sendInitial && bookmarks
+        let filter = ObjectFilter(kind: kind, namespace: target.namespace, predicate: try selectorPredicate(request.query))
+        // Kubernetes: an unset or "0" resourceVersion starts with the current state as ADDED
+        // events; a specific version resumes right after it.
+        let version = request.query["resourceVersion"].flatMap { UInt64($0) }
+        let from: UInt64? = (sendInitial || version == nil || version == 0) ? nil : version
+        do {
+            subscription = try store.watch(filter, from: from)
+            startError = nil
+        } catch {
+            subscription = nil
+            startError = APIError(code: 410, reason: "Expired", message: error.message).status
+        }
+    }
+
+    /// The JSON line for one watch item.
+    func line(for item: WatchItem) -> JSONValue {
+        switch item {
+        case .event(let event):
+            var object = event.object
+            object["apiVersion"] = .string(target.apiVersion)
+            if asTable {
+                object = TableConverter.table(for: kind, objects: [object], resourceVersion: String(event.resourceVersion))
+            }
+            return ["type": .string(event.type.rawValue), "object": object]
+        case .bookmark(let version):
+            var metadata: JSONValue = ["resourceVersion": .string(String(version))]
+            if initialEventsEndBookmark { metadata["annotations"] = ["k8s.io/initial-events-end": "true"] }
+            return ["type": "BOOKMARK", "object": ["kind": .string(kind.kind), "apiVersion": .string(target.apiVersion), "metadata": metadata]]
+        }
+    }
+}

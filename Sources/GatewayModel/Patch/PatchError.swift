@@ -1,0 +1,30 @@
+/// Why a patch could not be applied: what went wrong and where.
+///
+/// The API server turns it into a `422 Invalid` (bad patch content) or `409 Conflict`
+/// (a JSON Patch `test` that failed) answer; the message names the operation and the path.
+public struct PatchError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure.
+    public enum Code: String, Sendable, Hashable {
+        /// The patch document itself is malformed (not an array, missing `op`, bad pointer...).
+        case malformedPatch
+        /// A path names a location that does not exist in the target.
+        case pathNotFound
+        /// A JSON Patch `test` operation found a different value.
+        case testFailed
+        /// The patch is well formed but cannot apply to this target (type mismatch, bad directive).
+        case invalidTarget
+    }
+
+    /// The class of failure.
+    public var code: Code
+    /// Human-readable detail, naming the operation index and path where relevant.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

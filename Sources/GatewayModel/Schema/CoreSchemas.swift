@@ -1,0 +1,21 @@
+/// Typed schemas of the core and discovery kinds, by `qualifiedPlural`.
+enum CoreSchemas {
+    static let types: [String: any ValidatedResource.Type] = [
+        ResourceKinds.namespace.qualifiedPlural: Namespace.self,
+        ResourceKinds.service.qualifiedPlural: Service.self,
+        ResourceKinds.secret.qualifiedPlural: Secret.self,
+        ResourceKinds.configMap.qualifiedPlural: ConfigMap.self,
+        ResourceKinds.endpointSlice.qualifiedPlural: EndpointSlice.self,
+    ]
+}
+
+/// Checks `metadata` the way the API server does for every kind (`ValidateObjectMeta`):
+/// name or generateName present and well formed for the kind, namespace a DNS-1123 label when
+/// given, labels, annotations, finalizers and owner references. Whether a namespaced object
+/// carries a namespace is the API layer's business, and a namespace on a cluster-scoped
+/// object is ignored (the API server clears it).
+enum MetadataValidation {
+    static func validate(_ object: JSONValue, kind: ResourceKind) -> [FieldCause] {
+        MetadataRules.validate(object, kind: kind)
+    }
+}

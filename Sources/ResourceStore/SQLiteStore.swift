@@ -1,0 +1,369 @@
+import Foundation
+import GRDB
+import GatewayModel
+import Synchronization
+
+/// The durable object store of the standalone mode: SQLite (through GRDB) in the data
+/// directory, with every object also held in memory for reads, and ordered watches.
+///
+/// Every write is one SQLite transaction, committed before the call returns; `resourceVersion`
+/// is one counter for all kinds, persisted with the write. Writes and the fan-out of their
+/// events happen under one lock, so a watcher sees changes exactly in commit order, and a list
+/// taken at version V followed by a watch from V misses nothing and repeats nothing.
+public final class SQLiteStore: Sendable {
+    private let database: DatabaseQueue
+    private let state: Mutex<StoreState>
+    /// How many recent events are kept for watches that start at an older version.
+    public let historyLimit: Int
+
+    /// Opens (creating if needed) the store in `directory`.
+    public init(directory: URL, historyLimit: Int = 20_000) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL survives a killed process with every committed
+            // transaction intact; FULL would add an fsync per write for power loss only.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let database = try DatabaseQueue(path: directory.appendingPathComponent("store.sqlite").path, configuration: configuration)
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
+        try Self.migrate(database)
+        self.database = database
+        self.historyLimit = historyLimit
+        self.state = Mutex(try Self.load(database))
+    }
+
+    private static func migrate(_ database: DatabaseQueue) throws {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE objects (
+                    api_group TEXT NOT NULL, plural TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                    resource_version INTEGER NOT NULL, body BLOB NOT NULL,
+                    PRIMARY KEY (api_group, plural, namespace, name));
+                CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                INSERT INTO counters (name, value) VALUES ('resourceVersion', 0);
+                """)
+        }
+        try migrator.migrate(database)
+    }
+
+    private static func load(_ database: DatabaseQueue) throws -> StoreState {
+        try database.read { db in
+            var state = StoreState()
+            state.resourceVersion = UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'resourceVersion'") ?? 0)
+            let rows = try Row.fetchCursor(db, sql: "SELECT api_group, plural, namespace, name, body FROM objects")
+            while let row = try rows.next() {
+                let key = ObjectKey(group: row["api_group"], plural: row["plural"], namespace: row["namespace"], name: row["name"])
+                let body: Data = row["body"]
+                state.objects[key] = try JSONParser.parse(body)
+            }
+            state.oldestWatchableVersion = state.resourceVersion
+            return state
+        }
+    }
+
+    // MARK: Reads
+
+    /// The newest committed resource version.
+    public var resourceVersion: UInt64 { state.withLock { $0.resourceVersion } }
+
+    /// One object, or nil.
+    public func get(_ kind: ResourceKind, namespace: String?, name: String) -> JSONValue? {
+        let key = ObjectKey(kind: kind, namespace: namespace, name: name)
+        return state.withLock { $0.objects[key] }
+    }
+
+    /// The objects passing `filter`, sorted by key, and the version they were read at.
+    public func list(_ filter: ObjectFilter) -> (items: [JSONValue], resourceVersion: UInt64) {
+        state.withLock { state in
+            let items = state.objects.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+            return (items, state.resourceVersion)
+        }
+    }
+
+    /// Every object in the store with its key, sorted by key, and the version read at.
+    public func snapshot() -> (objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64) {
+        state.withLock { state in
+            (state.objects.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, state.resourceVersion)
+        }
+    }
+
+    // MARK: Writes
+
+    /// Stores a new object. Fails with `alreadyExists`, or `notFound` when its namespace is missing.
+    @discardableResult
+    public func create(_ kind: ResourceKind, _ object: JSONValue) throws(StoreError) -> JSONValue {
+        try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
+            var object = object
+            if object.name == nil, let prefix = object[path: ["metadata", "generateName"]]?.stringValue {
+                object[path: ["metadata", "name"]] = .string(Self.generatedName(prefix: prefix, state: state, kind: kind, namespace: object.namespace))
+            }
+            guard let name = object.name, !name.isEmpty else {
+                throw StoreError(.invalid, "\(kind.kind) is invalid: metadata.name: Required value: name or generateName is required",
+                                 causes: [.required("metadata.name", "name or generateName is required")])
+            }
+            let key = ObjectKey(kind: kind, namespace: object.namespace, name: name)
+            if kind.namespaced {
+                try Self.requireLiveNamespace(key.namespace, in: state)
+            }
+            if state.objects[key] != nil {
+                throw StoreError(.alreadyExists, "\(kind.qualifiedPlural) \"\(name)\" already exists")
+            }
+            let version = state.resourceVersion + 1
+            let created = ObjectLifecycle.prepareCreate(object, kind: kind, resourceVersion: version)
+            pending.record(.added, key: key, object: created, previous: nil, version: version)
+            return created
+        }
+    }
+
+    /// Replaces an object (main resource or `/status`). A `metadata.resourceVersion` in
+    /// `object` must match the stored one (optimistic concurrency), else `conflict`.
+    @discardableResult
+    public func update(_ kind: ResourceKind, _ object: JSONValue, status: Bool = false) throws(StoreError) -> JSONValue {
+        guard let name = object.name else {
+            throw StoreError(.invalid, "\(kind.kind) is invalid: metadata.name: Required value", causes: [.required("metadata.name")])
+        }
+        return try modify(kind, namespace: object.namespace, name: name, status: status) { stored throws(StoreError) in
+            if let expected = object.resourceVersion, !expected.isEmpty, expected != stored.resourceVersion {
+                throw StoreError(.conflict, "Operation cannot be fulfilled on \(kind.qualifiedPlural) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again")
+            }
+            return object
+        }
+    }
+
+    /// Atomically reads an object, lets `transform` compute its new content (a patch, say) and
+    /// stores the result, with the same rules as `update`. With `dryRun` nothing is stored and
+    /// the would-be result is returned.
+    @discardableResult
+    public func modify(
+        _ kind: ResourceKind, namespace: String?, name: String, status: Bool = false, dryRun: Bool = false,
+        _ transform: (JSONValue) throws(StoreError) -> JSONValue
+    ) throws(StoreError) -> JSONValue {
+        let key = ObjectKey(kind: kind, namespace: namespace, name: name)
+        return try write(dryRun: dryRun) { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
+            guard let stored = state.objects[key] else {
+                throw StoreError(.notFound, "\(kind.qualifiedPlural) \"\(name)\" not found")
+            }
+            let submitted = try transform(stored)
+            if let submittedName = submitted.name, submittedName != name {
+                throw StoreError(.badRequest, "the name of the object (\(submittedName)) does not match the name on the URL (\(name))")
+            }
+            let version = state.resourceVersion + 1
+            guard let updated = ObjectLifecycle.prepareUpdate(
+                submitted, stored: stored, kind: kind, scope: status ? .status : .main, resourceVersion: version)
+            else { return stored }
+            if updated[path: ["metadata", "deletionTimestamp"]] != nil && updated.finalizers.isEmpty {
+                pending.record(.deleted, key: key, object: updated, previous: stored, version: version)
+                Self.finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
+            } else {
+                pending.record(.modified, key: key, object: updated, previous: stored, version: version)
+            }
+            return updated
+        }
+    }
+
+    /// Deletes an object: at once without finalizers, else by setting `deletionTimestamp`
+    /// (the object goes when its last finalizer is removed). Deleting a namespace deletes its
+    /// contents the same way. Returns the object as last seen.
+    @discardableResult
+    public func delete(
+        _ kind: ResourceKind, namespace: String?, name: String, preconditions: DeletePreconditions = DeletePreconditions()
+    ) throws(StoreError) -> JSONValue {
+        let key = ObjectKey(kind: kind, namespace: namespace, name: name)
+        return try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
+            guard let stored = state.objects[key] else {
+                throw StoreError(.notFound, "\(kind.qualifiedPlural) \"\(name)\" not found")
+            }
+            if let uid = preconditions.uid, uid != stored[path: ["metadata", "uid"]]?.stringValue {
+                throw StoreError(.conflict, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(stored[path: ["metadata", "uid"]]?.stringValue ?? "")")
+            }
+            if let version = preconditions.resourceVersion, version != stored.resourceVersion {
+                throw StoreError(.conflict, "Precondition failed: ResourceVersion in precondition: \(version), ResourceVersion in object meta: \(stored.resourceVersion ?? "")")
+            }
+            if kind == ResourceKinds.namespace {
+                return Self.deleteNamespace(key, stored: stored, state: state, pending: &pending)
+            }
+            return Self.deleteOne(key, stored: stored, pending: &pending, state: state)
+        }
+    }
+
+    /// Runs one write transaction: `body` decides what changes (reading the state as of the
+    /// pending changes), then the changes are committed to SQLite, applied in memory and
+    /// delivered to watchers, all under the lock.
+    private func write<T>(
+        dryRun: Bool = false, _ body: (StoreState, inout PendingChanges) throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        try state.withLock { (state: inout StoreState) throws(StoreError) -> T in
+            var pending = PendingChanges(baseVersion: state.resourceVersion)
+            let result = try body(state, &pending)
+            guard !pending.events.isEmpty, !dryRun else { return result }
+            do {
+                try database.write { db in
+                    for event in pending.events {
+                        if event.type == .deleted {
+                            try db.execute(
+                                sql: "DELETE FROM objects WHERE api_group = ? AND plural = ? AND namespace = ? AND name = ?",
+                                arguments: [event.key.group, event.key.plural, event.key.namespace, event.key.name])
+                        } else {
+                            try db.execute(
+                                sql: "INSERT OR REPLACE INTO objects (api_group, plural, namespace, name, resource_version, body) VALUES (?, ?, ?, ?, ?, ?)",
+                                arguments: [event.key.group, event.key.plural, event.key.namespace, event.key.name,
+                                            Int64(event.resourceVersion), Data(JSONSerializer.data(event.object))])
+                        }
+                    }
+                    try db.execute(sql: "UPDATE counters SET value = ? WHERE name = 'resourceVersion'",
+                                   arguments: [Int64(pending.version)])
+                }
+            } catch {
+                throw StoreError(.internalError, "storage write failed: \(error)")
+            }
+            state.apply(pending.events, historyLimit: historyLimit)
+            return result
+        }
+    }
+
+    // MARK: Deletion helpers
+
+    private static func deleteOne(_ key: ObjectKey, stored: JSONValue, pending: inout PendingChanges, state: StoreState) -> JSONValue {
+        let version = pending.version + 1
+        var object = stored
+        object[path: ["metadata", "resourceVersion"]] = .string(String(version))
+        if stored.finalizers.isEmpty {
+            pending.record(.deleted, key: key, object: object, previous: stored, version: version)
+            return object
+        }
+        if stored[path: ["metadata", "deletionTimestamp"]] == nil {
+            object[path: ["metadata", "deletionTimestamp"]] = .string(ObjectLifecycle.timestamp())
+            object[path: ["metadata", "deletionGracePeriodSeconds"]] = .integer(0)
+            pending.record(.modified, key: key, object: object, previous: stored, version: version)
+            return object
+        }
+        return stored
+    }
+
+    private static func deleteNamespace(_ key: ObjectKey, stored: JSONValue, state: StoreState, pending: inout PendingChanges) -> JSONValue {
+        let contents = state.objects.keys.filter { $0.namespace == key.name }.sorted()
+        for contained in contents {
+            guard let object = state.objects[contained] else { continue }
+            _ = deleteOne(contained, stored: object, pending: &pending, state: state)
+        }
+        let remaining = contents.filter { pending.current(for: $0, in: state) != nil }
+        if remaining.isEmpty && stored.finalizers.isEmpty {
+            return deleteOne(key, stored: stored, pending: &pending, state: state)
+        }
+        guard stored[path: ["metadata", "deletionTimestamp"]] == nil else { return stored }
+        let version = pending.version + 1
+        var terminating = stored
+        terminating[path: ["metadata", "deletionTimestamp"]] = .string(ObjectLifecycle.timestamp())
+        terminating[path: ["metadata", "resourceVersion"]] = .string(String(version))
+        terminating[path: ["status", "phase"]] = "Terminating"
+        pending.record(.modified, key: key, object: terminating, previous: stored, version: version)
+        return terminating
+    }
+
+    /// A terminating namespace goes away once its last object is gone.
+    private static func finishNamespaceIfEmpty(_ namespace: String, state: StoreState, pending: inout PendingChanges) {
+        guard !namespace.isEmpty else { return }
+        let namespaceKey = ObjectKey(kind: ResourceKinds.namespace, namespace: nil, name: namespace)
+        guard let stored = pending.current(for: namespaceKey, in: state),
+              stored[path: ["metadata", "deletionTimestamp"]] != nil, stored.finalizers.isEmpty else { return }
+        let anyLeft = state.objects.keys.contains { $0.namespace == namespace && pending.current(for: $0, in: state) != nil }
+        if !anyLeft { _ = deleteOne(namespaceKey, stored: stored, pending: &pending, state: state) }
+    }
+
+    private static func requireLiveNamespace(_ namespace: String, in state: StoreState) throws(StoreError) {
+        guard !namespace.isEmpty else {
+            throw StoreError(.badRequest, "an empty namespace may not be set during creation")
+        }
+        let key = ObjectKey(kind: ResourceKinds.namespace, namespace: nil, name: namespace)
+        guard let object = state.objects[key] else {
+            throw StoreError(.notFound, "namespaces \"\(namespace)\" not found")
+        }
+        if object[path: ["metadata", "deletionTimestamp"]] != nil {
+            throw StoreError(.forbidden, "unable to create new content in namespace \(namespace) because it is being terminated")
+        }
+    }
+
+    private static let nameAlphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+
+    private static func generatedName(prefix: String, state: StoreState, kind: ResourceKind, namespace: String?) -> String {
+        while true {
+            let suffix = String((0..<5).map { _ in nameAlphabet.randomElement() ?? "x" })
+            let candidate = prefix + suffix
+            if state.objects[ObjectKey(kind: kind, namespace: namespace, name: candidate)] == nil { return candidate }
+        }
+    }
+
+    // MARK: Watches
+
+    /// Starts a watch of the objects passing `filter`.
+    ///
+    /// - `from`: deliver every change after this version (`gone` if it is older than the kept
+    ///   history). When nil, first deliver an `added` event for every matching object as of now,
+    ///   then every later change (Kubernetes' "get state and start at most recent").
+    public func watch(_ filter: ObjectFilter, from: UInt64?) throws(StoreError) -> WatchSubscription {
+        let (stream, continuation) = AsyncStream<WatchItem>.makeStream()
+        let id = UUID()
+        try state.withLock { (state: inout StoreState) throws(StoreError) in
+            if let from {
+                guard from >= state.oldestWatchableVersion else {
+                    throw StoreError(.gone, "too old resource version: \(from) (\(state.oldestWatchableVersion))")
+                }
+                for event in state.history where event.resourceVersion > from {
+                    if let delivered = Subscriber.view(of: event, through: filter) { continuation.yield(.event(delivered)) }
+                }
+            } else {
+                for (key, object) in state.objects.sorted(by: { $0.key < $1.key }) where filter.matches(key, object) {
+                    let version = UInt64(object.resourceVersion ?? "") ?? state.resourceVersion
+                    continuation.yield(.event(StoreEvent(type: .added, key: key, resourceVersion: version, object: object)))
+                }
+            }
+            state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return WatchSubscription(id: id, items: stream, store: self)
+    }
+
+    /// Puts a bookmark carrying the current version into one subscription, after every event
+    /// already delivered to it.
+    func bookmark(_ id: UUID) {
+        state.withLock { state in
+            state.subscribers[id]?.continuation.yield(.bookmark(state.resourceVersion))
+        }
+    }
+
+    /// Ends one watch.
+    func finishWatch(_ id: UUID) {
+        let continuation = state.withLock { $0.subscribers.removeValue(forKey: id)?.continuation }
+        continuation?.finish()
+    }
+
+    /// Ends every watch (used on shutdown).
+    public func closeWatches() {
+        let continuations = state.withLock { state in
+            let all = state.subscribers.values.map(\.continuation)
+            state.subscribers.removeAll()
+            return all
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+}
+
+/// One running watch: its items and a way to ask for a bookmark.
+public struct WatchSubscription: Sendable {
+    let id: UUID
+    /// Changes in commit order, then bookmarks on request.
+    public let items: AsyncStream<WatchItem>
+    let store: SQLiteStore
+
+    /// Requests a bookmark with the current version, ordered after everything delivered so far.
+    public func requestBookmark() { store.bookmark(id) }
+
+    /// Ends this watch.
+    public func finish() { store.finishWatch(id) }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GatewayModel
+
+/// A watcher: what it wants and where its items go.
+struct Subscriber: Sendable {
+    var filter: ObjectFilter
+    var continuation: AsyncStream<WatchItem>.Continuation
+
+    /// The event as this watcher must see it: a change that moves an object out of the
+    /// filter is a DELETED, into it an ADDED; a change outside it is nothing.
+    static func view(of event: StoreEvent, through filter: ObjectFilter) -> StoreEvent? {
+        guard filter.matchesKey(event.key) else { return nil }
+        let matchesNow = filter.matches(event.key, event.object)
+        let matchedBefore = event.previous.map { filter.matches(event.key, $0) } ?? false
+        var view = event
+        switch event.type {
+        case .added:
+            return matchesNow ? event : nil
+        case .deleted:
+            return (matchedBefore || matchesNow) ? event : nil
+        case .modified:
+            switch (matchedBefore, matchesNow) {
+            case (true, true): return event
+            case (false, true): view.type = .added
+            case (true, false): view.type = .deleted
+            case (false, false): return nil
+            }
+            return view
+        }
+    }
+}
+
+/// Everything the store guards with its lock.
+struct StoreState: Sendable {
+    var objects: [ObjectKey: JSONValue] = [:]
+    var resourceVersion: UInt64 = 0
+    /// Recent events, oldest first, for watches starting at a past version.
+    var history: [StoreEvent] = []
+    /// Watches from versions below this get `410 Gone`.
+    var oldestWatchableVersion: UInt64 = 0
+    var subscribers: [UUID: Subscriber] = [:]
+
+    /// Applies committed events: memory, history, and delivery to watchers, in order.
+    mutating func apply(_ events: [StoreEvent], historyLimit: Int) {
+        for event in events {
+            if event.type == .deleted {
+                objects[event.key] = nil
+            } else {
+                objects[event.key] = event.object
+            }
+            resourceVersion = event.resourceVersion
+            history.append(event)
+            for subscriber in subscribers.values {
+                if let delivered = Subscriber.view(of: event, through: subscriber.filter) {
+                    subscriber.continuation.yield(.event(delivered))
+                }
+            }
+        }
+        if history.count > historyLimit + historyLimit / 2 {
+            let dropped = history.count - historyLimit
+            oldestWatchableVersion = history[dropped - 1].resourceVersion
+            history.removeFirst(dropped)
+        }
+    }
+}
+
+/// Changes decided inside one write, before they are committed.
+struct PendingChanges {
+    private(set) var events: [StoreEvent] = []
+    private(set) var version: UInt64
+    private var overlay: [ObjectKey: JSONValue?] = [:]
+
+    init(baseVersion: UInt64) { version = baseVersion }
+
+    mutating func record(_ type: ChangeType, key: ObjectKey, object: JSONValue, previous: JSONValue?, version: UInt64) {
+        events.append(StoreEvent(type: type, key: key, resourceVersion: version, object: object, previous: previous))
+        self.version = version
+        overlay[key] = type == .deleted ? .some(nil) : .some(object)
+    }
+
+    /// The object under `key` as this write has left it so far.
+    func current(for key: ObjectKey, in state: StoreState) -> JSONValue? {
+        if let changed = overlay[key] { return changed }
+        return state.objects[key]
+    }
+}

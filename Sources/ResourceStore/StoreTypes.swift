@@ -1,0 +1,104 @@
+import GatewayModel
+
+/// An operational error of the store, with a code the API maps to a Kubernetes `Status`.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, in the vocabulary of Kubernetes `Status.reason`.
+    public enum Code: String, Sendable, Equatable {
+        case notFound = "NotFound"
+        case alreadyExists = "AlreadyExists"
+        case conflict = "Conflict"
+        case invalid = "Invalid"
+        case badRequest = "BadRequest"
+        case gone = "Gone"
+        case forbidden = "Forbidden"
+        case internalError = "InternalError"
+    }
+
+    /// The error's code.
+    public var code: Code
+    /// A message naming the object and what happened.
+    public var message: String
+    /// Field causes, for `invalid`.
+    public var causes: [FieldCause]
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, causes: [FieldCause] = []) {
+        self.code = code
+        self.message = message
+        self.causes = causes
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+/// The type of a change, named as in Kubernetes watch events.
+public enum ChangeType: String, Sendable, Equatable {
+    case added = "ADDED"
+    case modified = "MODIFIED"
+    case deleted = "DELETED"
+}
+
+/// One committed change of one object.
+public struct StoreEvent: Sendable {
+    /// What happened.
+    public var type: ChangeType
+    /// Which object.
+    public var key: ObjectKey
+    /// The resource version this change created.
+    public var resourceVersion: UInt64
+    /// The object after the change (for `deleted`, the last state, with the deletion's version).
+    public var object: JSONValue
+    /// The object before the change, if it existed (lets filtered watches turn a change that
+    /// leaves or enters the filter into DELETED/ADDED).
+    public var previous: JSONValue?
+}
+
+/// What a watcher receives: changes in commit order, and bookmarks saying "everything up to
+/// this version has been delivered".
+public enum WatchItem: Sendable {
+    case event(StoreEvent)
+    case bookmark(UInt64)
+}
+
+/// Which objects a list or watch covers.
+public struct ObjectFilter: Sendable {
+    /// Kinds by `ObjectKey.group`/`plural`; nil means every kind.
+    public var kind: ResourceKind?
+    /// Namespace; nil means all namespaces.
+    public var namespace: String?
+    /// An extra predicate (label and field selectors).
+    public var predicate: (@Sendable (JSONValue) -> Bool)?
+
+    /// Creates a filter.
+    public init(kind: ResourceKind? = nil, namespace: String? = nil, predicate: (@Sendable (JSONValue) -> Bool)? = nil) {
+        self.kind = kind
+        self.namespace = namespace
+        self.predicate = predicate
+    }
+
+    /// Whether the object stored under `key` passes the kind and namespace parts.
+    func matchesKey(_ key: ObjectKey) -> Bool {
+        if let kind, kind.group != key.group || kind.plural != key.plural { return false }
+        if let namespace, !namespace.isEmpty, key.namespace != namespace { return false }
+        return true
+    }
+
+    /// Whether `object` under `key` passes the whole filter.
+    func matches(_ key: ObjectKey, _ object: JSONValue) -> Bool {
+        matchesKey(key) && (predicate?(object) ?? true)
+    }
+}
+
+/// Preconditions a delete can carry (`DeleteOptions.preconditions`).
+public struct DeletePreconditions: Sendable, Equatable {
+    /// The object's uid must equal this.
+    public var uid: String?
+    /// The object's resourceVersion must equal this.
+    public var resourceVersion: String?
+
+    /// Creates preconditions.
+    public init(uid: String? = nil, resourceVersion: String? = nil) {
+        self.uid = uid
+        self.resourceVersion = resourceVersion
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GatewayModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the package lives, from this file's path.
+let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A test failure in the harness itself (a process that would not start, a timeout).
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Finds the `gatehouse` binary `swift test` built next to the test bundle.
+func gatehouseBinary() throws -> URL {
+    var candidates: [URL] = []
+    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+    for directory in candidates {
+        var current = directory
+        for _ in 0..<4 {
+            let binary = current.appendingPathComponent("gatehouse")
+            if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+            current = current.deletingLastPathComponent()
+        }
+    }
+    let fallback = packageRoot.appendingPathComponent(".build/debug/gatehouse")
+    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+        throw HarnessError("gatehouse binary not found next to the tests or at \(fallback.path); run `swift build` first")
+    }
+    return fallback
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw HarnessError("socket() failed") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw HarnessError("bind() failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A running `gatehouse run` on a free loopback port with its own data directory.
+/// Always stopped by PID (`stop()` or `kill()`), never left behind.
+final class GatehouseProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let dataDirectory: URL
+    let ownsDataDirectory: Bool
+    let logFile: URL
+
+    /// The API base URL.
+    var server: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the control plane and waits until `/readyz` answers.
+    init(dataDirectory: URL? = nil, extraArguments: [String] = []) async throws {
+        port = try freePort()
+        ownsDataDirectory = dataDirectory == nil
+        self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)
+        logFile = self.dataDirectory.appendingPathComponent("gatehouse-\(port).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        process.executableURL = try gatehouseBinary()
+        process.arguments = ["run", "--data-dir", self.dataDirectory.path, "--api-address", "127.0.0.1:\(port)"] + extraArguments
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try await waitUntilReady()
+    }
+
+    private func waitUntilReady() async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !process.isRunning { throw HarnessError("gatehouse exited during start-up: \(log)") }
+            if let answer = try? await HTTP.request("GET", "\(server)/readyz", timeout: 1), answer.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill()
+        throw HarnessError("gatehouse did not become ready in 30 s: \(log)")
+    }
+
+    /// What the process logged.
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// SIGTERM, then SIGKILL after 10 s; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        cleanUp()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL at once (crash simulation); the data directory is kept.
+    func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    private func cleanUp() {
+        if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
+    }
+}

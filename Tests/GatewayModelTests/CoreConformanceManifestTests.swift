@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import GatewayModel
+
+/// The core-kind documents of the conformance suite must pass validation as they are.
+@Suite("Conformance manifests of core kinds")
+struct CoreConformanceManifestTests {
+    static let coreKinds: Set<String> = ["Namespace", "Service", "Secret", "ConfigMap", "EndpointSlice"]
+
+    /// `../shared/conformance` next to the checkout, or `$GATEHOUSE_CONFORMANCE_DIR`.
+    static var conformanceDirectory: URL {
+        if let override = ProcessInfo.processInfo.environment["GATEHOUSE_CONFORMANCE_DIR"] {
+            return URL(fileURLWithPath: override)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/conformance")
+    }
+
+    /// Converts every YAML document of the files to one JSON array with PyYAML.
+    static func loadDocuments(_ files: [URL]) throws -> [JSONValue] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = "import yaml,json,sys; print(json.dumps([d for f in sys.argv[1:] for d in yaml.safe_load_all(open(f)) if d]))"
+        process.arguments = ["python3", "-c", script] + files.map(\.path)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "python3 with PyYAML failed")
+        return try JSONParser.parse(data).arrayValue ?? []
+    }
+
+    @Test("base.yaml, secrets.yaml and tests/*.yaml validate clean")
+    func manifestsValidateClean() throws {
+        let directory = Self.conformanceDirectory
+        let testsDirectory = directory.appendingPathComponent("tests")
+        let testFiles = try FileManager.default.contentsOfDirectory(at: testsDirectory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let files = [directory.appendingPathComponent("base.yaml"), directory.appendingPathComponent("secrets.yaml")] + testFiles
+        var checked = 0
+        for document in try Self.loadDocuments(files) {
+            guard let kindName = document["kind"]?.stringValue, Self.coreKinds.contains(kindName),
+                let apiVersion = document["apiVersion"]?.stringValue,
+                let kind = ResourceKinds.lookup(apiVersion: apiVersion, kind: kindName)
+            else { continue }
+            let result = ObjectValidation.validate(document, kind: kind)
+            let name = "\(kindName) \(document.namespace ?? "")/\(document.name ?? "")"
+            #expect(result.causes.isEmpty, "\(name): \(result.causes)")
+            #expect(result.unknownFields.isEmpty, "\(name): unknown fields \(result.unknownFields)")
+            checked += 1
+        }
+        // The suite holds 26 core documents today; far fewer means the files were not read.
+        #expect(checked >= 20, "only \(checked) core documents found under \(directory.path)")
+    }
+}

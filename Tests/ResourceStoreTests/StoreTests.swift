@@ -1,0 +1,149 @@
+import Foundation
+import GatewayModel
+import Testing
+
+@testable import ResourceStore
+
+/// A store in a fresh temporary directory, removed by the caller via `cleanup`.
+func makeStore(historyLimit: Int = 20_000) throws -> (SQLiteStore, URL) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-store-\(UUID().uuidString)")
+    return (try SQLiteStore(directory: directory, historyLimit: historyLimit), directory)
+}
+
+func namespace(_ name: String) -> JSONValue {
+    ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
+}
+
+func configMap(_ name: String, namespace: String = "default", data: [String: JSONValue] = [:]) -> JSONValue {
+    ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": .string(namespace)], "data": .object(data)]
+}
+
+func gateway(_ name: String, port: Int64 = 80) -> JSONValue {
+    ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+     "metadata": ["name": .string(name), "namespace": "default"],
+     "spec": ["gatewayClassName": "kuma", "listeners": [["name": "http", "port": .integer(port), "protocol": "HTTP"]]]]
+}
+
+@Suite("SQLite store")
+struct StoreTests {
+    @Test("create sets uid, creationTimestamp, generation 1 and a resourceVersion; namespaces get their name label")
+    func createSetsServerFields() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let created = try store.create(ResourceKinds.namespace, namespace("default"))
+        #expect(created.labels["kubernetes.io/metadata.name"] == "default")
+        #expect(created[path: ["status", "phase"]] == "Active")
+        let map = try store.create(ResourceKinds.configMap, configMap("a"))
+        #expect(map[path: ["metadata", "uid"]]?.stringValue?.count == 36)
+        #expect(map[path: ["metadata", "creationTimestamp"]]?.stringValue?.hasSuffix("Z") == true)
+        #expect(map.generation == 1)
+        #expect(map.resourceVersion == "2")
+        #expect(store.resourceVersion == 2)
+    }
+
+    @Test("create into a missing namespace is NotFound; a duplicate is AlreadyExists")
+    func createErrors() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(throws: StoreError(.notFound, "namespaces \"default\" not found")) {
+            try store.create(ResourceKinds.configMap, configMap("a"))
+        }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        try store.create(ResourceKinds.configMap, configMap("a"))
+        #expect(throws: StoreError(.alreadyExists, "configmaps \"a\" already exists")) {
+            try store.create(ResourceKinds.configMap, configMap("a"))
+        }
+    }
+
+    @Test("generation bumps on spec changes only; status goes through the status subresource only")
+    func generationAndStatus() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        var object = try store.create(ResourceKinds.gateway, gateway("g"))
+        #expect(object.generation == 1)
+
+        object[path: ["metadata", "labels"]] = ["team": "a"]
+        object = try store.update(ResourceKinds.gateway, object)
+        #expect(object.generation == 1, "a metadata-only change keeps the generation")
+
+        object[path: ["spec", "listeners"]] = [["name": "http", "port": 8080, "protocol": "HTTP"]]
+        object["status"] = ["conditions": [["type": "Accepted"]]]
+        object = try store.update(ResourceKinds.gateway, object)
+        #expect(object.generation == 2)
+        #expect(object["status"] == nil, "status is ignored on the main resource")
+
+        var withStatus = object
+        withStatus["status"] = ["conditions": [["type": "Accepted", "status": "True"]]]
+        withStatus[path: ["spec", "gatewayClassName"]] = "other"
+        object = try store.update(ResourceKinds.gateway, withStatus, status: true)
+        #expect(object.generation == 2, "a status write keeps the generation")
+        #expect(object[path: ["spec", "gatewayClassName"]] == "kuma", "spec is ignored on /status")
+        #expect(object[path: ["status", "conditions"]]?.arrayValue?.count == 1)
+    }
+
+    @Test("an update with a stale resourceVersion is a Conflict; a no-op update keeps the version")
+    func optimisticConcurrency() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        let first = try store.create(ResourceKinds.configMap, configMap("a"))
+        var changed = first
+        changed["data"] = ["k": "v"]
+        let second = try store.update(ResourceKinds.configMap, changed)
+        #expect(second.resourceVersion != first.resourceVersion)
+        #expect(throws: StoreError.self) { try store.update(ResourceKinds.configMap, changed) }
+        let again = try store.update(ResourceKinds.configMap, second)
+        #expect(again.resourceVersion == second.resourceVersion)
+    }
+
+    @Test("finalizers hold a deleted object until they are removed")
+    func finalizers() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        var object = configMap("held")
+        object[path: ["metadata", "finalizers"]] = ["example.com/hold"]
+        try store.create(ResourceKinds.configMap, object)
+        let deleting = try store.delete(ResourceKinds.configMap, namespace: "default", name: "held")
+        #expect(deleting[path: ["metadata", "deletionTimestamp"]] != nil)
+        var stored = try #require(store.get(ResourceKinds.configMap, namespace: "default", name: "held"))
+        stored[path: ["metadata", "finalizers"]] = []
+        try store.update(ResourceKinds.configMap, stored)
+        #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "held") == nil)
+    }
+
+    @Test("deleting a namespace deletes what is in it, and waits for held objects")
+    func namespaceCascade() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("demo"))
+        try store.create(ResourceKinds.configMap, configMap("a", namespace: "demo"))
+        var held = configMap("b", namespace: "demo")
+        held[path: ["metadata", "finalizers"]] = ["example.com/hold"]
+        try store.create(ResourceKinds.configMap, held)
+        try store.delete(ResourceKinds.namespace, namespace: nil, name: "demo")
+        #expect(store.get(ResourceKinds.configMap, namespace: "demo", name: "a") == nil)
+        let terminating = try #require(store.get(ResourceKinds.namespace, namespace: nil, name: "demo"))
+        #expect(terminating[path: ["status", "phase"]] == "Terminating")
+        #expect(throws: StoreError.self) { try store.create(ResourceKinds.configMap, configMap("c", namespace: "demo")) }
+        var stored = try #require(store.get(ResourceKinds.configMap, namespace: "demo", name: "b"))
+        stored[path: ["metadata", "finalizers"]] = nil
+        try store.update(ResourceKinds.configMap, stored)
+        #expect(store.get(ResourceKinds.namespace, namespace: nil, name: "demo") == nil)
+    }
+
+    @Test("data survives reopening the store")
+    func persistence() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        try store.create(ResourceKinds.configMap, configMap("a", data: ["k": "v"]))
+        let version = store.resourceVersion
+        let reopened = try SQLiteStore(directory: directory)
+        #expect(reopened.resourceVersion == version)
+        #expect(reopened.get(ResourceKinds.configMap, namespace: "default", name: "a")?["data"] == ["k": "v"])
+        let next = try reopened.create(ResourceKinds.configMap, configMap("b"))
+        #expect(next.resourceVersion == String(version + 1), "the counter continues after a restart")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GatewayModel
+import Testing
+
+@testable import ResourceStore
+
+/// Collects `count` events from a subscription, failing after `seconds`.
+func collect(_ subscription: WatchSubscription, count: Int, seconds: Double = 20) async throws -> [StoreEvent] {
+    try await withThrowingTaskGroup(of: [StoreEvent].self) { group in
+        group.addTask {
+            var events: [StoreEvent] = []
+            for await item in subscription.items {
+                if case .event(let event) = item { events.append(event) }
+                if events.count == count { break }
+            }
+            return events
+        }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw CancellationError()
+        }
+        let events = try await group.next() ?? []
+        group.cancelAll()
+        subscription.finish()
+        return events
+    }
+}
+
+@Suite("Store watches")
+struct WatchTests {
+    @Test("list at a version then watch from it: every later change in order, no gap, no duplicate, across a burst")
+    func listThenWatchBurst() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        for index in 0..<50 { try store.create(ResourceKinds.configMap, configMap("pre-\(index)")) }
+
+        let burst = 3_000
+        let writer = Task.detached {
+            for index in 0..<burst {
+                if index % 3 == 2 {
+                    try store.delete(ResourceKinds.configMap, namespace: "default", name: "burst-\(index - 1)")
+                } else {
+                    try store.create(ResourceKinds.configMap, configMap("burst-\(index)"))
+                }
+            }
+        }
+        // List while the burst runs, then watch from the listed version.
+        try await Task.sleep(for: .milliseconds(5))
+        let (items, listedAt) = store.list(ObjectFilter(kind: ResourceKinds.configMap))
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: listedAt)
+        try await writer.value
+        let expected = Int(store.resourceVersion - listedAt)
+        let events = try await collect(subscription, count: expected)
+
+        #expect(events.count == expected)
+        let versions = events.map(\.resourceVersion)
+        #expect(versions == Array((listedAt + 1)...store.resourceVersion), "consecutive versions: no gap, no duplicate")
+        // Replaying the events on the listed state gives the final state.
+        var names = Set(items.compactMap(\.name))
+        for event in events {
+            if event.type == .deleted { names.remove(event.key.name) } else { names.insert(event.key.name) }
+        }
+        let final = Set(store.list(ObjectFilter(kind: ResourceKinds.configMap)).items.compactMap(\.name))
+        #expect(names == final)
+    }
+
+    @Test("a watch without a version starts with ADDED for each existing object")
+    func initialState() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        try store.create(ResourceKinds.configMap, configMap("a"))
+        try store.create(ResourceKinds.configMap, configMap("b"))
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: nil)
+        try store.create(ResourceKinds.configMap, configMap("c"))
+        let events = try await collect(subscription, count: 3)
+        #expect(events.map(\.type) == [.added, .added, .added])
+        #expect(events.map(\.key.name) == ["a", "b", "c"])
+    }
+
+    @Test("filtered watches see objects leaving the filter as DELETED and entering it as ADDED")
+    func filterTransitions() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        let filter = ObjectFilter(kind: ResourceKinds.configMap, predicate: { $0.labels["app"] == "x" })
+        let subscription = try store.watch(filter, from: store.resourceVersion)
+        var object = try store.create(ResourceKinds.configMap, configMap("a"))
+        object[path: ["metadata", "labels"]] = ["app": "x"]
+        object = try store.update(ResourceKinds.configMap, object)
+        object[path: ["metadata", "labels"]] = ["app": "y"]
+        try store.update(ResourceKinds.configMap, object)
+        let events = try await collect(subscription, count: 2)
+        #expect(events.map(\.type) == [.added, .deleted])
+    }
+
+    @Test("a watch from a version older than the kept history is Gone")
+    func gone() throws {
+        let (store, directory) = try makeStore(historyLimit: 10)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        for index in 0..<40 { try store.create(ResourceKinds.configMap, configMap("m\(index)")) }
+        #expect(throws: StoreError.self) { try store.watch(ObjectFilter(), from: 1) }
+        _ = try store.watch(ObjectFilter(), from: store.resourceVersion - 5)
+    }
+
+    @Test("bookmarks come after every event already delivered")
+    func bookmarkOrdering() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: store.resourceVersion)
+        try store.create(ResourceKinds.configMap, configMap("a"))
+        subscription.requestBookmark()
+        var iterator = subscription.items.makeAsyncIterator()
+        guard case .event(let event)? = await iterator.next() else { Issue.record("expected an event"); return }
+        guard case .bookmark(let version)? = await iterator.next() else { Issue.record("expected a bookmark"); return }
+        #expect(version == event.resourceVersion)
+        subscription.finish()
+    }
+}

