@@ -16,6 +16,10 @@ enum APIRoute: Equatable {
     case health
     /// `/version`
     case version
+    /// `/openapi/v3`
+    case openAPIRoot
+    /// `/openapi/v3/api/v1` or `/openapi/v3/apis/<group>/<version>`
+    case openAPIDocument(group: String, version: String)
     /// Anything else.
     case unknown
 
@@ -27,6 +31,12 @@ enum APIRoute: Equatable {
             return .health
         case "version":
             return .version
+        case "openapi":
+            guard segments.count >= 2, segments[1] == "v3" else { return .unknown }
+            if segments.count == 2 { return .openAPIRoot }
+            if segments.count == 4, segments[2] == "api" { return .openAPIDocument(group: "", version: segments[3]) }
+            if segments.count == 5, segments[2] == "apis" { return .openAPIDocument(group: segments[3], version: segments[4]) }
+            return .unknown
         case "api":
             if segments.count == 1 { return .coreVersions }
             if segments.count == 2 { return .resourceList(group: "", version: segments[1]) }

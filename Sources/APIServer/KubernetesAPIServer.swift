@@ -94,6 +94,13 @@ struct APIResponder: HTTPResponder {
             return .text(status: 200, "ok")
         case .version:
             return .ok(Discovery.version())
+        case .openAPIRoot:
+            return .ok(OpenAPI.root())
+        case .openAPIDocument(let group, let version):
+            guard let document = OpenAPI.document(group: group, version: version) else {
+                throw .notFound("the server could not find the requested resource")
+            }
+            return .ok(document)
         case .coreVersions:
             return .ok(Discovery.coreVersions(serverAddress: serverAddress))
         case .groupList:

@@ -15,9 +15,11 @@ public final class SQLiteStore: Sendable {
     private let state: Mutex<StoreState>
     /// How many recent events are kept for watches that start at an older version.
     public let historyLimit: Int
+    /// How long a terminating namespace waits before its contents are deleted.
+    public let namespaceFinalizationDelay: Duration
 
     /// Opens (creating if needed) the store in `directory`.
-    public init(directory: URL, historyLimit: Int = 20_000) throws {
+    public init(directory: URL, historyLimit: Int = 20_000, namespaceFinalizationDelay: Duration = .milliseconds(500)) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -32,7 +34,13 @@ public final class SQLiteStore: Sendable {
         try Self.migrate(database)
         self.database = database
         self.historyLimit = historyLimit
-        self.state = Mutex(try Self.load(database))
+        self.namespaceFinalizationDelay = namespaceFinalizationDelay
+        let loaded = try Self.load(database)
+        self.state = Mutex(loaded)
+        // A namespace left Terminating by a stop before its contents went: finish it now.
+        for (key, object) in loaded.objects where key.plural == "namespaces" && key.group.isEmpty {
+            if object[path: ["metadata", "deletionTimestamp"]] != nil { finalizeNamespace(key.name) }
+        }
     }
 
     private static func migrate(_ database: DatabaseQueue) throws {
@@ -184,9 +192,11 @@ public final class SQLiteStore: Sendable {
                 throw StoreError(.conflict, "Precondition failed: ResourceVersion in precondition: \(version), ResourceVersion in object meta: \(stored.resourceVersion ?? "")")
             }
             if kind == ResourceKinds.namespace {
-                return Self.deleteNamespace(key, stored: stored, state: state, pending: &pending)
+                return Self.startNamespaceDeletion(key, stored: stored, state: state, pending: &pending)
             }
-            return Self.deleteOne(key, stored: stored, pending: &pending, state: state)
+            let result = Self.deleteOne(key, stored: stored, pending: &pending, state: state)
+            Self.finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
+            return result
         }
     }
 
@@ -221,6 +231,13 @@ public final class SQLiteStore: Sendable {
                 throw StoreError(.internalError, "storage write failed: \(error)")
             }
             state.apply(pending.events, historyLimit: historyLimit)
+            for namespace in pending.namespacesToFinalize {
+                let delay = namespaceFinalizationDelay
+                Task { [weak self] in
+                    try? await Task.sleep(for: delay)
+                    self?.finalizeNamespace(namespace)
+                }
+            }
             return result
         }
     }
@@ -244,16 +261,36 @@ public final class SQLiteStore: Sendable {
         return stored
     }
 
-    private static func deleteNamespace(_ key: ObjectKey, stored: JSONValue, state: StoreState, pending: inout PendingChanges) -> JSONValue {
-        let contents = state.objects.keys.filter { $0.namespace == key.name }.sorted()
-        for contained in contents {
-            guard let object = state.objects[contained] else { continue }
-            _ = deleteOne(contained, stored: object, pending: &pending, state: state)
-        }
-        let remaining = contents.filter { pending.current(for: $0, in: state) != nil }
-        if remaining.isEmpty && stored.finalizers.isEmpty {
+    /// Deleting an empty namespace is immediate; one with contents turns `Terminating` (no new
+    /// content accepted) and its contents are deleted shortly after, as the Kubernetes namespace
+    /// controller does, so that clients deleting a namespace and its objects in one go (kubectl
+    /// delete -f) see each of their deletes succeed.
+    private static func startNamespaceDeletion(
+        _ key: ObjectKey, stored: JSONValue, state: StoreState, pending: inout PendingChanges
+    ) -> JSONValue {
+        let hasContents = state.objects.keys.contains { $0.namespace == key.name }
+        if !hasContents && stored.finalizers.isEmpty {
             return deleteOne(key, stored: stored, pending: &pending, state: state)
         }
+        pending.namespacesToFinalize.append(key.name)
+        return markTerminating(key, stored: stored, pending: &pending)
+    }
+
+    /// Deletes a terminating namespace's contents (finalizers honoured), then the namespace
+    /// once it is empty.
+    func finalizeNamespace(_ name: String) {
+        let key = ObjectKey(kind: ResourceKinds.namespace, namespace: nil, name: name)
+        _ = try? write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> Void in
+            guard let stored = state.objects[key], stored[path: ["metadata", "deletionTimestamp"]] != nil else { return }
+            for contained in state.objects.keys.filter({ $0.namespace == name }).sorted() {
+                guard let object = state.objects[contained] else { continue }
+                _ = Self.deleteOne(contained, stored: object, pending: &pending, state: state)
+            }
+            Self.finishNamespaceIfEmpty(name, state: state, pending: &pending)
+        }
+    }
+
+    private static func markTerminating(_ key: ObjectKey, stored: JSONValue, pending: inout PendingChanges) -> JSONValue {
         guard stored[path: ["metadata", "deletionTimestamp"]] == nil else { return stored }
         let version = pending.version + 1
         var terminating = stored

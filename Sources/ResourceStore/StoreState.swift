@@ -67,6 +67,8 @@ struct StoreState: Sendable {
 /// Changes decided inside one write, before they are committed.
 struct PendingChanges {
     private(set) var events: [StoreEvent] = []
+    /// Namespaces that turned Terminating in this write; their contents go after it commits.
+    var namespacesToFinalize: [String] = []
     private(set) var version: UInt64
     private var overlay: [ObjectKey: JSONValue?] = [:]
 

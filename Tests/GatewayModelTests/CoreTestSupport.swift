@@ -4,7 +4,7 @@ import Testing
 @testable import GatewayModel
 
 /// Parses a JSON literal written in a test table; a typo in the table fails the test.
-func parseTestJSON(_ text: String) -> JSONValue {
+func coreTestJSON(_ text: String) -> JSONValue {
     do {
         return try JSONParser.parse(text)
     } catch {
@@ -14,7 +14,7 @@ func parseTestJSON(_ text: String) -> JSONValue {
 }
 
 /// One expected cause: field path and reason.
-struct ExpectedCause: Hashable, Comparable, CustomStringConvertible {
+struct CoreExpectedCause: Hashable, Comparable, CustomStringConvertible {
     var field: String
     var type: FieldCauseType
 
@@ -23,7 +23,7 @@ struct ExpectedCause: Hashable, Comparable, CustomStringConvertible {
         self.type = type
     }
 
-    static func < (lhs: ExpectedCause, rhs: ExpectedCause) -> Bool {
+    static func < (lhs: CoreExpectedCause, rhs: CoreExpectedCause) -> Bool {
         (lhs.field, lhs.type.rawValue) < (rhs.field, rhs.type.rawValue)
     }
 
@@ -32,14 +32,14 @@ struct ExpectedCause: Hashable, Comparable, CustomStringConvertible {
 
 /// One row of a validation table: an object (and the stored object on update) and the exact
 /// causes expected, empty for a valid row.
-struct ValidationRow: CustomTestStringConvertible, Sendable {
+struct CoreValidationRow: CustomTestStringConvertible, Sendable {
     var name: String
     var kind: ResourceKind
     var object: String
     var old: String?
-    var expected: [ExpectedCause]
+    var expected: [CoreExpectedCause]
 
-    init(_ name: String, _ kind: ResourceKind, _ object: String, old: String? = nil, _ expected: [ExpectedCause] = []) {
+    init(_ name: String, _ kind: ResourceKind, _ object: String, old: String? = nil, _ expected: [CoreExpectedCause] = []) {
         self.name = name
         self.kind = kind
         self.object = object
@@ -51,8 +51,8 @@ struct ValidationRow: CustomTestStringConvertible, Sendable {
 
     /// Runs the validation and compares the causes (field and reason) exactly.
     func check() {
-        let result = ObjectValidation.validate(parseTestJSON(object), kind: kind, old: old.map(parseTestJSON))
-        let actual = result.causes.map { ExpectedCause($0.field, $0.type) }.sorted()
+        let result = ObjectValidation.validate(coreTestJSON(object), kind: kind, old: old.map(coreTestJSON))
+        let actual = result.causes.map { CoreExpectedCause($0.field, $0.type) }.sorted()
         #expect(actual == expected.sorted(), "\(name): got \(result.causes)")
         #expect(result.unknownFields.isEmpty, "\(name): unknown fields \(result.unknownFields)")
     }

@@ -25,14 +25,14 @@ struct PatchMergeTests {
 
     @Test("RFC 7386 appendix A", arguments: appendixA)
     func appendix(original: String, patch: String, expected: String) {
-        let result = JSONMergePatch.apply(parseTestJSON(patch), to: parseTestJSON(original))
-        #expect(result == parseTestJSON(expected))
+        let result = JSONMergePatch.apply(coreTestJSON(patch), to: coreTestJSON(original))
+        #expect(result == coreTestJSON(expected))
     }
 
     @Test("diff produces a patch that reproduces the modified document", arguments: appendixA)
     func diffRoundTrips(original: String, patch: String, expected: String) {
-        let before = parseTestJSON(original)
-        let after = parseTestJSON(expected)
+        let before = coreTestJSON(original)
+        let after = coreTestJSON(expected)
         let computed = JSONMergePatch.diff(from: before, to: after)
         #expect(JSONMergePatch.apply(computed, to: before) == after)
     }
@@ -83,8 +83,8 @@ struct PatchJSONPatchTests {
 
     @Test("RFC 6902 appendix A and more: successes", arguments: appendixSuccesses)
     func successes(document: String, patch: String, expected: String) throws {
-        let result = try JSONPatch.apply(parseTestJSON(patch), to: parseTestJSON(document))
-        #expect(result == parseTestJSON(expected))
+        let result = try JSONPatch.apply(coreTestJSON(patch), to: coreTestJSON(document))
+        #expect(result == coreTestJSON(expected))
     }
 
     /// Failures: (document, patch, expected code, text the message must contain).
@@ -114,7 +114,7 @@ struct PatchJSONPatchTests {
     @Test("RFC 6902 appendix A and more: errors name operation and path", arguments: failureCases)
     func reportsFailure(document: String, patch: String, code: PatchError.Code, fragment: String) {
         do {
-            let result = try JSONPatch.apply(parseTestJSON(patch), to: parseTestJSON(document))
+            let result = try JSONPatch.apply(coreTestJSON(patch), to: coreTestJSON(document))
             Issue.record("expected failure, got \(JSONSerializer.string(result))")
         } catch {
             #expect(error.code == code)

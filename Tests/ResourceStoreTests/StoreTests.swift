@@ -114,15 +114,24 @@ struct StoreTests {
     }
 
     @Test("deleting a namespace deletes what is in it, and waits for held objects")
-    func namespaceCascade() throws {
+    func namespaceCascade() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("empty"))
+        try store.delete(ResourceKinds.namespace, namespace: nil, name: "empty")
+        #expect(store.get(ResourceKinds.namespace, namespace: nil, name: "empty") == nil, "an empty namespace goes at once")
+
         try store.create(ResourceKinds.namespace, namespace("demo"))
         try store.create(ResourceKinds.configMap, configMap("a", namespace: "demo"))
         var held = configMap("b", namespace: "demo")
         held[path: ["metadata", "finalizers"]] = ["example.com/hold"]
         try store.create(ResourceKinds.configMap, held)
         try store.delete(ResourceKinds.namespace, namespace: nil, name: "demo")
+        #expect(store.get(ResourceKinds.configMap, namespace: "demo", name: "a") != nil, "contents go after the namespace turns Terminating")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.get(ResourceKinds.configMap, namespace: "demo", name: "a") != nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(store.get(ResourceKinds.configMap, namespace: "demo", name: "a") == nil)
         let terminating = try #require(store.get(ResourceKinds.namespace, namespace: nil, name: "demo"))
         #expect(terminating[path: ["status", "phase"]] == "Terminating")

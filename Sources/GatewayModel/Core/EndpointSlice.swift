@@ -1,48 +1,71 @@
 /// `discovery.k8s.io/v1` `EndpointSlice`: every field of the Kubernetes 1.3x schema.
 public struct EndpointSlice: ValidatedResource, Hashable {
+    /// API group and version, as written in the manifest.
     public var apiVersion: String?
+    /// Kind, as written in the manifest.
     public var kind: String?
+    /// Standard object metadata.
     public var metadata: ObjectMeta?
     /// `IPv4`, `IPv6` or `FQDN`; required and immutable.
     public var addressType: String?
+    /// Endpoints of the slice (at most 1000).
     public var endpoints: [Endpoint]?
+    /// Ports exposed.
     public var ports: [Port]?
 
     /// `Endpoint`.
     public struct Endpoint: Codable, Sendable, Hashable {
+        /// Addresses of the endpoint, all of `addressType`.
         public var addresses: [String]?
+        /// Conditions of the object.
         public var conditions: Conditions?
+        /// Host name (DNS-1123 label for endpoints).
         public var hostname: String?
+        /// The object (usually a Pod) behind the endpoint.
         public var targetRef: CoreObjectReference?
+        /// Topology labels (deprecated upstream).
         public var deprecatedTopology: [String: String]?
+        /// Node hosting the endpoint.
         public var nodeName: String?
+        /// Zone of the endpoint.
         public var zone: String?
+        /// Topology-aware routing hints.
         public var hints: Hints?
     }
 
     /// `EndpointConditions`.
     public struct Conditions: Codable, Sendable, Hashable {
+        /// Whether the endpoint is ready for traffic.
         public var ready: Bool?
+        /// Whether the endpoint serves, even while terminating.
         public var serving: Bool?
+        /// Whether the endpoint is terminating.
         public var terminating: Bool?
     }
 
     /// `EndpointHints`.
     public struct Hints: Codable, Sendable, Hashable {
+        /// Zones that should use this endpoint.
         public var forZones: [NamedHint]?
+        /// Nodes that should use this endpoint.
         public var forNodes: [NamedHint]?
     }
 
     /// `ForZone` / `ForNode`.
     public struct NamedHint: Codable, Sendable, Hashable {
+        /// Name (a DNS-1123 label for ports).
         public var name: String?
     }
 
     /// `EndpointPort`.
     public struct Port: Codable, Sendable, Hashable {
+        /// Name (a DNS-1123 label for ports).
         public var name: String?
+        /// Protocol.
         public var `protocol`: String?
+        /// Port number.
         public var port: Int?
+        /// Application protocol hint (`http`, `kubernetes.io/h2c`, ...).
         public var appProtocol: String?
     }
 
@@ -153,11 +176,18 @@ public struct EndpointSlice: ValidatedResource, Hashable {
 
 /// Core v1 `ObjectReference` (named apart from the Gateway API `ObjectReference`).
 public struct CoreObjectReference: Codable, Sendable, Hashable {
+    /// Kind, as written in the manifest.
     public var kind: String?
+    /// Namespace of the referent.
     public var namespace: String?
+    /// Name (a DNS-1123 label for ports).
     public var name: String?
+    /// UID of the referent.
     public var uid: String?
+    /// API group and version, as written in the manifest.
     public var apiVersion: String?
+    /// Resource version of the referent.
     public var resourceVersion: String?
+    /// Part of the referent this reference names.
     public var fieldPath: String?
 }

@@ -1,9 +1,14 @@
 /// Core v1 `Namespace`: every field of the Kubernetes 1.3x schema.
 public struct Namespace: ValidatedResource, Hashable {
+    /// API group and version, as written in the manifest.
     public var apiVersion: String?
+    /// Kind, as written in the manifest.
     public var kind: String?
+    /// Standard object metadata.
     public var metadata: ObjectMeta?
+    /// Desired state.
     public var spec: Spec?
+    /// Observed state, written by controllers.
     public var status: Status?
 
     /// `NamespaceSpec`.
@@ -16,15 +21,21 @@ public struct Namespace: ValidatedResource, Hashable {
     public struct Status: Codable, Sendable, Hashable {
         /// `Active` or `Terminating`.
         public var phase: String?
+        /// Conditions of the object.
         public var conditions: [Condition]?
     }
 
     /// `NamespaceCondition` (not the `metav1.Condition` shape: no observedGeneration).
     public struct Condition: Codable, Sendable, Hashable {
+        /// Condition type (`NamespaceDeletionDiscoveryFailure`, ...).
         public var type: String?
+        /// `True`, `False` or `Unknown`.
         public var status: String?
+        /// When the status last changed (RFC 3339).
         public var lastTransitionTime: String?
+        /// Machine-readable CamelCase reason.
         public var reason: String?
+        /// Human-readable detail.
         public var message: String?
     }
 

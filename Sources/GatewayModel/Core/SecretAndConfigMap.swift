@@ -3,8 +3,11 @@ import Foundation
 /// Core v1 `Secret`: every field of the Kubernetes 1.3x schema. `data` values stay base64 text
 /// as submitted, so the object round-trips exactly.
 public struct Secret: ValidatedResource, Hashable {
+    /// API group and version, as written in the manifest.
     public var apiVersion: String?
+    /// Kind, as written in the manifest.
     public var kind: String?
+    /// Standard object metadata.
     public var metadata: ObjectMeta?
     /// Base64-encoded values by key.
     public var data: [String: String]?
@@ -12,6 +15,7 @@ public struct Secret: ValidatedResource, Hashable {
     public var stringData: [String: String]?
     /// `Opaque` (default), `kubernetes.io/tls`, ...
     public var type: String?
+    /// When true, the data can no longer change.
     public var immutable: Bool?
 
     /// `kubernetes.io/tls`: requires `tls.crt` and `tls.key`.
@@ -96,13 +100,17 @@ public struct Secret: ValidatedResource, Hashable {
 
 /// Core v1 `ConfigMap`: every field of the Kubernetes 1.3x schema.
 public struct ConfigMap: ValidatedResource, Hashable {
+    /// API group and version, as written in the manifest.
     public var apiVersion: String?
+    /// Kind, as written in the manifest.
     public var kind: String?
+    /// Standard object metadata.
     public var metadata: ObjectMeta?
     /// UTF-8 values by key.
     public var data: [String: String]?
     /// Base64-encoded binary values by key.
     public var binaryData: [String: String]?
+    /// When true, the data can no longer change.
     public var immutable: Bool?
 
     /// Checks the config map as `ValidateConfigMap` / `ValidateConfigMapUpdate` do.
