@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// A failure talking to the API, worded for the person at the terminal.
 public struct ClientError: Error, Sendable, CustomStringConvertible {
@@ -71,6 +72,23 @@ public struct APIClient: Sendable {
 
     private static func escape(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+    }
+
+    /// Fails fast (2 s) with a clear message when nothing listens at the server address;
+    /// without it a refused connection would be retried until the request deadline.
+    public func checkReachable() async throws(ClientError) {
+        guard let url = URL(string: server), let host = url.host else {
+            throw ClientError(message: "invalid server URL \(server)")
+        }
+        let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(2))
+                .connect(host: host, port: port).get()
+            try? await channel.close()
+        } catch {
+            throw ClientError(message: "cannot reach the Gatehouse API at \(server): \(Self.describe(error)). Is `gatehouse run` running? (set --server or GATEHOUSE_SERVER)")
+        }
     }
 
     /// Sends one request and returns the parsed answer; non-2xx answers throw `ClientError`

@@ -14,7 +14,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let client = options.client
+        let client = try await options.connect()
         var failed = false
         for document in try ManifestFiles.read(files) {
             do {

@@ -11,9 +11,15 @@ struct ClientOptions: ParsableArguments {
     @Option(name: [.short, .customLong("namespace")], help: "The namespace (default: \"default\").")
     var namespace: String?
 
-    /// The client for the chosen server.
-    var client: APIClient {
-        APIClient(server: server ?? ProcessInfo.processInfo.environment["GATEHOUSE_SERVER"] ?? "http://127.0.0.1:5681")
+    /// The client for the chosen server, after checking that something listens there.
+    func connect() async throws -> APIClient {
+        let client = APIClient(server: server ?? ProcessInfo.processInfo.environment["GATEHOUSE_SERVER"] ?? "http://127.0.0.1:5681")
+        do {
+            try await client.checkReachable()
+        } catch {
+            throw fail(error)
+        }
+        return client
     }
 
     /// The namespace to use for namespaced kinds.

@@ -30,7 +30,7 @@ struct DeleteCommand: AsyncParsableCommand {
             let kind = try resolveKind(kindName)
             targets = arguments.dropFirst().map { (kind, $0, options.effectiveNamespace) }
         }
-        let client = options.client
+        let client = try await options.connect()
         var failed = false
         for (kind, name, namespace) in targets {
             do {

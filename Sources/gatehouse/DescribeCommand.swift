@@ -16,7 +16,7 @@ struct DescribeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let kind = try resolveKind(self.kind)
-        let client = options.client
+        let client = try await options.connect()
         let namespace: String? = kind.namespaced ? options.effectiveNamespace : nil
         do {
             var objects: [JSONValue] = []

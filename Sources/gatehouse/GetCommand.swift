@@ -33,7 +33,7 @@ struct GetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let kind = try resolveKind(self.kind)
-        let client = options.client
+        let client = try await options.connect()
         let namespace: String? = kind.namespaced ? (allNamespaces ? nil : options.effectiveNamespace) : nil
         var query: [String: String] = [:]
         if let selector { query["labelSelector"] = selector }

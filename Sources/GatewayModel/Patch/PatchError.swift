@@ -1,7 +1,8 @@
 /// Why a patch could not be applied: what went wrong and where.
 ///
-/// The API server turns it into a `422 Invalid` (bad patch content) or `409 Conflict`
-/// (a JSON Patch `test` that failed) answer; the message names the operation and the path.
+/// Kubernetes answers `400 Bad Request` for a patch it cannot decode (`malformedPatch`) and
+/// `422 Unprocessable Entity` for one that does not apply to the object (the other codes,
+/// a failed JSON Patch `test` included). The message names the operation and the path.
 public struct PatchError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The class of failure.
     public enum Code: String, Sendable, Hashable {
