@@ -24,6 +24,9 @@ enum PatchApplier {
             }
         } catch let error as StoreError {
             throw error
+        } catch let error as PatchError where error.code != .malformedPatch {
+            // A well-formed patch that does not apply to this object: 422, as Kubernetes answers.
+            throw StoreError(.invalid, error.message, causes: [FieldCause(.invalid, field: "", message: error.message)])
         } catch {
             throw StoreError(.badRequest, "the patch could not be applied: \(error)")
         }

@@ -160,7 +160,11 @@ public enum Manifests {
         case .bool(let flag): return Node(flag ? "true" : "false", Tag(.bool))
         case .integer(let integer): return Node(String(integer), Tag(.int))
         case .number(let number): return Node(JSONSerializer.string(.number(number)), Tag(.float))
-        case .string(let string): return Node(string, Tag(.str), string.contains("\n") ? .literal : .any)
+        case .string(let string):
+            if string.contains("\n") { return Node(string, Tag(.str), .literal) }
+            // A plain scalar that YAML would read as null/bool/number must be quoted.
+            let readsAs = Resolver.default.resolveTag(of: Node(string))
+            return Node(string, Tag(.str), readsAs == .str ? .any : .doubleQuoted)
         case .array(let elements): return Node(elements.map(node(from:)))
         case .object(let members):
             return Node(members.keys.sorted().map { (Node($0, Tag(.str)), node(from: members[$0] ?? .null)) })

@@ -298,10 +298,10 @@ struct GatewayAPIValidationTests {
     }
 
     @Test func ipAddressSyntax() {
-        for valid in ["10.0.0.1", "::1", "fd00::", "2001:db8::8a2e:370:7334", "::ffff:10.0.0.1", "1:2:3:4:5:6:7:8"] {
+        for valid in ["10.0.0.1", "::1", "fd00::", "2001:db8::8a2e:370:7334", "::ffff:10.0.0.1", "1:2:3:4:5:6:7:8", "::", "1::", "1:2:3:4:5::1.2.3.4"] {
             #expect(GatewayAPIFormats.isIPAddress(valid), "\(valid)")
         }
-        for invalid in ["10.0.0", "10.0.0.01", "256.1.1.1", "1::2::3", ":1", "1:2:3:4:5:6:7:8:9", "example.com", "1:2:3:4:5:6:7::8"] {
+        for invalid in ["10.0.0", "10.0.0.01", "256.1.1.1", "1::2::3", ":1", "1:2:3:4:5:6:7:8:9", "example.com", "1:2:3:4:5:6:7::8", "1:::2", "::ffff:1.2.3", "1::2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:6::1.2.3.4"] {
             #expect(!GatewayAPIFormats.isIPAddress(invalid), "\(invalid)")
         }
     }

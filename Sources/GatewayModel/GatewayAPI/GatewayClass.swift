@@ -64,6 +64,7 @@ public struct SupportedFeature: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey { case name }
 
+    /// Decodes either form.
     public init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let bare = try? single.decode(String.self) {
             name = bare
@@ -75,6 +76,7 @@ public struct SupportedFeature: Codable, Sendable, Hashable {
         isBareString = false
     }
 
+    /// Encodes in the form the entry was decoded from.
     public func encode(to encoder: any Encoder) throws {
         if isBareString {
             var single = encoder.singleValueContainer()

@@ -3,7 +3,7 @@
 /// Objects are kept as JSON rather than only as typed structs so that fields a newer client sends
 /// survive a round trip (the Kubernetes API server preserves them too). Typed views
 /// (`Gateway`, `HTTPRoute`, ...) are decoded from it where the semantics matter.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     /// A number written without fraction or exponent that fits in 64 bits.
@@ -102,6 +102,35 @@ public enum JSONValue: Sendable, Hashable {
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
+        }
+    }
+}
+
+extension JSONValue: Hashable {
+    /// JSON has one number type: `1` and `1.0` are equal.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.integer(let a), .integer(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Double(a) == b && b.rounded() == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .integer(let value): hasher.combine(Double(value))
+        case .number(let value): hasher.combine(value)
+        case .string(let value): hasher.combine(value)
+        case .array(let value): hasher.combine(value)
+        case .object(let value): hasher.combine(value)
         }
     }
 }

@@ -89,30 +89,24 @@ enum GatewayAPIFormats {
 
     private static func isIPv6(_ text: String) -> Bool {
         guard text.contains(":") else { return false }
-        var groups = text.components(separatedBy: ":")
-        var allowedGroups = 8
-        if let last = groups.last, last.contains(".") {
-            guard isIPv4(last) else { return false }
-            groups.removeLast()
-            groups.append("0")
-            groups.append("0")
-            allowedGroups = 8
-        }
-        let compressions = text.components(separatedBy: "::").count - 1
-        guard compressions <= 1 else { return false }
-        let hexDigits = Set("0123456789abcdefABCDEF")
-        var nonEmpty = 0
-        for (position, group) in groups.enumerated() {
-            if group.isEmpty {
-                let atEdge = position == 0 || position == groups.count - 1
-                if compressions == 0 || (!atEdge && !text.contains("::")) { return false }
-                continue
+        // At most one `::`; each side is a list of 1-4 digit hex groups, the last group may be
+        // an embedded IPv4 address (two groups' worth).
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        var groupCount = 0
+        for (halfIndex, half) in halves.enumerated() where !half.isEmpty {
+            let groups = half.components(separatedBy: ":")
+            for (position, group) in groups.enumerated() {
+                let isLastGroup = halfIndex == halves.count - 1 && position == groups.count - 1
+                if isLastGroup && group.contains(".") {
+                    guard isIPv4(group) else { return false }
+                    groupCount += 2
+                    continue
+                }
+                guard (1...4).contains(group.count), group.allSatisfy(\.isHexDigit) else { return false }
+                groupCount += 1
             }
-            guard group.count <= 4, group.allSatisfy({ hexDigits.contains($0) }) else { return false }
-            nonEmpty += 1
         }
-        if text.hasPrefix(":") && !text.hasPrefix("::") { return false }
-        if text.hasSuffix(":") && !text.hasSuffix("::") { return false }
-        return compressions == 1 ? nonEmpty < allowedGroups : nonEmpty == allowedGroups
+        return halves.count == 2 ? groupCount < 8 : groupCount == 8
     }
 }
