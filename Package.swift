@@ -26,6 +26,10 @@ let package = Package(
     targets: [
         // Pure: object model, JSON values, validation. No NIO, no Logging.
         .target(name: "GatewayModel"),
+        // Pure stage 1: Gateway API objects -> status, mesh resources, infra IR.
+        .target(name: "GatewayTranslator", dependencies: ["GatewayModel"]),
+        // Pure stage 2: mesh resources for one proxy -> Envoy v3 resources.
+        .target(name: "EnvoyTranslator", dependencies: ["GatewayModel"]),
         // Manifests in and out: YAML/JSON documents <-> JSONValue.
         .target(
             name: "ManifestIO",
@@ -78,6 +82,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
+        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO"]),
+        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "ManifestIO"]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         .testTarget(
             name: "EndToEndTests",

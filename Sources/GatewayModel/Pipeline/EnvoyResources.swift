@@ -1,0 +1,113 @@
+/// The Envoy v3 resources for one proxy, as JSON values with their `@type`, and the version
+/// that names this exact set. This is what the control plane streams to a dataplane agent.
+public struct EnvoyResources: Sendable, Hashable {
+    /// `envoy.config.listener.v3.Listener`s.
+    public var listeners: [JSONValue]
+    /// `envoy.config.route.v3.RouteConfiguration`s, each delivered as its own RDS file.
+    public var routeConfigurations: [JSONValue]
+    /// `envoy.config.cluster.v3.Cluster`s.
+    public var clusters: [JSONValue]
+    /// `envoy.config.endpoint.v3.ClusterLoadAssignment`s, each its own EDS file.
+    public var clusterLoadAssignments: [JSONValue]
+    /// `envoy.extensions.transport_sockets.tls.v3.Secret`s, each its own SDS file.
+    public var secrets: [JSONValue]
+
+    /// Creates a resource set.
+    public init(listeners: [JSONValue] = [], routeConfigurations: [JSONValue] = [], clusters: [JSONValue] = [],
+                clusterLoadAssignments: [JSONValue] = [], secrets: [JSONValue] = []) {
+        self.listeners = listeners
+        self.routeConfigurations = routeConfigurations
+        self.clusters = clusters
+        self.clusterLoadAssignments = clusterLoadAssignments
+        self.secrets = secrets
+    }
+
+    /// A content hash of the whole set (FNV-1a 64 over the canonical JSON): equal sets have
+    /// equal versions, so an unchanged translation is not pushed again.
+    public var version: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in JSONSerializer.data(json) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// The wire form: `{"listeners": [...], "routeConfigurations": [...], ...}`.
+    public var json: JSONValue {
+        ["listeners": .array(listeners), "routeConfigurations": .array(routeConfigurations), "clusters": .array(clusters),
+         "clusterLoadAssignments": .array(clusterLoadAssignments), "secrets": .array(secrets)]
+    }
+
+    /// Reads the wire form back.
+    public init(json: JSONValue) {
+        listeners = json["listeners"]?.arrayValue ?? []
+        routeConfigurations = json["routeConfigurations"]?.arrayValue ?? []
+        clusters = json["clusters"]?.arrayValue ?? []
+        clusterLoadAssignments = json["clusterLoadAssignments"]?.arrayValue ?? []
+        secrets = json["secrets"]?.arrayValue ?? []
+    }
+}
+
+/// Where a dataplane keeps the files of Envoy's filesystem xDS, one watched directory per
+/// resource type (a rename re-reads every file of its directory, so types do not share one).
+/// The Envoy stage uses these paths inside listeners and clusters; the agent writes them.
+public enum XDSFiles {
+    /// Resource types, each with its own directory.
+    public enum ResourceType: String, Sendable, CaseIterable {
+        case listeners = "lds"
+        case clusters = "cds"
+        case routes = "rds"
+        case endpoints = "eds"
+        case secrets = "sds"
+    }
+
+    /// The directory of one type.
+    public static func directory(_ type: ResourceType, in configDirectory: String) -> String {
+        "\(configDirectory)/\(type.rawValue)"
+    }
+
+    /// The file of one resource: LDS and CDS have a single file for all resources; RDS, EDS
+    /// and SDS one file per resource name.
+    public static func path(_ type: ResourceType, name: String? = nil, in configDirectory: String) -> String {
+        switch type {
+        case .listeners: return "\(directory(type, in: configDirectory))/listeners.json"
+        case .clusters: return "\(directory(type, in: configDirectory))/clusters.json"
+        default: return "\(directory(type, in: configDirectory))/\(fileName(for: name ?? "default")).json"
+        }
+    }
+
+    /// A file name for a resource name: letters, digits, `.`, `-` and `_` kept, every other
+    /// byte written as `%XX`, so distinct names never collide and `/` never nests.
+    public static func fileName(for name: String) -> String {
+        var out = ""
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    /// The `config_source` that points Envoy at one resource's file.
+    public static func configSource(_ type: ResourceType, name: String? = nil, in configDirectory: String) -> JSONValue {
+        ["resource_api_version": "V3",
+         "path_config_source": ["path": .string(path(type, name: name, in: configDirectory)),
+                                "watched_directory": ["path": .string(directory(type, in: configDirectory))]]]
+    }
+
+    /// The local pipe on which the proxy answers 500 for unresolved backends.
+    public static func invalidBackendSocket(in configDirectory: String) -> String {
+        "\(configDirectory)/invalid-backend.sock"
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
