@@ -68,6 +68,27 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The running control plane: reconcile loop, status writer, config stream, local gateways.
+        .target(
+            name: "ControlPlane",
+            dependencies: [
+                "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ResourceStore", "APIServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The agent beside each Envoy: config stream in, files out, Envoy supervised.
+        .target(
+            name: "Dataplane",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "gatehouse",
             dependencies: [
@@ -75,6 +96,9 @@ let package = Package(
                 "ResourceStore",
                 "APIServer",
                 "GatehouseClient",
+                "Dataplane",
+                "ControlPlane",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The seed's demo on the embedded default: starts `gatehouse run` (SQLite store in a temporary
-# data directory), applies the seed manifests (namespace kuma-demo, Service demo-app, the
-# GatewayClass `kuma` with its MeshGatewayConfig, the Gateway and the HTTPRoute), shows them
-# with `gatehouse get` and kubectl, then stops the control plane.
+# The seed's demo on the embedded default (standalone mode):
+#   1. `gatehouse run` with a fresh data directory (SQLite store, API on 127.0.0.1:$PORT);
+#   2. a `gatehouse echo` backend on 127.0.0.1:5000 standing in for the demo-app pod, with the
+#      EndpointSlice a Kubernetes endpoint controller would create;
+#   3. the seed's manifests (namespace kuma-demo, Service demo-app:5000, GatewayClass kuma with
+#      its MeshGatewayConfig, Gateway kuma with an HTTP listener on 8080, HTTPRoute echo);
+#   4. waits for the Gateway to be Programmed, shows it, and curls it through Envoy.
+# Everything it starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(swift build --show-bin-path)/gatehouse"
@@ -10,27 +14,46 @@ bin="$(swift build --show-bin-path)/gatehouse"
 data="$(mktemp -d)"
 port="${GATEHOUSE_DEMO_PORT:-5681}"
 export GATEHOUSE_SERVER="http://127.0.0.1:$port"
-"$bin" run --data-dir "$data" --api-address "127.0.0.1:$port" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do
-  curl -fs "$GATEHOUSE_SERVER/readyz" >/dev/null 2>&1 && break
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+"$bin" run --data-dir "$data" --api-address "127.0.0.1:$port" --log-level warning &
+pids+=($!)
+"$bin" echo --port 5000 --name demo-app-5f8d9c7b6d-x2x9q --namespace kuma-demo &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fs "$GATEHOUSE_SERVER/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+"$bin" apply -f examples/seed/
+"$bin" apply -f - <<'SLICE'
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: demo-app-7x2kq
+  namespace: kuma-demo
+  labels: {kubernetes.io/service-name: demo-app}
+addressType: IPv4
+ports: [{name: http, port: 5000, protocol: TCP, appProtocol: http}]
+endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+SLICE
+
+echo
+echo "waiting for the Gateway to be Programmed..."
+address=""
+for _ in $(seq 1 200); do
+  state="$("$bin" get gateway kuma -n kuma-demo -o json)"
+  programmed="$(python3 -c 'import json,sys; s=json.load(sys.stdin).get("status",{}); print(next((c["status"] for c in s.get("conditions",[]) if c["type"]=="Programmed"),""))' <<<"$state")"
+  address="$(python3 -c 'import json,sys; a=json.load(sys.stdin).get("status",{}).get("addresses",[]); print(a[0]["value"] if a else "")' <<<"$state")"
+  [ "$programmed" = "True" ] && break
   sleep 0.1
 done
-"$bin" apply -f examples/seed/
-echo
-"$bin" get gatewayclasses
-echo
 "$bin" get gateways -A
 echo
 "$bin" get httproutes -A
 echo
-echo "kubectl sees the same objects:"
-cat > "$data/kubeconfig" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters: [{name: gatehouse, cluster: {server: "$GATEHOUSE_SERVER"}}]
-contexts: [{name: gatehouse, context: {cluster: gatehouse}}]
-current-context: gatehouse
-KUBECONFIG
-KUBECONFIG="$data/kubeconfig" .venv/bin/kubectl get gateways,httproutes -n kuma-demo
+echo "curl -i http://$address:8080/"
+curl -sS -i "http://$address:8080/"

@@ -17,19 +17,23 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     let port: Int
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
+    let extensions: [any APIExtension]
 
-    /// Creates the server. `onListening` receives the bound port (useful with port 0).
-    public init(store: SQLiteStore, host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    /// Creates the server. `onListening` receives the bound port (useful with port 0);
+    /// `extensions` serve their own path prefixes.
+    public init(store: SQLiteStore, host: String, port: Int, logger: Logger, extensions: [any APIExtension] = [],
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.store = store
         self.host = host
         self.port = port
         self.logger = logger
+        self.extensions = extensions
         self.onListening = onListening
     }
 
     /// Serves until graceful shutdown; open watches are closed first so shutdown is prompt.
     public func run() async throws {
-        let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger)
+        let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger, extensions: extensions)
         let onListening = self.onListening
         let app = Application(
             responder: responder,
@@ -52,8 +56,12 @@ struct APIResponder: HTTPResponder {
     let store: SQLiteStore
     let serverAddress: String
     let logger: Logger
+    let extensions: [any APIExtension]
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        for handler in extensions where request.uri.path.hasPrefix(handler.pathPrefix) {
+            return try await handler.respond(to: request, context: context)
+        }
         var request = request
         let body: ByteBuffer
         do {

@@ -1,5 +1,7 @@
 import APIServer
 import ArgumentParser
+import ControlPlane
+import Dataplane
 import Foundation
 import GatewayModel
 import Logging
@@ -21,6 +23,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @Option(help: "Namespace for copied secrets and generated mesh routes.")
+    var systemNamespace: String = "kuma-system"
+
+    @Option(help: "The Envoy binary for local gateways (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
+    var envoy: String?
 
     func validate() throws {
         _ = try parsedAPIAddress()
@@ -47,15 +55,18 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapLogging(level: logLevel)
         let logger = Logger(label: "gatehouse")
         let (host, port) = try parsedAPIAddress()
-        let directory = URL(fileURLWithPath: dataDir, isDirectory: true)
+        let pool = try AddressPool(cidr: addressPool)
+        let directory = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
+        let envoyBinary: String
+        do {
+            envoyBinary = try EnvoyLocator.find(explicit: envoy)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
         let store: SQLiteStore
         do {
             store = try SQLiteStore(directory: directory)
@@ -64,13 +75,22 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info("store opened", metadata: ["dataDir": "\(directory.path)", "resourceVersion": "\(store.resourceVersion)"])
-        let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger) { bound in
+        let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool)
+        StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
+        let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
+        let controlPlane = StandaloneControlPlane(
+            store: store, options: options,
+            settings: .init(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                            controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
+                            envoyBinary: envoyBinary, logLevel: logLevel),
+            logger: logger)
+        let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, extensions: [controlPlane.apiExtension]) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])
         }
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            [.init(service: api)] + controlPlane.services.map { .init(service: $0) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: api)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
     }

@@ -1,0 +1,10 @@
+import Hummingbird
+
+/// Extra endpoints served next to the Kubernetes API on the same listener (the control
+/// plane's dataplane protocol under `/gatehouse/`).
+public protocol APIExtension: Sendable {
+    /// The path prefix this extension serves, e.g. `/gatehouse/`.
+    var pathPrefix: String { get }
+    /// Answers a request under `pathPrefix`.
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response
+}

@@ -1,0 +1,70 @@
+import APIServer
+import EnvoyTranslator
+import Foundation
+import GatewayModel
+import Hummingbird
+import Logging
+
+/// The control plane side of the dataplane protocol, under `/gatehouse/v1/dataplanes/`:
+/// - `GET config?gateway=<ns/name>&replica=<n>&dir=<xds dir>`: a stream of JSON lines
+///   `{"version": v, "resources": {...}}`, one whenever that proxy's Envoy config changes;
+/// - `POST status`: the agent's report (running, accepted/rejected version, ready ports).
+struct DataplaneEndpoints: APIExtension {
+    let hub: ConfigHub
+    let registry: DataplaneRegistry
+    let logger: Logger
+
+    var pathPrefix: String { "/gatehouse/v1/dataplanes/" }
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        switch (request.method, String(request.uri.path.dropFirst(pathPrefix.count))) {
+        case (.get, "config"):
+            guard let gateway = query["gateway"], let directory = query["dir"] else {
+                return Self.error(400, "config needs gateway and dir")
+            }
+            return stream(gateway: gateway, directory: directory)
+        case (.post, "status"):
+            let body = try await request.collectBody(upTo: 1024 * 1024)
+            do {
+                try registry.record(try JSONParser.parse(Array(buffer: body)))
+            } catch {
+                return Self.error(400, "\(error)")
+            }
+            return Response(status: .noContent)
+        default:
+            return Self.error(404, "unknown dataplane endpoint \(request.uri.path)")
+        }
+    }
+
+    private func stream(gateway: String, directory: String) -> Response {
+        let hub = self.hub
+        let logger = self.logger
+        let body = ResponseBody { writer in
+            var lastVersion: String?
+            while !Task.isCancelled && !hub.isClosed {
+                let (input, generation) = hub.current(gateway)
+                if let input {
+                    let resources = EnvoyTranslator.translate(input, configDirectory: directory)
+                    let version = resources.version
+                    if version != lastVersion {
+                        var line = JSONSerializer.data(["version": .string(version), "resources": resources.json])
+                        line.append(0x0A)
+                        try await writer.write(ByteBuffer(bytes: line))
+                        lastVersion = version
+                        logger.debug("config pushed", metadata: ["gateway": "\(gateway)", "version": "\(version)"])
+                    }
+                }
+                await hub.waitForChange(after: generation)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+    }
+
+    private static func error(_ code: Int, _ message: String) -> Response {
+        Response(status: .init(code: code), headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}

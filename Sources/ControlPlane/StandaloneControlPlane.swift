@@ -1,0 +1,88 @@
+import APIServer
+import Foundation
+import GatewayModel
+import Logging
+import ResourceStore
+import ServiceLifecycle
+
+/// The standalone control plane's parts, wired together: the dataplane protocol endpoints (to
+/// mount on the API server), the reconciler, and the supervisor of local gateway processes.
+public struct StandaloneControlPlane: Sendable {
+    /// Where and how local gateways run.
+    public struct Settings: Sendable {
+        /// The `gatehouse` executable (agents are started as `gatehouse dataplane`).
+        public var executable: String
+        /// The API URL agents connect to.
+        public var controlPlaneURL: String
+        /// The data directory (agents work under `<dataDirectory>/dataplanes`).
+        public var dataDirectory: String
+        /// The Envoy binary.
+        public var envoyBinary: String
+        /// Agents' log level.
+        public var logLevel: String
+
+        /// Creates settings.
+        public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
+            self.executable = executable
+            self.controlPlaneURL = controlPlaneURL
+            self.dataDirectory = dataDirectory
+            self.envoyBinary = envoyBinary
+            self.logLevel = logLevel
+        }
+    }
+
+    /// Endpoints to pass to `KubernetesAPIServer(extensions:)`.
+    public let apiExtension: any APIExtension
+    /// Services to run after the API server (they stop before it).
+    public let services: [any ServiceLifecycle.Service]
+
+    /// Builds the parts over `store`.
+    public init(store: SQLiteStore, options: TranslationOptions, settings: Settings, logger: Logger) {
+        let hub = ConfigHub()
+        let reconcilerBox = ReconcilerBox()
+        let registry = DataplaneRegistry { reconcilerBox.reconciler?.markDirty() }
+        let supervisor = LocalGatewaySupervisor(
+            settings: .init(executable: settings.executable, controlPlaneURL: settings.controlPlaneURL,
+                            directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
+                            logLevel: settings.logLevel),
+            registry: registry, logger: logger)
+        let reconciler = Reconciler(store: store, hub: hub, registry: registry, supervisor: supervisor, options: options, logger: logger)
+        reconcilerBox.reconciler = reconciler
+        apiExtension = DataplaneEndpoints(hub: hub, registry: registry, logger: logger)
+        // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still
+        // report while they drain.
+        services = [reconciler, supervisor]
+    }
+
+    /// Objects every standalone store starts with: the system namespace, and on a fresh store
+    /// the default GatewayClass `kuma` (a user may delete it later; it is not recreated).
+    public static func bootstrap(store: SQLiteStore, options: TranslationOptions, logger: Logger) {
+        let fresh = store.resourceVersion == 0
+        if store.get(ResourceKinds.namespace, namespace: nil, name: options.systemNamespace) == nil {
+            _ = try? store.create(ResourceKinds.namespace, ["metadata": ["name": .string(options.systemNamespace)]])
+        }
+        if fresh && store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma") == nil {
+            let gatewayClass: JSONValue = [
+                "metadata": ["name": "kuma"],
+                "spec": ["controllerName": .string(options.controllerName), "description": "Gatehouse built-in gateways (Envoy)"],
+            ]
+            do {
+                try store.create(ResourceKinds.gatewayClass, gatewayClass)
+                logger.info("created the default GatewayClass kuma")
+            } catch {
+                logger.warning("could not create the default GatewayClass", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Breaks the init-order cycle between the registry (which wakes the reconciler) and the
+/// reconciler (which reads the registry).
+private final class ReconcilerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Reconciler?
+    var reconciler: Reconciler? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GatewayModel
+import ResourceStore
+
+/// Writes the statuses a translation computed, through the `/status` path of the store, only
+/// where they differ from what is stored. Fills `lastTransitionTime`: kept from the stored
+/// condition of the same type when its status did not change, now otherwise. For routes it
+/// keeps `status.parents` entries of other controllers.
+struct StatusWriter {
+    let store: SQLiteStore
+    let controllerName: String
+
+    /// Writes every update; returns how many objects changed.
+    @discardableResult
+    func write(_ updates: [StatusUpdate], now: String) -> Int {
+        var written = 0
+        for update in updates {
+            guard let kind = ResourceKinds.all.first(where: { $0.group == update.key.group && $0.plural == update.key.plural }) else { continue }
+            let namespace = update.key.namespace.isEmpty ? nil : update.key.namespace
+            do {
+                var changed = false
+                try store.modify(kind, namespace: namespace, name: update.key.name, status: true) { (stored: JSONValue) throws(StoreError) -> JSONValue in
+                    let merged = merge(update.status, onto: stored["status"], kind: kind, now: now)
+                    changed = merged != (stored["status"] ?? .null)
+                    var object = stored
+                    object["status"] = merged
+                    return object
+                }
+                if changed { written += 1 }
+            } catch {
+                // The object went away between translation and write: the next pass settles it.
+                continue
+            }
+        }
+        return written
+    }
+
+    private func merge(_ computed: JSONValue, onto stored: JSONValue?, kind: ResourceKind, now: String) -> JSONValue {
+        var result = computed
+        let old = stored ?? .emptyObject
+        if let conditions = computed["conditions"]?.arrayValue {
+            result["conditions"] = .array(stamp(conditions, previous: old["conditions"]?.arrayValue ?? [], now: now))
+        }
+        if let listeners = computed["listeners"]?.arrayValue {
+            let previous = old["listeners"]?.arrayValue ?? []
+            result["listeners"] = .array(listeners.map { listener in
+                var stamped = listener
+                let before = previous.first { $0["name"] == listener["name"] }?["conditions"]?.arrayValue ?? []
+                stamped["conditions"] = .array(stamp(listener["conditions"]?.arrayValue ?? [], previous: before, now: now))
+                return stamped
+            })
+        }
+        if let parents = computed["parents"]?.arrayValue {
+            let previous = old["parents"]?.arrayValue ?? []
+            var merged: [JSONValue] = parents.map { parent in
+                var stamped = parent
+                let before = previous.first { $0["parentRef"] == parent["parentRef"] && $0["controllerName"] == parent["controllerName"] }
+                stamped["conditions"] = .array(stamp(parent["conditions"]?.arrayValue ?? [],
+                                                     previous: before?["conditions"]?.arrayValue ?? [], now: now))
+                return stamped
+            }
+            // Other controllers' entries stay as they are.
+            merged += previous.filter { $0["controllerName"]?.stringValue != controllerName }
+            result["parents"] = .array(merged)
+        }
+        return result
+    }
+
+    private func stamp(_ conditions: [JSONValue], previous: [JSONValue], now: String) -> [JSONValue] {
+        conditions.map { condition in
+            var stamped = condition
+            let before = previous.first { $0["type"] == condition["type"] }
+            if let before, before["status"] == condition["status"], let time = before["lastTransitionTime"], time != "" {
+                stamped["lastTransitionTime"] = time
+            } else {
+                stamped["lastTransitionTime"] = .string(now)
+            }
+            return stamped
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayModel
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// How a dataplane agent is set up.
+public struct DataplaneConfiguration: Sendable {
+    /// The control plane's base URL.
+    public var controlPlane: String
+    /// "namespace/name" of the Gateway this proxy serves.
+    public var gateway: String
+    /// Replica number (several replicas share the listener ports through SO_REUSEPORT).
+    public var replica: Int
+    /// Where the bootstrap, the xDS files and Envoy's log live.
+    public var workDirectory: String
+    /// The Envoy binary.
+    public var envoyBinary: String
+
+    /// Creates a configuration.
+    public init(controlPlane: String, gateway: String, replica: Int, workDirectory: String, envoyBinary: String) {
+        self.controlPlane = controlPlane
+        self.gateway = gateway
+        self.replica = replica
+        self.workDirectory = workDirectory
+        self.envoyBinary = envoyBinary
+    }
+}
+
+/// `gatehouse dataplane`: runs beside one Envoy. It streams the proxy's configuration from the
+/// control plane, writes it for Envoy's filesystem xDS, supervises Envoy (restarting it when it
+/// dies, draining it on shutdown), learns from Envoy's admin API whether each version was
+/// accepted or rejected, and reports that back (what `Programmed` reflects).
+public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable {
+    let configuration: DataplaneConfiguration
+    let logger: Logger
+    private let writer: ConfigFileWriter
+    private let lock = NSLock()
+    private var envoy: EnvoyProcess?
+    private var admin: EnvoyAdmin?
+    private var lastGood: [String: [UInt8]] = [:]
+    private var report = DataplaneReport()
+
+    /// Creates the agent (nothing runs until `run`).
+    public init(configuration: DataplaneConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        writer = try ConfigFileWriter(configDirectory: configuration.workDirectory + "/xds")
+    }
+
+    public func run() async throws {
+        try writer.prepareEmpty()
+        let bootstrapPath = configuration.workDirectory + "/bootstrap.json"
+        let bootstrap = EnvoyBootstrap.make(
+            nodeID: "\(configuration.gateway)/\(configuration.replica)", cluster: configuration.gateway,
+            configDirectory: writer.configDirectory)
+        try Data(JSONSerializer.prettyString(bootstrap).utf8).write(to: URL(fileURLWithPath: bootstrapPath))
+        try await startEnvoy(bootstrapPath: bootstrapPath)
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.superviseEnvoy(bootstrapPath: bootstrapPath) }
+                group.addTask { await self.followControlPlane() }
+                try await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.logger.info("draining")
+        }
+        await shutdownEnvoy()
+    }
+
+    // MARK: Envoy
+
+    private func startEnvoy(bootstrapPath: String) async throws {
+        let process = try EnvoyProcess(binary: configuration.envoyBinary, bootstrapPath: bootstrapPath,
+                                       workDirectory: configuration.workDirectory)
+        let address = try await process.adminAddress()
+        lock.withLock {
+            envoy = process
+            admin = EnvoyAdmin(address: address)
+            report.running = true
+        }
+        logger.info("envoy started", metadata: ["pid": "\(process.pid)", "admin": "\(address)"])
+        await sendReport()
+    }
+
+    /// Restarts Envoy when it dies, with a short backoff; it reloads the last good files.
+    private func superviseEnvoy(bootstrapPath: String) async throws {
+        var backoff = Duration.milliseconds(100)
+        while !Task.isCancelledOrShuttingDown {
+            try await Task.sleep(for: .milliseconds(200))
+            let running = lock.withLock { envoy?.isRunning ?? false }
+            if running { backoff = .milliseconds(100); continue }
+            logger.warning("envoy exited; restarting", metadata: ["backoff": "\(backoff)"])
+            lock.withLock { report.running = false }
+            await sendReport()
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
+            try? await startEnvoy(bootstrapPath: bootstrapPath)
+        }
+    }
+
+    private func shutdownEnvoy() async {
+        let (process, admin) = lock.withLock { (envoy, self.admin) }
+        if let admin { await admin.drainListeners() }
+        try? await Task.sleep(for: .milliseconds(500))
+        await process?.stop()
+        lock.withLock { report.running = false }
+        await sendReport()
+    }
+
+    // MARK: Configuration stream
+
+    /// Streams configuration versions from the control plane, reconnecting with backoff.
+    private func followControlPlane() async {
+        var backoff = Duration.milliseconds(100)
+        while !Task.isCancelledOrShuttingDown {
+            do {
+                try await streamOnce()
+                backoff = .milliseconds(100)
+            } catch {
+                logger.debug("config stream interrupted", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(2))
+        }
+    }
+
+    private func streamOnce() async throws {
+        let query = "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)&dir=\(escape(writer.configDirectory))"
+        let request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
+        let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
+        guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
+        var pending: [UInt8] = []
+        for try await buffer in response.body {
+            pending += Array(buffer: buffer)
+            while let newline = pending.firstIndex(of: 0x0A) {
+                let line = Array(pending[..<newline])
+                pending.removeSubrange(...newline)
+                guard !line.isEmpty, let message = try? JSONParser.parse(line) else { continue }
+                let version = message["version"]?.stringValue ?? ""
+                await apply(EnvoyResources(json: message["resources"] ?? .emptyObject), version: version)
+            }
+        }
+    }
+
+    /// Writes one version and finds out whether Envoy took it.
+    func apply(_ resources: EnvoyResources, version: String) async {
+        let admin = lock.withLock { self.admin }
+        guard let admin else { return }
+        let baseline = (try? await rejectionCount(admin)) ?? 0
+        let changes: [ConfigFileWriter.Change]
+        do {
+            changes = try writer.write(resources, version: version)
+        } catch {
+            logger.error("cannot write config files", metadata: ["error": "\(error)"])
+            return
+        }
+        let outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline).wait()
+        switch outcome {
+        case .accepted:
+            lastGood = writer.written
+            let ports = (try? await admin.boundPorts()) ?? []
+            lock.withLock {
+                report.acceptedVersion = version
+                report.rejectedVersion = nil
+                report.rejectionMessage = nil
+                report.readyPorts = ports
+            }
+            logger.debug("config accepted", metadata: ["version": "\(version)", "files": "\(changes.count)"])
+        case .rejected:
+            let message = lock.withLock { envoy?.rejectionMessage() } ?? "Envoy rejected the configuration"
+            logger.warning("config rejected; keeping the last good one", metadata: ["version": "\(version)", "message": "\(message)"])
+            try? writer.restore(lastGood)
+            lock.withLock {
+                report.rejectedVersion = version
+                report.rejectionMessage = message
+            }
+        }
+        await sendReport()
+    }
+
+    private func rejectionCount(_ admin: EnvoyAdmin) async throws -> Int {
+        try await admin.stats(matching: "(update_rejected|update_failure)$").values.reduce(0) { $0 + (Int($1) ?? 0) }
+    }
+
+    // MARK: Reports
+
+    private func sendReport() async {
+        let body = lock.withLock { report.json(gateway: configuration.gateway, replica: configuration.replica) }
+        var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: JSONSerializer.data(body)))
+        do {
+            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        } catch {
+            logger.debug("status report failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+}
+
+/// What the agent tells the control plane.
+struct DataplaneReport {
+    var running = false
+    var acceptedVersion: String?
+    var rejectedVersion: String?
+    var rejectionMessage: String?
+    var readyPorts: [Int] = []
+
+    func json(gateway: String, replica: Int) -> JSONValue {
+        var value: JSONValue = ["gateway": .string(gateway), "replica": .integer(Int64(replica)), "running": .bool(running),
+                                "readyPorts": .array(readyPorts.map { .integer(Int64($0)) })]
+        if let acceptedVersion { value["acceptedVersion"] = .string(acceptedVersion) }
+        if let rejectedVersion { value["rejectedVersion"] = .string(rejectedVersion) }
+        if let rejectionMessage { value["rejectionMessage"] = .string(rejectionMessage) }
+        return value
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// True once the task is cancelled or a graceful shutdown began.
+    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+}

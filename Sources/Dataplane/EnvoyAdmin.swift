@@ -1,0 +1,47 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayModel
+import NIOCore
+
+/// Reads Envoy's admin API: xDS update counters and versions, and bound listeners.
+struct EnvoyAdmin: Sendable {
+    let address: String
+
+    private func get(_ path: String) async throws -> String {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://\(address)\(path)"), timeout: .seconds(5))
+        return String(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+    }
+
+    /// Counters and text readouts whose names match `regex`: name -> value (quotes removed).
+    func stats(matching regex: String) async throws -> [String: String] {
+        let encoded = regex.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? regex
+        let text = try await get("/stats?filter=\(encoded)")
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.range(of: ": ") else { continue }
+            var value = String(line[colon.upperBound...])
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            result[String(line[..<colon.lowerBound])] = value
+        }
+        return result
+    }
+
+    /// Ports of the listeners Envoy has bound (active listeners).
+    func boundPorts() async throws -> [Int] {
+        let value = try JSONParser.parse(try await get("/listeners?format=json"))
+        var ports: [Int] = []
+        for status in value["listener_statuses"]?.arrayValue ?? [] {
+            for address in [status["local_address"]] + (status["additional_local_addresses"]?.arrayValue ?? []) {
+                if let port = address?[path: ["socket_address", "port_value"]]?.integerValue { ports.append(Int(port)) }
+            }
+        }
+        return Array(Set(ports)).sorted()
+    }
+
+    /// Stops accepting new connections and lets existing ones finish.
+    func drainListeners() async {
+        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners?graceful&inboundonly")
+        request.method = .POST
+        _ = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `gatehouse dataplane`: the agent beside one Envoy (started by the control plane in
+/// standalone mode; the gateway pod's entrypoint on Kubernetes).
+struct DataplaneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dataplane", abstract: "Run the agent that programs and supervises one Envoy.")
+
+    @Option(help: "The control plane's URL.")
+    var controlPlane: String = "http://127.0.0.1:5681"
+
+    @Option(help: "The Gateway this proxy serves, as namespace/name.")
+    var gateway: String
+
+    @Option(help: "Replica number of this proxy.")
+    var replica: Int = 0
+
+    @Option(help: "Working directory (bootstrap, xDS files, Envoy log).")
+    var workDir: String
+
+    @Option(help: "The Envoy binary (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
+    var envoy: String?
+
+    @Option(help: "Log level.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
+    }
+
+    func run() async throws {
+        bootstrapLogging(level: logLevel)
+        var logger = Logger(label: "gatehouse.dataplane")
+        logger[metadataKey: "gateway"] = "\(gateway)"
+        let binary: String
+        do {
+            binary = try EnvoyLocator.find(explicit: envoy)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+        try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        let agent = try DataplaneAgent(
+            configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
+                                                  workDirectory: workDir, envoyBinary: binary),
+            logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Sends swift-log output to standard error at `level` (once per process).
+func bootstrapLogging(level: String) {
+    let parsed = Logger.Level(rawValue: level) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = parsed
+        return handler
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import GatewayModel
+import Hummingbird
+import Logging
+
+/// `gatehouse echo`: a small HTTP backend for demos and tests. Every request is answered with
+/// JSON describing it (path, host, method, headers, namespace, pod), like the Gateway API
+/// conformance suite's echo server.
+struct EchoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "echo", abstract: "Run an HTTP echo backend.")
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 5000
+
+    @Option(help: "Pod name reported in answers.")
+    var name: String = "echo"
+
+    @Option(help: "Namespace reported in answers.")
+    var namespace: String = "default"
+
+    func run() async throws {
+        bootstrapLogging(level: "warning")
+        let responder = EchoResponder(pod: name, namespace: namespace)
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            logger: Logger(label: "gatehouse.echo"))
+        try await app.runService()
+    }
+}
+
+/// Answers every request with a JSON description of it.
+struct EchoResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let pod: String
+    let namespace: String
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 1024 * 1024)
+        var headers: [String: JSONValue] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            let existing = headers[name]?.arrayValue ?? []
+            headers[name] = .array(existing + [.string(field.value)])
+        }
+        let answer: JSONValue = [
+            "path": .string(request.uri.description), "host": .string(request.head.authority ?? ""),
+            "method": .string(request.method.rawValue), "proto": "HTTP/1.1", "headers": .object(headers),
+            "namespace": .string(namespace), "pod": .string(pod), "bodyLength": .integer(Int64(body.readableBytes)),
+        ]
+        var bytes = JSONSerializer.data(answer)
+        bytes.append(0x0A)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
