@@ -26,10 +26,130 @@ public struct ProxyInput: Sendable {
 }
 
 /// Stage 2 of the pipeline: mesh resources for one proxy -> Envoy v3 resources. Pure.
+///
+/// What it emits, all sorted so that equal inputs give byte-equal output:
+/// - per distinct port of the instance's `HTTP` listeners, one Envoy listener named
+///   `<namespace>/<gateway>/<port>` on the instance address (`0.0.0.0` without one) and one
+///   route configuration of the same name, delivered over RDS from its own file. Listeners are
+///   sorted by port. `HTTPS`, `TLS` and `TCP` listeners are not served yet (TLS termination
+///   is a later issue): they get no Envoy listener at all;
+/// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain;
+///   its routes in Gateway API precedence order (`RoutePrecedence`). Requests for no domain
+///   get Envoy's 404;
+/// - one EDS cluster and one ClusterLoadAssignment per Service port the routes use, named
+///   `<namespace>/<service>/<port>`, sorted by name.
 public enum EnvoyTranslator {
+    /// The MeshGateway listener tag carrying the Gateway listener name.
+    public static let listenerTag = "gatehouse.io/listener"
+
     /// Translates one proxy's inputs. `configDirectory` is where that proxy's dataplane keeps
     /// the filesystem xDS files (see `XDSFiles`).
     public static func translate(_ input: ProxyInput, configDirectory: String) -> EnvoyResources {
-        EnvoyResources()
+        var catalog = BackendCatalog(services: input.services, endpointSlices: input.endpointSlices)
+        let instance = input.instance
+        let servedListeners = instance.listeners.filter { $0.protocol == "HTTP" }
+        let ports = Set(servedListeners.map(\.port)).sorted()
+        let routes = input.routes.filter { targetsGateway($0, instance: instance, meshGateway: input.meshGateway) }
+        var resources = EnvoyResources()
+        for port in ports {
+            let name = "\(instance.namespace)/\(instance.name)/\(port)"
+            let listenersOnPort = servedListeners.filter { $0.port == port }.sorted { $0.name < $1.name }
+            let entriesByDomain = routeEntries(listeners: listenersOnPort, routes: routes, meshGateway: input.meshGateway)
+            var virtualHosts: [JSONValue] = []
+            for domain in entriesByDomain.keys.sorted() {
+                let entries = entriesByDomain[domain] ?? []
+                let renderedRoutes = entries.map { RouteEntryBuilder.route($0, catalog: &catalog) }
+                virtualHosts.append(["name": .string("\(name)/\(domain)"), "domains": [.string(domain)],
+                                     "routes": .array(renderedRoutes)])
+            }
+            resources.routeConfigurations.append(ResourceBuilders.routeConfiguration(name: name, virtualHosts: virtualHosts))
+            resources.listeners.append(ResourceBuilders.httpListener(
+                name: name, address: instance.address ?? "0.0.0.0", port: port, routeConfigurationName: name,
+                configDirectory: configDirectory))
+        }
+        let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
+        resources.clusters = clusters.map { ResourceBuilders.cluster($0, configDirectory: configDirectory) }
+        resources.clusterLoadAssignments = clusters.map(ResourceBuilders.clusterLoadAssignment)
+        return resources
+    }
+
+    /// True for a route whose `targetRef` is this instance's MeshGateway.
+    static func targetsGateway(_ route: MeshHTTPRoute, instance: GatewayInstance, meshGateway: MeshGateway?) -> Bool {
+        guard let target = route.spec?.targetRef, target.kind == "MeshGateway", let name = target.name else { return false }
+        return name == instance.meshGatewayName || name == meshGateway?.metadata?.name
+    }
+
+    /// True when `route` attaches to `listener`: its `sectionName` names it, or its `tags` are
+    /// all on the matching MeshGateway listener, or it names neither (all listeners).
+    static func attaches(_ route: MeshHTTPRoute, to listener: InstanceListener, meshGateway: MeshGateway?) -> Bool {
+        guard let target = route.spec?.targetRef else { return false }
+        if let section = target.sectionName, section != listener.name { return false }
+        if let tags = target.tags, !tags.isEmpty {
+            let meshListener = meshGateway?.spec?.conf?.listeners?.first { $0.tags?[listenerTag] == listener.name }
+            var listenerTags = meshGateway?.spec?.tags ?? [:]
+            listenerTags.merge(meshListener?.tags ?? [:]) { _, specific in specific }
+            return tags.allSatisfy { listenerTags[$0.key] == $0.value }
+        }
+        return true
+    }
+
+    /// The route entries of one port, by domain: each virtual host's routes, deduplicated and
+    /// sorted by precedence. Where listeners of the port lead to the same domain, only the most
+    /// specific listener's routes serve it.
+    static func routeEntries(listeners: [InstanceListener], routes: [MeshHTTPRoute],
+                             meshGateway: MeshGateway?) -> [String: [RouteEntry]] {
+        var byDomain: [String: [RouteEntry]] = [:]
+        for listener in listeners {
+            let listenerHostname = HostnameRules.listenerHostname(listener.hostname)
+            let origin = ListenerOrigin(scheme: listener.protocol == "HTTPS" ? "https" : "http", port: listener.port)
+            for route in routes where attaches(route, to: listener, meshGateway: meshGateway) {
+                for (toIndex, destination) in (route.spec?.to ?? []).enumerated() {
+                    let hostnames = destination.hostnames.flatMap { $0.isEmpty ? nil : $0 } ?? ["*"]
+                    let domains = Set(hostnames.compactMap {
+                        HostnameRules.intersection(listener: listenerHostname, route: $0)
+                    })
+                    guard !domains.isEmpty else { continue }
+                    let entries = entriesOf(route, destination: destination, toIndex: toIndex, origin: origin,
+                                            listenerSpecificity: HostnameRules.listenerSpecificity(listenerHostname))
+                    for domain in domains { byDomain[domain, default: []] += entries }
+                }
+            }
+        }
+        for (domain, entries) in byDomain {
+            let best = entries.map(\.listenerSpecificity).max() ?? 0
+            var seen = Set<String>()
+            let kept = entries.filter { $0.listenerSpecificity == best && seen.insert($0.name).inserted }
+            byDomain[domain] = kept.sorted { left, right in
+                left.precedence != right.precedence ? left.precedence < right.precedence : left.name < right.name
+            }
+        }
+        return byDomain
+    }
+
+    /// One entry per match of every rule of one destination of a route. A rule without
+    /// matches gets the Gateway API default match, `PathPrefix /`.
+    private static func entriesOf(_ route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int,
+                                  origin: ListenerOrigin, listenerSpecificity: Int) -> [RouteEntry] {
+        let annotations = route.metadata?.annotations ?? [:]
+        let namespace = route.metadata?.namespace ?? "default"
+        let source = annotations[GeneratedLabels.source] ?? "meshhttproute/\(namespace)/\(route.metadata?.name ?? "")"
+        let created = annotations[GeneratedLabels.sourceCreated] ?? route.metadata?.creationTimestamp
+        let prefix = toIndex == 0 ? source : "\(source)/to/\(toIndex)"
+        var entries: [RouteEntry] = []
+        for (ruleIndex, rule) in (destination.rules ?? []).enumerated() {
+            let matches: [MeshHTTPRoute.Match?] = rule.matches.isEmpty ? [nil] : rule.matches
+            for (matchIndex, match) in matches.enumerated() {
+                entries.append(RouteEntry(
+                    name: "\(prefix)/rule/\(ruleIndex)/match/\(matchIndex)",
+                    match: match,
+                    rule: rule,
+                    precedence: RoutePrecedence(match: match, created: created, source: source,
+                                                ruleIndex: ruleIndex, matchIndex: matchIndex),
+                    defaultNamespace: namespace,
+                    origin: origin,
+                    listenerSpecificity: listenerSpecificity))
+            }
+        }
+        return entries
     }
 }

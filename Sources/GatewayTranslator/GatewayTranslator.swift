@@ -1,10 +1,81 @@
 import GatewayModel
 
 /// Stage 1 of the pipeline (DESIGN.md section 2): Gateway API objects -> status report, mesh
-/// resources (the IR) and infra IR. Pure: no I/O, no clock, no logging.
+/// resources (the IR) and infra IR. Pure: no I/O, no clock, no logging. User mistakes become
+/// conditions; one bad object never blocks the others.
 public enum GatewayTranslator {
     /// Translates one snapshot.
     public static func translate(_ snapshot: ResourceSnapshot, options: TranslationOptions) -> Translation {
-        Translation()
+        let index = SnapshotIndex(snapshot)
+        var translation = Translation()
+        var statuses: [StatusUpdate] = []
+
+        let classes = GatewayClasses.evaluate(snapshot, index: index, options: options)
+        for gatewayClass in snapshot.gatewayClasses {
+            guard let name = gatewayClass.metadata?.name, let evaluation = classes[name] else { continue }
+            statuses.append(StatusUpdate(key: ObjectKey(kind: ResourceKinds.gatewayClass, namespace: nil, name: name),
+                                         status: GatewayClasses.status(evaluation)))
+        }
+
+        // Gateways of our classes, in snapshot (namespace/name) order.
+        var gateways: [GatewayEvaluation] = []
+        for gateway in snapshot.gateways {
+            guard let gatewayClass = classes[gateway.spec.gatewayClassName], gateway.metadata?.name != nil else { continue }
+            gateways.append(Gateways.evaluate(gateway, gatewayClass: gatewayClass, index: index, options: options))
+        }
+        // Addresses before routes and status: Programmed depends on them.
+        Addresses.assign(&gateways, pool: options.addressPool)
+        var gatewayPositions: [String: Int] = [:]
+        for (position, gateway) in gateways.enumerated() { gatewayPositions[gateway.key] = position }
+
+        // Routes before Gateway status: attachedRoutes counts the accepted attachments.
+        var routes: [RouteEvaluation] = []
+        for route in snapshot.httpRoutes where route.metadata?.name != nil {
+            let evaluation = HTTPRoutes.evaluate(route, gateways: gateways, gatewayPositions: gatewayPositions,
+                                                 index: index, options: options)
+            for attachment in evaluation.attachments {
+                gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(evaluation.key)
+            }
+            routes.append(evaluation)
+        }
+
+        for gateway in gateways {
+            let dataplane = snapshot.dataplanes[gateway.key]
+            statuses.append(StatusUpdate(key: ObjectKey(kind: ResourceKinds.gateway, namespace: gateway.namespace, name: gateway.name),
+                                         status: Gateways.status(gateway, dataplane: dataplane)))
+            guard gateway.accepted.isTrue else { continue }
+            translation.meshGateways.append(MeshResources.meshGateway(gateway))
+            if options.addressPool == nil || gateway.address != nil {
+                translation.gatewayInstances.append(MeshResources.instance(gateway))
+            }
+        }
+
+        var generated: [MeshHTTPRoute] = []
+        for route in routes {
+            if route.needsStatus {
+                let key = ObjectKey(kind: ResourceKinds.httpRoute, namespace: route.route.metadata?.namespace, name: route.route.metadata?.name ?? "")
+                statuses.append(StatusUpdate(key: key, status: HTTPRoutes.status(route)))
+            }
+            for attachment in route.attachments {
+                let gateway = gateways[attachment.gatewayPosition]
+                let listener = gateway.listeners[attachment.listenerPosition]
+                // Attachment ignores listener validity (attachedRoutes must count it), but only
+                // served listeners get configuration.
+                guard listener.isServable else { continue }
+                generated.append(MeshResources.meshHTTPRoute(route.route, rules: route.rules.rules, gateway: gateway,
+                                                             listener: listener.listener, hostnames: attachment.hostnames, options: options))
+            }
+        }
+
+        translation.statuses = statuses.sorted { $0.key < $1.key }
+        translation.meshGateways.sort { ($0.metadata?.name ?? "") < ($1.metadata?.name ?? "") }
+        // Generated routes first (by name), then the user's own (by namespace/name).
+        generated.sort { ($0.metadata?.name ?? "") < ($1.metadata?.name ?? "") }
+        let authored = snapshot.meshHTTPRoutes.sorted {
+            ($0.metadata?.namespace ?? "", $0.metadata?.name ?? "") < ($1.metadata?.namespace ?? "", $1.metadata?.name ?? "")
+        }
+        translation.meshHTTPRoutes = generated + authored
+        translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        return translation
     }
 }

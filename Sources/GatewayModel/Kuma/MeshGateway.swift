@@ -15,6 +15,13 @@ public struct MeshGateway: ValidatedResource, Hashable {
 
     /// The configuration of a `MeshGateway`.
     public struct Spec: Codable, Sendable, Hashable {
+        /// Creates a spec.
+        public init(selectors: [MeshGateway.Selector]?, tags: [String: String]? = nil, conf: MeshGateway.Conf?) {
+            self.selectors = selectors
+            self.tags = tags
+            self.conf = conf
+        }
+
         /// Selectors of the gateway proxies that serve this configuration (at least one).
         public var selectors: [Selector]?
         /// Tags common to all listeners (no `kuma.io/service`).
@@ -25,12 +32,22 @@ public struct MeshGateway: ValidatedResource, Hashable {
 
     /// Selects proxies by tags.
     public struct Selector: Codable, Sendable, Hashable {
+        /// Creates a selector.
+        public init(match: [String: String]?) {
+            self.match = match
+        }
+
         /// Tags a proxy must have.
         public var match: [String: String]?
     }
 
     /// The listener configuration.
     public struct Conf: Codable, Sendable, Hashable {
+        /// Creates a listener configuration.
+        public init(listeners: [MeshGateway.Listener]?) {
+            self.listeners = listeners
+        }
+
         /// Listeners (at least one).
         public var listeners: [Listener]?
     }

@@ -13,6 +13,12 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// The policy: which proxies (`targetRef`) route which destinations (`to`) how.
     public struct Spec: Codable, Sendable, Hashable {
+        /// Creates a spec.
+        public init(targetRef: KumaTargetRef?, to: [MeshHTTPRoute.To]?) {
+            self.targetRef = targetRef
+            self.to = to
+        }
+
         /// The proxies the routes apply to (`Mesh`, `MeshGateway`, `Dataplane`, ...).
         public var targetRef: KumaTargetRef?
         /// Destinations and their rules.
@@ -21,6 +27,13 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// Rules for one destination.
     public struct To: Codable, Sendable, Hashable {
+        /// Creates a destination entry.
+        public init(hostnames: [String]? = nil, targetRef: KumaTargetRef, rules: [MeshHTTPRoute.Rule]?) {
+            self.hostnames = hostnames
+            self.targetRef = targetRef
+            self.rules = rules
+        }
+
         /// Hostnames (only when targeting a MeshGateway).
         public var hostnames: [String]?
         /// The destination (`Mesh` for gateways, `MeshService`, ...).
@@ -31,6 +44,12 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// One rule: matches and what to do.
     public struct Rule: Codable, Sendable, Hashable {
+        /// Creates a rule.
+        public init(matches: [MeshHTTPRoute.Match], default: MeshHTTPRoute.RuleConf) {
+            self.matches = matches
+            self.default = `default`
+        }
+
         /// Conditions, any of which selects the rule (at least one).
         public var matches: [Match]
         /// Filters and backends.
@@ -39,6 +58,15 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A request predicate.
     public struct Match: Codable, Sendable, Hashable {
+        /// Creates a match.
+        public init(path: MeshHTTPRoute.PathMatch? = nil, method: String? = nil, queryParams: [MeshHTTPRoute.QueryParamsMatch]? = nil,
+                    headers: [MeshHTTPRoute.HeaderMatch]? = nil) {
+            self.path = path
+            self.method = method
+            self.queryParams = queryParams
+            self.headers = headers
+        }
+
         /// Path condition.
         public var path: PathMatch?
         /// HTTP method.
@@ -51,6 +79,12 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A path condition.
     public struct PathMatch: Codable, Sendable, Hashable {
+        /// Creates a path condition.
+        public init(value: String, type: String) {
+            self.value = value
+            self.type = type
+        }
+
         /// The path or expression.
         public var value: String
         /// `Exact`, `PathPrefix` or `RegularExpression`.
@@ -59,6 +93,13 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A query parameter condition.
     public struct QueryParamsMatch: Codable, Sendable, Hashable {
+        /// Creates a query parameter condition.
+        public init(type: String, name: String, value: String) {
+            self.type = type
+            self.name = name
+            self.value = value
+        }
+
         /// `Exact` or `RegularExpression`.
         public var type: String
         /// Parameter name.
@@ -69,6 +110,13 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A header condition.
     public struct HeaderMatch: Codable, Sendable, Hashable {
+        /// Creates a header condition.
+        public init(type: String?, name: String, value: String?) {
+            self.type = type
+            self.name = name
+            self.value = value
+        }
+
         /// `Exact` (default), `Present`, `RegularExpression`, `Absent` or `Prefix`.
         public var type: String?
         /// Header name.
@@ -79,6 +127,12 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// What a rule does.
     public struct RuleConf: Codable, Sendable, Hashable {
+        /// Creates a rule configuration.
+        public init(filters: [MeshHTTPRoute.Filter]?, backendRefs: [KumaBackendRef]?) {
+            self.filters = filters
+            self.backendRefs = backendRefs
+        }
+
         /// Processing steps.
         public var filters: [Filter]?
         /// Where requests go.
@@ -87,6 +141,18 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A processing step; exactly the field named by `type` is set.
     public struct Filter: Codable, Sendable, Hashable {
+        /// Creates a filter; set exactly the field named by `type`.
+        public init(type: String, requestHeaderModifier: MeshHTTPRoute.HeaderModifier? = nil,
+                    responseHeaderModifier: MeshHTTPRoute.HeaderModifier? = nil, requestRedirect: MeshHTTPRoute.RequestRedirect? = nil,
+                    urlRewrite: MeshHTTPRoute.URLRewrite? = nil, requestMirror: MeshHTTPRoute.RequestMirror? = nil) {
+            self.type = type
+            self.requestHeaderModifier = requestHeaderModifier
+            self.responseHeaderModifier = responseHeaderModifier
+            self.requestRedirect = requestRedirect
+            self.urlRewrite = urlRewrite
+            self.requestMirror = requestMirror
+        }
+
         /// `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestRedirect`, `URLRewrite`
         /// or `RequestMirror`.
         public var type: String
@@ -104,6 +170,13 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// Header changes.
     public struct HeaderModifier: Codable, Sendable, Hashable {
+        /// Creates header changes.
+        public init(set: [MeshHTTPRoute.HeaderKeyValue]?, add: [MeshHTTPRoute.HeaderKeyValue]?, remove: [String]?) {
+            self.set = set
+            self.add = add
+            self.remove = remove
+        }
+
         /// Headers to overwrite (at most 16).
         public var set: [HeaderKeyValue]?
         /// Headers to append (at most 16).
@@ -114,6 +187,12 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A header name and value.
     public struct HeaderKeyValue: Codable, Sendable, Hashable {
+        /// Creates a header name and value.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+
         /// Header name.
         public var name: String
         /// Header value.
@@ -122,6 +201,15 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A redirect.
     public struct RequestRedirect: Codable, Sendable, Hashable {
+        /// Creates a redirect.
+        public init(scheme: String?, hostname: String?, path: MeshHTTPRoute.PathRewrite?, port: Int32?, statusCode: Int?) {
+            self.scheme = scheme
+            self.hostname = hostname
+            self.path = path
+            self.port = port
+            self.statusCode = statusCode
+        }
+
         /// `http` or `https`.
         public var scheme: String?
         /// Hostname of the `Location`.
@@ -136,6 +224,13 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A path change.
     public struct PathRewrite: Codable, Sendable, Hashable {
+        /// Creates a path change.
+        public init(type: String, replaceFullPath: String?, replacePrefixMatch: String?) {
+            self.type = type
+            self.replaceFullPath = replaceFullPath
+            self.replacePrefixMatch = replacePrefixMatch
+        }
+
         /// `ReplaceFullPath` or `ReplacePrefixMatch`.
         public var type: String
         /// New path for `ReplaceFullPath`.
@@ -146,6 +241,13 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// A rewrite while forwarding.
     public struct URLRewrite: Codable, Sendable, Hashable {
+        /// Creates a rewrite.
+        public init(hostname: String?, path: MeshHTTPRoute.PathRewrite?, hostToBackendHostname: Bool? = nil) {
+            self.hostname = hostname
+            self.path = path
+            self.hostToBackendHostname = hostToBackendHostname
+        }
+
         /// New Host header.
         public var hostname: String?
         /// Path change.
@@ -156,6 +258,12 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
 
     /// Mirroring.
     public struct RequestMirror: Codable, Sendable, Hashable {
+        /// Creates a mirror.
+        public init(percentage: JSONValue?, backendRef: KumaBackendRef) {
+            self.percentage = percentage
+            self.backendRef = backendRef
+        }
+
         /// Share of requests mirrored: an integer or a decimal string (`"50.5"`).
         public var percentage: JSONValue?
         /// The mirror destination.

@@ -1,0 +1,148 @@
+import GatewayModel
+
+/// One Envoy route before rendering: one match of one rule of one MeshHTTPRoute, for one
+/// virtual host.
+struct RouteEntry: Sendable {
+    /// `httproute/<namespace>/<name>/rule/<i>/match/<j>`.
+    var name: String
+    /// The match; nil for a rule without matches (Gateway API default: `PathPrefix /`).
+    var match: MeshHTTPRoute.Match?
+    var rule: MeshHTTPRoute.Rule
+    var precedence: RoutePrecedence
+    /// Where the route's MeshService references default to.
+    var defaultNamespace: String
+    /// The listener the route is attached to (for redirects).
+    var origin: ListenerOrigin
+    /// The specificity of that listener's hostname (see `HostnameRules.listenerSpecificity`).
+    var listenerSpecificity: Int
+}
+
+/// Renders route entries as Envoy `Route`s.
+enum RouteEntryBuilder {
+    /// The weighted-cluster name standing for the unresolved share of a rule. No cluster has
+    /// this name (real ones are `<namespace>/<service>/<port>`), and the route action's
+    /// `cluster_not_found_response_code: INTERNAL_SERVER_ERROR` makes that share answer 500,
+    /// as the Gateway API requires, without any extra listener or cluster.
+    static let unresolvedClusterName = "gatehouse/unresolved-backend"
+
+    /// The Envoy route of one entry; clusters it uses are recorded in `catalog`.
+    static func route(_ entry: RouteEntry, catalog: inout BackendCatalog) -> JSONValue {
+        var route: [String: JSONValue] = ["name": .string(entry.name), "match": RouteMatchBuilder.match(entry.match)]
+        let filters = entry.rule.default.filters ?? []
+        addHeaderModifiers(filters, to: &route)
+        if let redirect = filters.lazy.compactMap(\.requestRedirect).first {
+            route["redirect"] = RedirectAndRewrite.redirectAction(redirect, pathMatch: entry.match?.path, origin: entry.origin)
+            return .object(route)
+        }
+        guard var action = forwardingAction(entry.rule.default.backendRefs ?? [], defaultNamespace: entry.defaultNamespace,
+                                            catalog: &catalog)
+        else {
+            route["direct_response"] = ["status": 500]
+            return .object(route)
+        }
+        if let rewrite = filters.lazy.compactMap(\.urlRewrite).first {
+            for (key, value) in RedirectAndRewrite.rewriteMembers(rewrite, pathMatch: entry.match?.path) {
+                action[key] = value
+            }
+        }
+        let mirrors = filters.compactMap(\.requestMirror).compactMap {
+            mirrorPolicy($0, defaultNamespace: entry.defaultNamespace, catalog: &catalog)
+        }
+        if !mirrors.isEmpty { action["request_mirror_policies"] = .array(mirrors) }
+        route["route"] = .object(action)
+        return .object(route)
+    }
+
+    /// The `RouteAction` that forwards to the rule's backends, or nil when no share of the
+    /// traffic has anywhere to go (no backends, or all weights 0): the rule answers 500.
+    ///
+    /// Weights are kept as given; weight-0 references are left out; references to the same
+    /// cluster are merged; all unresolved references become one share of
+    /// `unresolvedClusterName`. A single resolved share is a plain `cluster`.
+    static func forwardingAction(_ references: [KumaBackendRef], defaultNamespace: String,
+                                 catalog: inout BackendCatalog) -> [String: JSONValue]? {
+        var shares: [(cluster: String, weight: Int64)] = []
+        var unresolvedWeight: Int64 = 0
+        for reference in references {
+            let weight = reference.weight ?? 1
+            guard weight > 0 else { continue }
+            guard let cluster = catalog.cluster(for: reference, defaultNamespace: defaultNamespace) else {
+                unresolvedWeight += weight
+                continue
+            }
+            if let position = shares.firstIndex(where: { $0.cluster == cluster.name }) {
+                shares[position].weight += weight
+            } else {
+                shares.append((cluster.name, weight))
+            }
+        }
+        if unresolvedWeight > 0 {
+            if shares.isEmpty { return nil }
+            shares.append((unresolvedClusterName, unresolvedWeight))
+        }
+        switch shares.count {
+        case 0:
+            return nil
+        case 1:
+            return ["cluster": .string(shares[0].cluster)]
+        default:
+            var action: [String: JSONValue] = [
+                "weighted_clusters": ["clusters": .array(shares.map { ["name": .string($0.cluster), "weight": .integer($0.weight)] })],
+            ]
+            if unresolvedWeight > 0 { action["cluster_not_found_response_code"] = "INTERNAL_SERVER_ERROR" }
+            return action
+        }
+    }
+
+    /// A `RequestMirrorPolicy`, or nil when the mirror backend cannot be resolved (mirroring
+    /// is best effort: the request itself still goes through).
+    private static func mirrorPolicy(_ mirror: MeshHTTPRoute.RequestMirror, defaultNamespace: String,
+                                     catalog: inout BackendCatalog) -> JSONValue? {
+        guard let cluster = catalog.cluster(for: mirror.backendRef, defaultNamespace: defaultNamespace) else { return nil }
+        var policy: [String: JSONValue] = ["cluster": .string(cluster.name)]
+        if let percent = mirrorPercentage(mirror.percentage), percent < 100 {
+            let perMillion = Int64((max(percent, 0) * 10_000).rounded())
+            policy["runtime_fraction"] = ["default_value": ["numerator": .integer(perMillion), "denominator": "MILLION"]]
+        }
+        return .object(policy)
+    }
+
+    /// A mirror percentage given as a number or a decimal string (`"50.5"`).
+    static func mirrorPercentage(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .integer(let integer)?: return Double(integer)
+        case .number(let number)?: return number
+        case .string(let text)?: return Double(text)
+        default: return nil
+        }
+    }
+
+    /// `RequestHeaderModifier` and `ResponseHeaderModifier`: `set` overwrites
+    /// (`OVERWRITE_IF_EXISTS_OR_ADD`), `add` appends (`APPEND_IF_EXISTS_OR_ADD`), `remove` removes.
+    private static func addHeaderModifiers(_ filters: [MeshHTTPRoute.Filter], to route: inout [String: JSONValue]) {
+        var requestAdd: [JSONValue] = [], requestRemove: [JSONValue] = []
+        var responseAdd: [JSONValue] = [], responseRemove: [JSONValue] = []
+        for filter in filters {
+            if let modifier = filter.requestHeaderModifier {
+                requestAdd += headerOptions(modifier)
+                requestRemove += (modifier.remove ?? []).map(JSONValue.string)
+            }
+            if let modifier = filter.responseHeaderModifier {
+                responseAdd += headerOptions(modifier)
+                responseRemove += (modifier.remove ?? []).map(JSONValue.string)
+            }
+        }
+        if !requestAdd.isEmpty { route["request_headers_to_add"] = .array(requestAdd) }
+        if !requestRemove.isEmpty { route["request_headers_to_remove"] = .array(requestRemove) }
+        if !responseAdd.isEmpty { route["response_headers_to_add"] = .array(responseAdd) }
+        if !responseRemove.isEmpty { route["response_headers_to_remove"] = .array(responseRemove) }
+    }
+
+    private static func headerOptions(_ modifier: MeshHTTPRoute.HeaderModifier) -> [JSONValue] {
+        func option(_ header: MeshHTTPRoute.HeaderKeyValue, _ action: String) -> JSONValue {
+            ["header": ["key": .string(header.name), "value": .string(header.value)], "append_action": .string(action)]
+        }
+        return (modifier.set ?? []).map { option($0, "OVERWRITE_IF_EXISTS_OR_ADD") }
+            + (modifier.add ?? []).map { option($0, "APPEND_IF_EXISTS_OR_ADD") }
+    }
+}

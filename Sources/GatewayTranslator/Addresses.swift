@@ -1,0 +1,57 @@
+import GatewayModel
+
+/// Deterministic address assignment from the pool.
+///
+/// Gateways are served oldest first (creationTimestamp, then namespace/name), in three passes,
+/// so that a Gateway keeps its address across translations:
+/// 1. a statically requested address, if it is in the pool and still free;
+/// 2. the address already in the Gateway's status, if it is in the pool and still free;
+/// 3. the lowest free address.
+/// Pass 2 runs for every Gateway before pass 3 hands out any address: otherwise an older
+/// Gateway without an address could take the address a younger one already holds.
+enum Addresses {
+    static func assign(_ gateways: inout [GatewayEvaluation], pool: AddressPool?) {
+        guard let pool else { return }
+        let order = gateways.indices.filter { gateways[$0].accepted.isTrue }.sorted { lhs, rhs in
+            let left = gateways[lhs], right = gateways[rhs]
+            return (left.gateway.metadata?.creationTimestamp ?? "", left.namespace, left.name)
+                < (right.gateway.metadata?.creationTimestamp ?? "", right.namespace, right.name)
+        }
+        let candidates = pool.hostAddresses
+        let inPool = Set(candidates)
+        var holders: [String: String] = [:]  // address -> "namespace/name"
+
+        for position in order {
+            guard let requested = gateways[position].requestedAddress else { continue }
+            if !inPool.contains(requested) {
+                gateways[position].addressProblem = Problem(
+                    reason: Reason.addressNotUsable, message: "Address \(requested) is not in the address pool \(pool)")
+            } else if let holder = holders[requested] {
+                gateways[position].addressProblem = Problem(
+                    reason: Reason.addressNotUsable, message: "Address \(requested) is already used by Gateway \(holder)")
+            } else {
+                holders[requested] = gateways[position].key
+                gateways[position].address = requested
+            }
+        }
+        for position in order where gateways[position].requestedAddress == nil {
+            let current = (gateways[position].gateway.status?.addresses ?? [])
+                .filter { ($0.type ?? "IPAddress") == "IPAddress" }.map(\.value)
+            if let kept = current.first(where: { inPool.contains($0) && holders[$0] == nil }) {
+                holders[kept] = gateways[position].key
+                gateways[position].address = kept
+            }
+        }
+        var next = candidates.startIndex
+        for position in order where gateways[position].requestedAddress == nil && gateways[position].address == nil {
+            while next < candidates.endIndex, holders[candidates[next]] != nil { next += 1 }
+            guard next < candidates.endIndex else {
+                gateways[position].addressProblem = Problem(
+                    reason: Reason.addressNotAssigned, message: "The address pool \(pool) has no free address")
+                continue
+            }
+            holders[candidates[next]] = gateways[position].key
+            gateways[position].address = candidates[next]
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import GatewayModel
+
+/// What the translator decided about one Gateway of this controller.
+struct GatewayEvaluation {
+    /// The Gateway.
+    let gateway: Gateway
+    /// Its namespace.
+    let namespace: String
+    /// Its name.
+    let name: String
+    /// The class it belongs to (one of ours).
+    let gatewayClass: ClassEvaluation
+    /// Its listeners, in spec order.
+    let listeners: [ListenerEvaluation]
+    /// `Accepted`.
+    let accepted: Verdict
+    /// The mesh of its generated resources.
+    let mesh: String
+    /// The IPv4 address requested in `spec.addresses`, if any.
+    let requestedAddress: String?
+    /// The address assigned from the pool.
+    var address: String?
+    /// Why no address could be assigned (AddressNotAssigned / AddressNotUsable).
+    var addressProblem: Problem?
+    /// Keys ("namespace/name") of the accepted routes attached to each listener, by position.
+    var attachedRoutes: [Set<String>]
+
+    /// "namespace/name".
+    var key: String { objectPath(namespace, name) }
+    /// The generated MeshGateway's name.
+    var meshGatewayName: String { "\(name).\(namespace)" }
+    /// The `metadata.generation` conditions are stamped with.
+    var generation: Int64? { gateway.metadata?.generation }
+}
+
+/// Gateway rules: acceptance, mesh, programming state and status.
+enum Gateways {
+    /// Evaluates a Gateway of one of our classes.
+    static func evaluate(_ gateway: Gateway, gatewayClass: ClassEvaluation, index: SnapshotIndex, options: TranslationOptions) -> GatewayEvaluation {
+        let namespace = gateway.metadata?.namespace ?? ""
+        let name = gateway.metadata?.name ?? ""
+        let listeners = Listeners.evaluate(gateway, index: index)
+        let (requested, addressProblem) = requestedAddress(gateway, pool: options.addressPool)
+        let accepted = acceptance(gateway, gatewayClass: gatewayClass, listeners: listeners, addressProblem: addressProblem)
+        return GatewayEvaluation(
+            gateway: gateway, namespace: namespace, name: name, gatewayClass: gatewayClass, listeners: listeners,
+            accepted: accepted, mesh: mesh(gateway.metadata, namespace: namespace, index: index, options: options),
+            requestedAddress: requested, address: nil, addressProblem: nil,
+            attachedRoutes: Array(repeating: [], count: listeners.count))
+    }
+
+    /// `Accepted`, checked in order: class, infrastructure parameters, addresses, listeners.
+    static func acceptance(_ gateway: Gateway, gatewayClass: ClassEvaluation, listeners: [ListenerEvaluation],
+                           addressProblem: Problem?) -> Verdict {
+        if !gatewayClass.accepted.isTrue {
+            let className = gatewayClass.gatewayClass.metadata?.name ?? ""
+            return .no(Reason.invalid, "GatewayClass \(className) is not accepted: \(gatewayClass.accepted.message)")
+        }
+        if let reference = gateway.spec.infrastructure?.parametersRef {
+            return .no(Reason.invalidParameters,
+                       "infrastructure.parametersRef (\(reference.kind) \(reference.name) of group \"\(reference.group)\") is not supported: "
+                       + "Gatehouse takes gateway parameters from the GatewayClass's MeshGatewayConfig")
+        }
+        if let addressProblem { return .no(addressProblem.reason, addressProblem.message) }
+        let invalid = listeners.filter { !$0.isServable }
+        let described = invalid.map { "\($0.listener.name) (\($0.servingProblem?.reason ?? Reason.invalid))" }.joined(separator: ", ")
+        if invalid.count == listeners.count {
+            return .no(Reason.listenersNotValid, "No listener is valid: \(described)")
+        }
+        if !invalid.isEmpty {
+            return .yes(Reason.listenersNotValid, "Accepted; these listeners are not valid and not served: \(described)")
+        }
+        return .yes(Reason.accepted, "Gateway is accepted")
+    }
+
+    /// The one IPv4 address `spec.addresses` asks for (nil: pick one), or why the request
+    /// cannot be honoured (`UnsupportedAddress`).
+    static func requestedAddress(_ gateway: Gateway, pool: AddressPool?) -> (String?, Problem?) {
+        var requested: [String] = []
+        for address in gateway.spec.addresses ?? [] {
+            let type = address.type ?? "IPAddress"
+            guard type == "IPAddress" else {
+                return (nil, Problem(reason: Reason.unsupportedAddress, message: "Address type \(type) is not supported; use IPAddress"))
+            }
+            if let value = address.value, !value.isEmpty { requested.append(value) }
+        }
+        guard !requested.isEmpty else { return (nil, nil) }
+        guard let pool else {
+            return (nil, Problem(reason: Reason.unsupportedAddress,
+                                 message: "Static addresses are not supported without an address pool"))
+        }
+        guard requested.count == 1 else {
+            return (nil, Problem(reason: Reason.unsupportedAddress, message: "At most one IPAddress is supported (from pool \(pool))"))
+        }
+        guard AddressPool.parseIPv4(requested[0]) != nil else {
+            return (nil, Problem(reason: Reason.unsupportedAddress, message: "Address \(requested[0]) is not an IPv4 address"))
+        }
+        return (requested[0], nil)
+    }
+
+    /// `kuma.io/mesh` as a label or annotation on the object, else on its namespace, else the default.
+    static func mesh(_ metadata: ObjectMeta?, namespace: String, index: SnapshotIndex, options: TranslationOptions) -> String {
+        if let mesh = meshMarker(metadata) { return mesh }
+        if let mesh = meshMarker(index.namespaces[namespace]?.metadata) { return mesh }
+        return options.defaultMesh
+    }
+
+    private static func meshMarker(_ metadata: ObjectMeta?) -> String? {
+        if let mesh = metadata?.labels?[GeneratedLabels.mesh], !mesh.isEmpty { return mesh }
+        if let mesh = metadata?.annotations?[GeneratedLabels.mesh], !mesh.isEmpty { return mesh }
+        return nil
+    }
+
+    /// `Programmed`: the Gateway is accepted, has its address, and its Envoy runs the config.
+    static func programmed(_ evaluation: GatewayEvaluation, dataplane: DataplaneState?) -> Verdict {
+        guard evaluation.accepted.isTrue else { return .no(Reason.invalid, "The Gateway is not accepted") }
+        if let problem = evaluation.addressProblem { return .no(problem.reason, problem.message) }
+        guard let dataplane, dataplane.running else {
+            return .no(Reason.pending, "Waiting for the gateway's Envoy to accept its configuration")
+        }
+        if let rejected = dataplane.rejectedVersion {
+            return .no(Reason.invalid, dataplane.rejectionMessage ?? "Envoy rejected configuration version \(rejected)")
+        }
+        guard dataplane.acceptedVersion != nil else {
+            return .no(Reason.pending, "Waiting for the gateway's Envoy to accept its configuration")
+        }
+        return .yes(Reason.programmed, "Envoy accepted the configuration")
+    }
+
+    /// A listener's `Programmed`, given its Gateway's.
+    static func listenerProgrammed(_ listener: ListenerEvaluation, gatewayProgrammed: Verdict, dataplane: DataplaneState?) -> Verdict {
+        if let problem = listener.servingProblem { return .no(Reason.invalid, problem.message) }
+        guard gatewayProgrammed.isTrue else {
+            let reason = gatewayProgrammed.reason == Reason.invalid ? Reason.invalid : Reason.pending
+            return .no(reason, "The Gateway is not programmed: \(gatewayProgrammed.message)")
+        }
+        guard dataplane?.readyPorts.contains(Int(listener.listener.port)) == true else {
+            return .no(Reason.pending, "Waiting for Envoy to listen on port \(listener.listener.port)")
+        }
+        return .yes(Reason.programmed, "Envoy listens on port \(listener.listener.port)")
+    }
+
+    /// The full status of one Gateway.
+    static func status(_ evaluation: GatewayEvaluation, dataplane: DataplaneState?) -> JSONValue {
+        let generation = evaluation.generation
+        let programmed = programmed(evaluation, dataplane: dataplane)
+        var listenerStatuses: [JSONValue] = []
+        for (position, listener) in evaluation.listeners.enumerated() {
+            let conditions = [
+                listener.accepted.condition(ConditionType.accepted, generation: generation),
+                listenerProgrammed(listener, gatewayProgrammed: programmed, dataplane: dataplane)
+                    .condition(ConditionType.programmed, generation: generation),
+                listener.resolvedRefs.condition(ConditionType.resolvedRefs, generation: generation),
+                listener.conflicted.condition(ConditionType.conflicted, generation: generation),
+            ]
+            listenerStatuses.append([
+                "name": .string(listener.listener.name),
+                "supportedKinds": .array(listener.supportedKinds.map(StatusJSON.routeGroupKind)),
+                "attachedRoutes": .integer(Int64(evaluation.attachedRoutes[position].count)),
+                "conditions": StatusJSON.conditions(conditions),
+            ])
+        }
+        var status: JSONValue = [
+            "conditions": StatusJSON.conditions([
+                evaluation.accepted.condition(ConditionType.accepted, generation: generation),
+                programmed.condition(ConditionType.programmed, generation: generation),
+            ]),
+            "listeners": .array(listenerStatuses),
+        ]
+        if let address = evaluation.address {
+            status["addresses"] = [["type": "IPAddress", "value": .string(address)]]
+        }
+        return status
+    }
+}

@@ -1,0 +1,85 @@
+import GatewayModel
+
+/// What the translator decided about one HTTPRoute.
+struct RouteEvaluation {
+    /// The route.
+    let route: HTTPRoute
+    /// Its rules in the Kuma model.
+    let rules: ConvertedRules
+    /// This controller's parent entries, in spec order.
+    var parents: [RouteParentStatus] = []
+    /// Accepted attachments, in parentRef order then listener order, without duplicates.
+    var attachments: [RouteAttachment] = []
+    /// Whether a status update must be written (a parent is ours, or a stale entry of ours must go).
+    var needsStatus = false
+
+    /// "namespace/name".
+    var key: String { objectPath(route.metadata?.namespace ?? "", route.metadata?.name ?? "") }
+}
+
+/// HTTPRoute rules: per-parent conditions and attachment.
+enum HTTPRoutes {
+    /// Evaluates one route against the Gateways of this controller (by "namespace/name").
+    static func evaluate(_ route: HTTPRoute, gateways: [GatewayEvaluation], gatewayPositions: [String: Int],
+                         index: SnapshotIndex, options: TranslationOptions) -> RouteEvaluation {
+        let routeNamespace = route.metadata?.namespace ?? ""
+        let generation = route.metadata?.generation
+        var evaluation = RouteEvaluation(route: route, rules: RuleConversion.convert(route, index: index))
+        let rules = evaluation.rules
+        for reference in route.spec.parentRefs ?? [] {
+            guard (reference.group ?? ResourceKinds.gatewayGroup) == ResourceKinds.gatewayGroup,
+                  (reference.kind ?? "Gateway") == "Gateway" else { continue }
+            let gatewayNamespace = reference.namespace ?? routeNamespace
+            // Gateways that do not exist or are not ours get no entry: their controller, if
+            // any, reports on them (the spec lets a controller skip parents it cannot see).
+            guard let position = gatewayPositions[objectPath(gatewayNamespace, reference.name)] else { continue }
+            let gateway = gateways[position]
+
+            var accepted: Verdict
+            var attachments: [RouteAttachment] = []
+            if !gateway.accepted.isTrue {
+                accepted = .no(Reason.noMatchingParent, "Gateway \(gateway.key) is not accepted: \(gateway.accepted.message)")
+            } else {
+                switch RouteAttachmentRules.attach(routeNamespace: routeNamespace, routeHostnames: route.spec.hostnames,
+                                                   reference: reference, gateway: gateway, gatewayPosition: position, index: index) {
+                case .failure(let failure):
+                    accepted = .no(failure.reason, failure.message)
+                case .success(let found):
+                    accepted = .yes(Reason.accepted, "Route is accepted")
+                    attachments = found
+                }
+            }
+            if accepted.isTrue, rules.rules.isEmpty {
+                accepted = .no(Reason.unsupportedValue, "No rule can be served: \(rules.dropped.joined(separator: "; "))")
+                attachments = []
+            }
+            var conditions = [
+                accepted.condition(ConditionType.accepted, generation: generation),
+                rules.resolvedRefs.condition(ConditionType.resolvedRefs, generation: generation),
+            ]
+            if accepted.isTrue, !rules.dropped.isEmpty {
+                conditions.append(Verdict.yes(Reason.unsupportedValue, "Dropped Rule(s): \(rules.dropped.joined(separator: "; "))")
+                    .condition(ConditionType.partiallyInvalid, generation: generation))
+            }
+            // The entry echoes the parentRef as written, with group and kind made explicit
+            // (conformance compares them as set values).
+            let statusReference = ParentReference(
+                group: ResourceKinds.gatewayGroup, kind: "Gateway", namespace: reference.namespace, name: reference.name,
+                sectionName: reference.sectionName, port: reference.port)
+            evaluation.parents.append(RouteParentStatus(parentRef: statusReference, controllerName: options.controllerName,
+                                                        conditions: conditions))
+            for attachment in attachments where !evaluation.attachments.contains(attachment) {
+                evaluation.attachments.append(attachment)
+            }
+        }
+        let hadOurEntry = route.status?.parents.contains { $0.controllerName == options.controllerName } ?? false
+        evaluation.needsStatus = !evaluation.parents.isEmpty || hadOurEntry
+        return evaluation
+    }
+
+    /// The status of one route: this controller's parent entries only (the writer keeps the
+    /// entries of other controllers).
+    static func status(_ evaluation: RouteEvaluation) -> JSONValue {
+        ["parents": .array(evaluation.parents.map(StatusJSON.routeParent))]
+    }
+}

@@ -1,0 +1,92 @@
+import GatewayModel
+
+/// Generation of the mesh resources (the IR the Envoy stage reads) from accepted Gateway API
+/// objects. Every generated object carries its provenance in `gatehouse.io/source`.
+enum MeshResources {
+    /// Longest Kubernetes object name.
+    static let maximumNameLength = 253
+
+    /// Labels every generated object carries.
+    static func labels(mesh: String) -> [String: String] {
+        [GeneratedLabels.managedBy: "gatehouse", GeneratedLabels.mesh: mesh]
+    }
+
+    /// The MeshGateway of an accepted Gateway: one listener per servable listener.
+    static func meshGateway(_ gateway: GatewayEvaluation) -> MeshGateway {
+        var metadata = ObjectMeta(name: gateway.meshGatewayName, labels: labels(mesh: gateway.mesh))
+        metadata.annotations = [GeneratedLabels.source: "gateway/\(gateway.key)"]
+        let listeners = gateway.listeners.filter(\.isServable).map { evaluation in
+            let listener = evaluation.listener
+            return MeshGateway.Listener(
+                hostname: listener.hostname, port: Int64(listener.port), protocol: listener.protocol,
+                tls: listener.protocol == "HTTPS" ? tls(listener, gatewayNamespace: gateway.namespace) : nil,
+                tags: [listenerTag: listener.name])
+        }
+        return MeshGateway(metadata: metadata, spec: MeshGateway.Spec(
+            selectors: [MeshGateway.Selector(match: ["kuma.io/service": "\(gateway.name)_\(gateway.namespace)_svc"])],
+            conf: MeshGateway.Conf(listeners: listeners)))
+    }
+
+    /// The tag naming the Gateway listener a MeshGateway listener comes from.
+    static let listenerTag = "gatehouse.io/listener"
+
+    /// TLS termination with the copies of the listener's certificate Secrets (`gapi-<namespace>-<name>`
+    /// in the system namespace; issue 5 copies them). Never the secret material itself.
+    static func tls(_ listener: Listener, gatewayNamespace: String) -> MeshGateway.TLS {
+        let certificates = (listener.tls?.certificateRefs ?? []).map { reference in
+            MeshGateway.DataSource(secret: "gapi-\(reference.namespace ?? gatewayNamespace)-\(reference.name)")
+        }
+        return MeshGateway.TLS(mode: "TERMINATE", certificates: certificates)
+    }
+
+    /// The MeshHTTPRoute for one route on one listener of one Gateway.
+    static func meshHTTPRoute(_ route: HTTPRoute, rules: [MeshHTTPRoute.Rule], gateway: GatewayEvaluation,
+                              listener: Listener, hostnames: [String]?, options: TranslationOptions) -> MeshHTTPRoute {
+        let routeNamespace = route.metadata?.namespace ?? ""
+        let routeName = route.metadata?.name ?? ""
+        let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)")
+        var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: labels(mesh: gateway.mesh))
+        metadata.annotations = [
+            GeneratedLabels.source: "httproute/\(routeNamespace)/\(routeName)",
+            GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",
+        ]
+        var target = KumaTargetRef(kind: "MeshGateway", name: gateway.meshGatewayName)
+        target.sectionName = listener.name
+        let destination = MeshHTTPRoute.To(hostnames: hostnames, targetRef: KumaTargetRef(kind: "Mesh"), rules: rules)
+        return MeshHTTPRoute(metadata: metadata, spec: MeshHTTPRoute.Spec(targetRef: target, to: [destination]))
+    }
+
+    /// `name` if it fits in 253 characters, else a prefix plus a stable hash of the whole name.
+    static func boundedName(_ name: String) -> String {
+        guard name.count > maximumNameLength else { return name }
+        let hash = fnv1a(name)
+        var prefix = String(name.prefix(maximumNameLength - hash.count - 1))
+        // A DNS subdomain's labels end in an alphanumeric character.
+        while let last = prefix.last, last == "." || last == "-" { prefix.removeLast() }
+        return "\(prefix)-\(hash)"
+    }
+
+    /// FNV-1a (64 bit) as 16 hex digits: stable across runs and platforms, unlike `Hasher`.
+    static func fnv1a(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The infra IR of an accepted Gateway.
+    static func instance(_ gateway: GatewayEvaluation) -> GatewayInstance {
+        let config = gateway.gatewayClass.config
+        let listeners = gateway.listeners.filter(\.isServable).map { evaluation in
+            InstanceListener(name: evaluation.listener.name, port: Int(evaluation.listener.port),
+                             protocol: evaluation.listener.protocol, hostname: evaluation.listener.hostname)
+        }
+        return GatewayInstance(
+            namespace: gateway.namespace, name: gateway.name, meshGatewayName: gateway.meshGatewayName, mesh: gateway.mesh,
+            address: gateway.address, listeners: listeners, replicas: Int(config?.spec?.replicas ?? 1),
+            serviceType: config?.spec?.serviceType ?? "LoadBalancer", configName: config?.metadata?.name)
+    }
+}

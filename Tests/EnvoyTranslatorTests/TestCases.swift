@@ -1,0 +1,91 @@
+import Foundation
+import GatewayModel
+import ManifestIO
+
+@testable import EnvoyTranslator
+
+/// A golden case: `Testdata/<name>.in.yaml`, a multi-document YAML holding one
+/// `kind: TestInstance` document (the `GatewayInstance`: `namespace`, `name`, optional
+/// `meshGatewayName` (default `<name>.<namespace>`), `mesh`, `address`, `listeners`), then any
+/// number of MeshGateway, MeshHTTPRoute, Service and EndpointSlice documents.
+struct GoldenCase: Sendable, CustomStringConvertible {
+    /// The file name without `.in.yaml`.
+    var name: String
+    /// The parsed input.
+    var input: ProxyInput
+
+    var description: String { name }
+
+    /// The directory of the golden files.
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Testdata")
+
+    /// The input file of a case.
+    static func inputURL(_ name: String) -> URL { directory.appendingPathComponent("\(name).in.yaml") }
+    /// The expected output file of a case.
+    static func outputURL(_ name: String) -> URL { directory.appendingPathComponent("\(name).out.yaml") }
+
+    /// Every case name, sorted.
+    static func allNames() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".in.yaml") }.map { String($0.dropLast(".in.yaml".count)) }.sorted()
+    }
+
+    /// Loads one case.
+    static func load(_ name: String) throws -> GoldenCase {
+        let text = try String(contentsOf: inputURL(name), encoding: .utf8)
+        return GoldenCase(name: name, input: try parse(text))
+    }
+
+    /// Parses the documents of a case file into a `ProxyInput`.
+    static func parse(_ text: String) throws -> ProxyInput {
+        var instance: GatewayInstance?
+        var meshGateway: MeshGateway?
+        var routes: [MeshHTTPRoute] = []
+        var services: [Service] = []
+        var slices: [EndpointSlice] = []
+        for document in try Manifests.decode(text) {
+            switch document["kind"]?.stringValue {
+            case "TestInstance": instance = try gatewayInstance(document)
+            case "MeshGateway": meshGateway = try document.decode(MeshGateway.self)
+            case "MeshHTTPRoute": routes.append(try document.decode(MeshHTTPRoute.self))
+            case "Service": services.append(try document.decode(Service.self))
+            case "EndpointSlice": slices.append(try document.decode(EndpointSlice.self))
+            case let other: throw TestInputError("unexpected document kind \(other ?? "<none>")")
+            }
+        }
+        guard let instance else { throw TestInputError("no TestInstance document") }
+        return ProxyInput(instance: instance, meshGateway: meshGateway, routes: routes, services: services, endpointSlices: slices)
+    }
+
+    private static func gatewayInstance(_ document: JSONValue) throws -> GatewayInstance {
+        guard let namespace = document["namespace"]?.stringValue, let name = document["name"]?.stringValue else {
+            throw TestInputError("TestInstance needs namespace and name")
+        }
+        let listeners = try (document["listeners"] ?? .array([])).decode([InstanceListener].self)
+        return GatewayInstance(
+            namespace: namespace, name: name,
+            meshGatewayName: document["meshGatewayName"]?.stringValue ?? "\(name).\(namespace)",
+            mesh: document["mesh"]?.stringValue ?? "default",
+            address: document["address"]?.stringValue,
+            listeners: listeners)
+    }
+}
+
+/// A malformed test input.
+struct TestInputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a program and returns its standard output (for `diff -u`).
+func runProgram(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
