@@ -113,6 +113,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "GatewayModel",
+                "ManifestIO",
                 "ResourceStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

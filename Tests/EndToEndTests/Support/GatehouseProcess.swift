@@ -63,6 +63,8 @@ final class GatehouseProcess: @unchecked Sendable {
     let dataDirectory: URL
     let ownsDataDirectory: Bool
     let logFile: URL
+    /// The `--address-pool` given to this process.
+    private(set) var addressPool = ""
 
     /// The API base URL.
     var server: String { "http://127.0.0.1:\(port)" }
@@ -76,7 +78,10 @@ final class GatehouseProcess: @unchecked Sendable {
         logFile = self.dataDirectory.appendingPathComponent("gatehouse-\(port).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = try gatehouseBinary()
-        process.arguments = ["run", "--data-dir", self.dataDirectory.path, "--api-address", "127.0.0.1:\(port)"] + extraArguments
+        // A pool of its own per process, so concurrent runs never share gateway addresses.
+        addressPool = "127.\(200 + port % 50).\(port / 50 % 250).0/24"
+        process.arguments = ["run", "--data-dir", self.dataDirectory.path, "--api-address", "127.0.0.1:\(port)",
+                             "--address-pool", addressPool] + extraArguments
         let log = try FileHandle(forWritingTo: logFile)
         process.standardOutput = log
         process.standardError = log

@@ -1,0 +1,200 @@
+import Foundation
+import GatewayModel
+import ManifestIO
+import Testing
+
+/// Applies a YAML document stream through the API (create, or replace when present).
+func apply(_ yaml: String, to server: GatehouseProcess) async throws {
+    for object in try Manifests.decode(yaml) {
+        guard let apiVersion = object["apiVersion"]?.stringValue, let kindName = object["kind"]?.stringValue,
+              let kind = ResourceKinds.lookup(apiVersion: apiVersion, kind: kindName), let name = object.name else {
+            throw HarnessError("unknown object in test manifest: \(object)")
+        }
+        let base = kind.group.isEmpty ? "/api/v1" : "/apis/\(kind.group)/\(kind.preferredVersion)"
+        let collection = server.server + base + (kind.namespaced ? "/namespaces/\(object.namespace ?? "default")" : "") + "/\(kind.plural)"
+        let created = try await HTTP.json("POST", collection, object)
+        if created.status == 409 {
+            var current = try await HTTP.json("GET", collection + "/\(name)").json
+            current["spec"] = object["spec"]
+            for field in ["data", "endpoints", "ports", "addressType"] where object[field] != nil { current[field] = object[field] }
+            let replaced = try await HTTP.json("PUT", collection + "/\(name)", current)
+            guard replaced.status == 200 else { throw HarnessError("PUT \(name): \(replaced.status) \(replaced.text)") }
+        } else if created.status != 201 {
+            throw HarnessError("POST \(name): \(created.status) \(created.text)")
+        }
+    }
+}
+
+/// Polls until `condition` holds (every 20 ms, at most `seconds`).
+func eventually<T>(_ seconds: Double = 20, _ what: String, _ probe: () async throws -> T?) async throws -> T {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if let value = try? await probe() { return value }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw HarnessError("timed out after \(seconds) s waiting for \(what)")
+}
+
+/// The seed scenario with the seed's names, the backend on a free port.
+func seedManifests(echoPort: Int) -> String {
+    """
+    apiVersion: v1
+    kind: Namespace
+    metadata: {name: kuma-demo}
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: demo-app, namespace: kuma-demo}
+    spec:
+      selector: {app: demo-app}
+      ports: [{name: http, port: 5000, targetPort: \(echoPort), protocol: TCP, appProtocol: http}]
+    ---
+    apiVersion: discovery.k8s.io/v1
+    kind: EndpointSlice
+    metadata: {name: demo-app-abcde, namespace: kuma-demo, labels: {kubernetes.io/service-name: demo-app}}
+    addressType: IPv4
+    ports: [{name: http, port: \(echoPort), protocol: TCP}]
+    endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+    ---
+    apiVersion: kuma.io/v1alpha1
+    kind: MeshGatewayConfig
+    metadata: {name: default}
+    spec: {replicas: 1, serviceType: LoadBalancer}
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: GatewayClass
+    metadata: {name: kuma}
+    spec:
+      controllerName: gateways.kuma.io/controller
+      parametersRef: {group: kuma.io, kind: MeshGatewayConfig, name: default}
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: Gateway
+    metadata: {name: kuma, namespace: kuma-demo}
+    spec:
+      gatewayClassName: kuma
+      listeners: [{name: proxy, port: 8080, protocol: HTTP}]
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: HTTPRoute
+    metadata: {name: echo, namespace: kuma-demo}
+    spec:
+      parentRefs: [{name: kuma}]
+      rules: [{matches: [{path: {type: PathPrefix, value: /}}], backendRefs: [{name: demo-app, port: 5000}]}]
+    """
+}
+
+let gatewayPath = "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/gateways/kuma"
+
+/// Waits for the seed Gateway to be Programmed and returns its address.
+func programmedAddress(_ server: GatehouseProcess) async throws -> String {
+    try await eventually(30, "Gateway kuma-demo/kuma Programmed") {
+        let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+        let conditions = gateway[path: ["status", "conditions"]]?.arrayValue ?? []
+        guard conditions.contains(where: { $0["type"] == "Programmed" && $0["status"] == "True" }),
+              let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue else { return nil }
+        return address
+    }
+}
+
+@Suite("Built-in gateway end to end (real Envoy)", .serialized)
+struct GatewayTests {
+    @Test("the seed scenario: Programmed, 200 through Envoy with server: Kuma Gateway, statuses right")
+    func seedScenario() async throws {
+        let server = try await GatehouseProcess()
+        defer { server.stop() }
+        let echo = try await EchoProcess(name: "demo-app-5f8d9c7b6d-x2x9q", namespace: "kuma-demo")
+        defer { echo.stop() }
+        try await apply(seedManifests(echoPort: echo.port), to: server)
+        let address = try await programmedAddress(server)
+        #expect(address.hasPrefix("127."))
+
+        let answer = try await eventually(10, "HTTP 200 through the gateway") {
+            let answer = try await HTTP.request("GET", "http://\(address):8080/hello?x=1", timeout: 2)
+            return answer.status == 200 ? answer : nil
+        }
+        #expect(answer.headers["server"].first == "Kuma Gateway")
+        #expect(answer.headers["x-envoy-upstream-service-time"].first != nil)
+        #expect(answer.json["pod"] == "demo-app-5f8d9c7b6d-x2x9q")
+        #expect(answer.json["path"] == "/hello?x=1")
+
+        let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+        let listener = try #require(gateway[path: ["status", "listeners"]]?.arrayValue?.first)
+        #expect(listener["attachedRoutes"] == 1)
+        let route = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/httproutes/echo").json
+        let parent = try #require(route[path: ["status", "parents"]]?.arrayValue?.first)
+        #expect(parent["controllerName"] == "gateways.kuma.io/controller")
+        #expect(parent["conditions"]?.arrayValue?.contains { $0["type"] == "Accepted" && $0["status"] == "True" } == true)
+        #expect(parent["conditions"]?.arrayValue?.contains { $0["type"] == "ResolvedRefs" && $0["status"] == "True" } == true)
+        let gatewayClass = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/gatewayclasses/kuma").json
+        #expect(gatewayClass[path: ["status", "conditions"]]?.arrayValue?.contains { $0["type"] == "Accepted" && $0["status"] == "True" } == true)
+
+        // No matching route: 404 from Envoy; an unresolved backend: 500.
+        try await apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: echo, namespace: kuma-demo}
+            spec:
+              parentRefs: [{name: kuma}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /app}}]
+                backendRefs: [{name: demo-app, port: 5000}]
+              - matches: [{path: {type: Exact, value: /missing}}]
+                backendRefs: [{name: no-such-service, port: 80}]
+            """, to: server)
+        _ = try await eventually(10, "404 for an unmatched path") {
+            try await HTTP.request("GET", "http://\(address):8080/other", timeout: 2).status == 404 ? true : nil
+        }
+        #expect(try await HTTP.request("GET", "http://\(address):8080/app/x", timeout: 2).status == 200)
+        #expect(try await HTTP.request("GET", "http://\(address):8080/application", timeout: 2).status == 404, "PathPrefix is segment-aware")
+        #expect(try await HTTP.request("GET", "http://\(address):8080/missing", timeout: 2).status == 500)
+    }
+
+    @Test("deleting the Gateway stops its proxy; stopping the control plane stops every child")
+    func lifecycle() async throws {
+        let server = try await GatehouseProcess()
+        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
+        defer { echo.stop() }
+        try await apply(seedManifests(echoPort: echo.port), to: server)
+        let address = try await programmedAddress(server)
+        _ = try await eventually(10, "traffic") {
+            try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200 ? true : nil
+        }
+        #expect(try await HTTP.json("DELETE", server.server + gatewayPath).status == 200)
+        _ = try await eventually(15, "the listener closed after the Gateway was deleted") {
+            (try? await HTTP.request("GET", "http://\(address):8080/", timeout: 1)) == nil ? true : nil
+        }
+
+        try await apply(seedManifests(echoPort: echo.port), to: server)
+        let again = try await programmedAddress(server)
+        _ = try await eventually(10, "traffic again") {
+            try await HTTP.request("GET", "http://\(again):8080/", timeout: 2).status == 200 ? true : nil
+        }
+        let children = childProcesses(of: server.process.processIdentifier)
+        #expect(!children.isEmpty, "the control plane runs a dataplane child")
+        #expect(server.stop() == 0, "clean exit on SIGTERM")
+        for pid in children {
+            #expect(kill(pid, 0) != 0, "child \(pid) was stopped with the control plane")
+        }
+    }
+}
+
+/// PIDs whose parent is `pid`, and their children, from /proc.
+func childProcesses(of pid: Int32) -> [Int32] {
+    var result: [Int32] = []
+    var frontier = [pid]
+    while let parent = frontier.popLast() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8) else { continue }
+            // Field 4 of /proc/<pid>/stat is the parent PID (after the parenthesised name).
+            guard let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == parent {
+                result.append(child)
+                frontier.append(child)
+            }
+        }
+    }
+    return result
+}
