@@ -99,6 +99,9 @@ struct APIResponder: HTTPResponder {
     private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
         switch request.route {
         case .health:
+            // Plain "ok" as Kubernetes answers; a client that only accepts JSON gets the same
+            // word as a JSON string.
+            if request.accept.contains("application/json") && !request.accept.contains("text/plain") { return .ok("ok") }
             return .text(status: 200, "ok")
         case .version:
             return .ok(Discovery.version())

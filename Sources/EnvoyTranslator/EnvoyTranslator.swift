@@ -33,9 +33,9 @@ public struct ProxyInput: Sendable {
 ///   route configuration of the same name, delivered over RDS from its own file. Listeners are
 ///   sorted by port. `HTTPS`, `TLS` and `TCP` listeners are not served yet (TLS termination
 ///   is a later issue): they get no Envoy listener at all;
-/// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain;
-///   its routes in Gateway API precedence order (`RoutePrecedence`). Requests for no domain
-///   get Envoy's 404;
+/// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain
+///   (see `VirtualHostPlan`); its routes in Gateway API precedence order. Requests for no
+///   domain get Envoy's 404;
 /// - one EDS cluster and one ClusterLoadAssignment per Service port the routes use, named
 ///   `<namespace>/<service>/<port>`, sorted by name.
 public enum EnvoyTranslator {
@@ -54,13 +54,14 @@ public enum EnvoyTranslator {
         for port in ports {
             let name = "\(instance.namespace)/\(instance.name)/\(port)"
             let listenersOnPort = servedListeners.filter { $0.port == port }.sorted { $0.name < $1.name }
-            let entriesByDomain = routeEntries(listeners: listenersOnPort, routes: routes, meshGateway: input.meshGateway)
+            let plan = VirtualHostPlan(listeners: listenersOnPort, routes: routes, meshGateway: input.meshGateway)
             var virtualHosts: [JSONValue] = []
-            for domain in entriesByDomain.keys.sorted() {
-                let entries = entriesByDomain[domain] ?? []
-                let renderedRoutes = entries.map { RouteEntryBuilder.route($0, catalog: &catalog) }
-                virtualHosts.append(["name": .string("\(name)/\(domain)"), "domains": [.string(domain)],
-                                     "routes": .array(renderedRoutes)])
+            for (domain, entries) in plan.virtualHosts {
+                var virtualHost: [String: JSONValue] = ["name": .string("\(name)/\(domain)"), "domains": [.string(domain)]]
+                if !entries.isEmpty {
+                    virtualHost["routes"] = .array(entries.map { RouteEntryBuilder.route($0, catalog: &catalog) })
+                }
+                virtualHosts.append(.object(virtualHost))
             }
             resources.routeConfigurations.append(ResourceBuilders.routeConfiguration(name: name, virtualHosts: virtualHosts))
             resources.listeners.append(ResourceBuilders.httpListener(
@@ -93,43 +94,10 @@ public enum EnvoyTranslator {
         return true
     }
 
-    /// The route entries of one port, by domain: each virtual host's routes, deduplicated and
-    /// sorted by precedence. Where listeners of the port lead to the same domain, only the most
-    /// specific listener's routes serve it.
-    static func routeEntries(listeners: [InstanceListener], routes: [MeshHTTPRoute],
-                             meshGateway: MeshGateway?) -> [String: [RouteEntry]] {
-        var byDomain: [String: [RouteEntry]] = [:]
-        for listener in listeners {
-            let listenerHostname = HostnameRules.listenerHostname(listener.hostname)
-            let origin = ListenerOrigin(scheme: listener.protocol == "HTTPS" ? "https" : "http", port: listener.port)
-            for route in routes where attaches(route, to: listener, meshGateway: meshGateway) {
-                for (toIndex, destination) in (route.spec?.to ?? []).enumerated() {
-                    let hostnames = destination.hostnames.flatMap { $0.isEmpty ? nil : $0 } ?? ["*"]
-                    let domains = Set(hostnames.compactMap {
-                        HostnameRules.intersection(listener: listenerHostname, route: $0)
-                    })
-                    guard !domains.isEmpty else { continue }
-                    let entries = entriesOf(route, destination: destination, toIndex: toIndex, origin: origin,
-                                            listenerSpecificity: HostnameRules.listenerSpecificity(listenerHostname))
-                    for domain in domains { byDomain[domain, default: []] += entries }
-                }
-            }
-        }
-        for (domain, entries) in byDomain {
-            let best = entries.map(\.listenerSpecificity).max() ?? 0
-            var seen = Set<String>()
-            let kept = entries.filter { $0.listenerSpecificity == best && seen.insert($0.name).inserted }
-            byDomain[domain] = kept.sorted { left, right in
-                left.precedence != right.precedence ? left.precedence < right.precedence : left.name < right.name
-            }
-        }
-        return byDomain
-    }
-
     /// One entry per match of every rule of one destination of a route. A rule without
     /// matches gets the Gateway API default match, `PathPrefix /`.
-    private static func entriesOf(_ route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int,
-                                  origin: ListenerOrigin, listenerSpecificity: Int) -> [RouteEntry] {
+    static func entriesOf(_ route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int,
+                          origin: ListenerOrigin) -> [RouteEntry] {
         let annotations = route.metadata?.annotations ?? [:]
         let namespace = route.metadata?.namespace ?? "default"
         let source = annotations[GeneratedLabels.source] ?? "meshhttproute/\(namespace)/\(route.metadata?.name ?? "")"
@@ -146,8 +114,7 @@ public enum EnvoyTranslator {
                     precedence: RoutePrecedence(match: match, created: created, source: source,
                                                 ruleIndex: ruleIndex, matchIndex: matchIndex),
                     defaultNamespace: namespace,
-                    origin: origin,
-                    listenerSpecificity: listenerSpecificity))
+                    origin: origin))
             }
         }
         return entries

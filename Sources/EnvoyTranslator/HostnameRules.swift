@@ -28,13 +28,20 @@ enum HostnameRules {
         return name.hasSuffix(suffix) && name.count > suffix.count
     }
 
-    /// How specific a listener hostname is: any name (`*`) < wildcards (longer is more
-    /// specific) < exact names. When listeners on one port both lead to the same domain,
-    /// only the most specific listener's routes serve it, as a request for that domain
-    /// belongs to that listener.
-    static func listenerSpecificity(_ hostname: String) -> Int {
+    /// How specific a hostname is: any name (`*`) < wildcards (longer is more specific) <
+    /// exact names. A request belongs to the most specific listener hostname that matches it,
+    /// and within a listener, rules of routes with more specific hostnames come first (the
+    /// Gateway API precedence: characters in a matching non-wildcard hostname, then characters
+    /// in a matching hostname).
+    static func specificity(_ hostname: String) -> Int {
         if hostname == "*" { return 0 }
         if hostname.hasPrefix("*.") { return 1 + hostname.utf8.count }
         return 1_000_000 + hostname.utf8.count
+    }
+
+    /// True when every host `domain` matches is also matched by `candidate` (`*` covers all,
+    /// `*.example.com` covers `a.example.com` and `*.a.example.com`).
+    static func includes(_ candidate: String, _ domain: String) -> Bool {
+        candidate == "*" || candidate == domain || covers(wildcard: candidate, domain)
     }
 }

@@ -13,8 +13,6 @@ struct RouteEntry: Sendable {
     var defaultNamespace: String
     /// The listener the route is attached to (for redirects).
     var origin: ListenerOrigin
-    /// The specificity of that listener's hostname (see `HostnameRules.listenerSpecificity`).
-    var listenerSpecificity: Int
 }
 
 /// Renders route entries as Envoy `Route`s.

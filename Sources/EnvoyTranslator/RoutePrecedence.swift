@@ -8,7 +8,7 @@ import GatewayModel
 ///    path is `PathPrefix /`). Where `RegularExpression` goes is implementation-specific; it
 ///    comes before prefixes as in Envoy Gateway, so that a regular expression is not shadowed
 ///    by a catch-all `PathPrefix /`;
-/// 2. the longest path value;
+/// 2. the longest path value (a prefix without its trailing slashes);
 /// 3. a method match;
 /// 4. the most header matches;
 /// 5. the most query parameter matches;
@@ -44,7 +44,10 @@ struct RoutePrecedence: Comparable, Sendable, Hashable {
         case "RegularExpression": pathKind = .regularExpression
         default: pathKind = .prefix
         }
-        pathLength = path?.value.utf8.count ?? 1
+        // A prefix counts without its trailing slashes: `/api/` and `/api` match the same paths.
+        pathLength = pathKind == .prefix
+            ? RouteMatchBuilder.segmentPrefix(path?.value ?? "/").utf8.count
+            : path?.value.utf8.count ?? 0
         hasMethod = match?.method != nil
         headerCount = match?.headers?.count ?? 0
         queryCount = match?.queryParams?.count ?? 0

@@ -67,6 +67,7 @@ public enum GatewayTranslator {
             }
         }
 
+        MeshResources.disambiguateNames(&generated)
         translation.statuses = statuses.sorted { $0.key < $1.key }
         translation.meshGateways.sort { ($0.metadata?.name ?? "") < ($1.metadata?.name ?? "") }
         // Generated routes first (by name), then the user's own (by namespace/name).

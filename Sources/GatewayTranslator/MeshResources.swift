@@ -59,11 +59,30 @@ enum MeshResources {
     /// `name` if it fits in 253 characters, else a prefix plus a stable hash of the whole name.
     static func boundedName(_ name: String) -> String {
         guard name.count > maximumNameLength else { return name }
-        let hash = fnv1a(name)
-        var prefix = String(name.prefix(maximumNameLength - hash.count - 1))
+        return suffixed(name, fnv1a(name))
+    }
+
+    /// `name` (shortened to fit) followed by `-<suffix>`.
+    static func suffixed(_ name: String, _ suffix: String) -> String {
+        var prefix = String(name.prefix(maximumNameLength - suffix.count - 1))
         // A DNS subdomain's labels end in an alphanumeric character.
         while let last = prefix.last, last == "." || last == "-" { prefix.removeLast() }
-        return "\(prefix)-\(hash)"
+        return "\(prefix)-\(suffix)"
+    }
+
+    /// Dotted names can collide (route `a.b` in `c` vs route `a` in `b` on Gateway `c.d`, ...):
+    /// colliding generated routes get a hash of their unambiguous identity appended.
+    static func disambiguateNames(_ routes: inout [MeshHTTPRoute]) {
+        var counts: [String: Int] = [:]
+        for route in routes { counts[route.metadata?.name ?? "", default: 0] += 1 }
+        for position in routes.indices {
+            guard let name = routes[position].metadata?.name, counts[name, default: 0] > 1 else { continue }
+            // Names never contain "/", so this identity cannot collide.
+            let identity = [routes[position].metadata?.annotations?[GeneratedLabels.source] ?? "",
+                            routes[position].spec?.targetRef?.name ?? "", routes[position].spec?.targetRef?.sectionName ?? ""]
+                .joined(separator: "/")
+            routes[position].metadata?.name = suffixed(name, fnv1a(identity))
+        }
     }
 
     /// FNV-1a (64 bit) as 16 hex digits: stable across runs and platforms, unlike `Hasher`.

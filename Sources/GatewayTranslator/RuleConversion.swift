@@ -107,6 +107,9 @@ enum RuleConversion {
                                           namespace: reference.namespace, port: reference.port, weight: nil,
                                           routeNamespace: routeNamespace)
             var (backend, problem) = Backends.resolve(target, routeNamespace: routeNamespace, index: index)
+            // An unresolvable mirror target mirrors nothing (mirrored answers are discarded, so
+            // there is no share to fail); ResolvedRefs still reports it.
+            if problem != nil { return (nil, problem) }
             backend.weight = nil  // a mirror has no weight
             let converted = MeshHTTPRoute.Filter(type: filter.type, requestMirror: MeshHTTPRoute.RequestMirror(
                 percentage: percentage(mirror), backendRef: backend))

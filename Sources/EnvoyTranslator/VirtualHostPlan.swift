@@ -1,0 +1,90 @@
+import GatewayModel
+
+/// The virtual hosts of one port and the route entries of each, in the order Envoy must
+/// try them.
+///
+/// Envoy picks one virtual host per request by its most specific matching domain (exact,
+/// then the longest wildcard suffix, then `*`) and never falls back to another, so each
+/// virtual host must hold every route that may serve its domain:
+/// - the domains are the route hostnames intersected with their listener's hostname, plus
+///   every listener's own hostname (so a listener without routes still owns its hosts: 404);
+/// - a request belongs to the most specific listener whose hostname matches it: only that
+///   listener's routes serve the domain;
+/// - within it, the routes whose hostname matches the domain, most specific hostname first
+///   (`foo.example.com`, then `*.example.com`, then `*`), then by `RoutePrecedence`.
+/// Virtual hosts are sorted by domain (byte order).
+struct VirtualHostPlan {
+    /// (domain, route entries in match order), sorted by domain.
+    private(set) var virtualHosts: [(domain: String, entries: [RouteEntry])] = []
+
+    /// One listener's routes, by the domain they serve.
+    private struct ListenerRoutes {
+        var hostname: String
+        var byDomain: [String: [RouteEntry]]
+    }
+
+    /// Plans the virtual hosts of `listeners` (all on one port) for `routes`.
+    init(listeners: [InstanceListener], routes: [MeshHTTPRoute], meshGateway: MeshGateway?) {
+        var perListener: [ListenerRoutes] = []
+        var allDomains = Set<String>()
+        for listener in listeners {
+            let hostname = HostnameRules.listenerHostname(listener.hostname)
+            let origin = ListenerOrigin(scheme: listener.protocol == "HTTPS" ? "https" : "http", port: listener.port)
+            var byDomain: [String: [RouteEntry]] = [:]
+            if hostname != "*" { byDomain[hostname] = [] }
+            for route in routes where EnvoyTranslator.attaches(route, to: listener, meshGateway: meshGateway) {
+                for (toIndex, destination) in (route.spec?.to ?? []).enumerated() {
+                    let hostnames = destination.hostnames.flatMap { $0.isEmpty ? nil : $0 } ?? ["*"]
+                    let domains = Set(hostnames.compactMap { HostnameRules.intersection(listener: hostname, route: $0) })
+                    guard !domains.isEmpty else { continue }
+                    let entries = EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin)
+                    for domain in domains { byDomain[domain, default: []] += entries }
+                }
+            }
+            allDomains.formUnion(byDomain.keys)
+            perListener.append(ListenerRoutes(hostname: hostname, byDomain: byDomain))
+        }
+        for domain in allDomains.sorted() {
+            let owner = perListener
+                .filter { HostnameRules.includes($0.hostname, domain) }
+                .max { HostnameRules.specificity($0.hostname) < HostnameRules.specificity($1.hostname) }
+            guard let owner else { continue }
+            virtualHosts.append((domain, Self.entries(serving: domain, from: owner.byDomain)))
+        }
+    }
+
+    /// The entries of every route hostname that includes `domain`, most specific hostname
+    /// first, then by precedence; each entry once.
+    private static func entries(serving domain: String, from byDomain: [String: [RouteEntry]]) -> [RouteEntry] {
+        var ranked: [(rank: Int, entry: RouteEntry)] = []
+        for candidate in Self.includingHostnames(of: domain) {
+            guard let entries = byDomain[candidate] else { continue }
+            let rank = HostnameRules.specificity(candidate)
+            ranked += entries.map { (rank, $0) }
+        }
+        ranked.sort { left, right in
+            if left.rank != right.rank { return left.rank > right.rank }
+            if left.entry.precedence != right.entry.precedence { return left.entry.precedence < right.entry.precedence }
+            return left.entry.name < right.entry.name
+        }
+        var seen = Set<String>()
+        return ranked.compactMap { seen.insert($0.entry.name).inserted ? $0.entry : nil }
+    }
+
+    /// The hostnames whose matches include all of `domain`'s: itself, the wildcards of each
+    /// of its parent suffixes, and `*`. `a.b.com` -> `a.b.com`, `*.b.com`, `*.com`, `*`;
+    /// `*.b.com` -> `*.b.com`, `*.com`, `*`. Enumerating them keeps the plan linear in the
+    /// number of domains.
+    static func includingHostnames(of domain: String) -> [String] {
+        var result = [domain]
+        guard domain != "*" else { return result }
+        var rest = Substring(domain)
+        if rest.hasPrefix("*.") { rest = rest.dropFirst(2) }
+        while let dot = rest.firstIndex(of: ".") {
+            rest = rest[rest.index(after: dot)...]
+            result.append("*." + rest)
+        }
+        result.append("*")
+        return result
+    }
+}
