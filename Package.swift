@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
+        .executable(name: "gatehouse-bench", targets: ["GatehouseBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -89,6 +90,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Process and HTTP helpers shared by the end-to-end tests and the benchmarks.
+        .target(
+            name: "Harness",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "gatehouse",
             dependencies: [
@@ -105,6 +116,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Benchmarks (not tests): `swift run -c release gatehouse-bench`.
+        .executableTarget(
+            name: "GatehouseBench",
+            dependencies: [
+                "Harness", "GatewayModel", "GatewayTranslator", "EnvoyTranslator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
         .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO"]),
         .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "ManifestIO"]),
@@ -112,6 +131,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "Harness",
                 "GatewayModel",
                 "ManifestIO",
                 "ResourceStore",

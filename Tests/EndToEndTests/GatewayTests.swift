@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import GatewayModel
 import ManifestIO
 import Testing

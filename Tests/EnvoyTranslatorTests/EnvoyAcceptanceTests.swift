@@ -74,12 +74,24 @@ struct EnvoyAcceptanceTests {
             assignments: Set(resources.clusterLoadAssignments.compactMap { $0["cluster_name"]?.stringValue }))
         let deadline = Date().addingTimeInterval(timeout)
         var loaded = LoadedNames()
+        var lastError: (any Error)?
         while Date() < deadline {
-            let failed = try envoy.failedUpdateCounters()
+            guard envoy.process.isRunning else {
+                throw HarnessError("Envoy exited with status \(envoy.process.terminationStatus)\n\(envoy.logTail())")
+            }
+            let failed: [String: Int]
+            do {
+                failed = try envoy.failedUpdateCounters()
+                loaded = try LoadedNames(configDump: try JSONParser.parse(envoy.admin("/config_dump?include_eds").body), version: version)
+            } catch {
+                // The admin API may refuse a connection for a moment while Envoy starts.
+                lastError = error
+                try await Task.sleep(nanoseconds: 50_000_000)
+                continue
+            }
             guard failed.isEmpty else {
                 throw HarnessError("Envoy refused the configuration: \(failed.sorted { $0.key < $1.key })\n\(envoy.logTail())")
             }
-            loaded = try LoadedNames(configDump: try JSONParser.parse(envoy.admin("/config_dump?include_eds").body), version: version)
             if let error = loaded.listenerError {
                 throw HarnessError("Envoy could not start a listener: \(error)\n\(envoy.logTail())")
             }
@@ -88,13 +100,13 @@ struct EnvoyAcceptanceTests {
                 #expect(late.isEmpty, "Envoy refused part of the configuration: \(late)\n\(envoy.logTail())")
                 return
             }
-            guard envoy.process.isRunning else { break }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         Issue.record("""
             Envoy did not load every resource at version \(version) within \(timeout) s.
             expected: \(expected)
             loaded:   \(loaded)
+            last admin API error: \(lastError.map { "\($0)" } ?? "none")
             \(envoy.logTail())
             """)
     }

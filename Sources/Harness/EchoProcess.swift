@@ -5,12 +5,12 @@ import Glibc
 #endif
 
 /// A `gatehouse echo` backend on a free loopback port, stopped by PID.
-final class EchoProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    let host: String
+public final class EchoProcess: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
+    public let host: String
 
-    init(host: String = "127.0.0.1", name: String, namespace: String) async throws {
+    public init(host: String = "127.0.0.1", name: String, namespace: String) async throws {
         self.host = host
         port = try freePort()
         process.executableURL = try gatehouseBinary()
@@ -27,7 +27,7 @@ final class EchoProcess: @unchecked Sendable {
         throw HarnessError("echo backend did not start on \(host):\(port)")
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         process.waitUntilExit()
     }

@@ -6,17 +6,21 @@ import Glibc
 #endif
 
 /// Where the package lives, from this file's path.
-let packageRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A test failure in the harness itself (a process that would not start, a timeout).
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Finds the `gatehouse` binary `swift test` built next to the test bundle.
-func gatehouseBinary() throws -> URL {
+public func gatehouseBinary() throws -> URL {
+    if let explicit = ProcessInfo.processInfo.environment["GATEHOUSE_BINARY"],
+       FileManager.default.isExecutableFile(atPath: explicit) {
+        return URL(fileURLWithPath: explicit)
+    }
     var candidates: [URL] = []
     if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
     candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
@@ -36,7 +40,7 @@ func gatehouseBinary() throws -> URL {
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw HarnessError("socket() failed") }
     defer { close(descriptor) }
@@ -57,20 +61,20 @@ func freePort() throws -> Int {
 
 /// A running `gatehouse run` on a free loopback port with its own data directory.
 /// Always stopped by PID (`stop()` or `kill()`), never left behind.
-final class GatehouseProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    let dataDirectory: URL
-    let ownsDataDirectory: Bool
-    let logFile: URL
+public final class GatehouseProcess: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
+    public let dataDirectory: URL
+    public let ownsDataDirectory: Bool
+    public let logFile: URL
     /// The `--address-pool` given to this process.
     private(set) var addressPool = ""
 
     /// The API base URL.
-    var server: String { "http://127.0.0.1:\(port)" }
+    public var server: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the control plane and waits until `/readyz` answers.
-    init(dataDirectory: URL? = nil, extraArguments: [String] = []) async throws {
+    public init(dataDirectory: URL? = nil, extraArguments: [String] = []) async throws {
         port = try freePort()
         ownsDataDirectory = dataDirectory == nil
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)")
@@ -101,11 +105,11 @@ final class GatehouseProcess: @unchecked Sendable {
     }
 
     /// What the process logged.
-    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// SIGTERM, then SIGKILL after 10 s; returns the exit status.
     @discardableResult
-    func stop() -> Int32 {
+    public func stop() -> Int32 {
         if process.isRunning {
             Glibc.kill(process.processIdentifier, SIGTERM)
             let deadline = Date().addingTimeInterval(10)
@@ -118,7 +122,7 @@ final class GatehouseProcess: @unchecked Sendable {
     }
 
     /// SIGKILL at once (crash simulation); the data directory is kept.
-    func kill() {
+    public func kill() {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }

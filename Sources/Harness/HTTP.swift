@@ -5,17 +5,17 @@ import NIOCore
 import NIOHTTP1
 
 /// A decoded HTTP answer.
-struct HTTPAnswer {
-    var status: Int
-    var headers: HTTPHeaders
-    var text: String
+public struct HTTPAnswer {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var text: String
     /// The body as JSON (`.null` when it is not JSON).
-    var json: JSONValue { (try? JSONParser.parse(text)) ?? .null }
+    public var json: JSONValue { (try? JSONParser.parse(text)) ?? .null }
 }
 
 /// Small HTTP helpers over AsyncHTTPClient for the end-to-end tests.
-enum HTTP {
-    static func request(
+public enum HTTP {
+    public static func request(
         _ method: String, _ url: String, body: [UInt8]? = nil, contentType: String = "application/json",
         headers: [String: String] = [:], timeout: Int64 = 30
     ) async throws -> HTTPAnswer {
@@ -31,7 +31,7 @@ enum HTTP {
         return HTTPAnswer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
     }
 
-    static func json(
+    public static func json(
         _ method: String, _ url: String, _ value: JSONValue? = nil, contentType: String = "application/json",
         headers: [String: String] = [:]
     ) async throws -> HTTPAnswer {
@@ -40,13 +40,15 @@ enum HTTP {
 }
 
 /// Runs a command to completion with a time limit, capturing its output.
-struct CommandResult {
-    var status: Int32
-    var output: String
-    var error: String
+/// What a finished command printed and returned.
+public struct CommandResult {
+    public var status: Int32
+    public var output: String
+    public var error: String
 }
 
-func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+/// Runs a command to completion with a time limit, capturing its output.
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
                 timeoutSeconds: Double = 60) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+/// `gatehouse-bench`: the measurements of issue 3, side by side in one run on this machine.
+/// Not a test: it prints numbers and ratios against the targets.
+@main
+struct Benchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse-bench",
+        abstract: "Measure apply-to-traffic latency, proxy throughput vs hand-written Envoy, control-plane memory and translation time.")
+
+    @Option(help: "The gatehouse binary to measure (build it with -c release for meaningful numbers).")
+    var gatehouse: String?
+
+    @Option(help: "Routes that exist before the latency measurement.")
+    var existingRoutes: Int = 1_000
+
+    @Option(help: "Routes added one by one while measuring apply-to-traffic latency.")
+    var addedRoutes: Int = 50
+
+    @Option(help: "Routes for the offline translation timing.")
+    var translationRoutes: Int = 10_000
+
+    @Option(help: "Seconds per throughput run (each side runs twice, alternating).")
+    var loadSeconds: Int = 8
+
+    @Flag(help: "Skip the throughput comparison (needs wrk).")
+    var skipThroughput = false
+
+    func run() async throws {
+        let binary = try gatehouse.map { URL(fileURLWithPath: $0) } ?? gatehouseBinary()
+        setenv("GATEHOUSE_BINARY", binary.path, 1)
+        print("gatehouse-bench: \(binary.path)")
+        print("")
+
+        let translation = try TranslationTiming.run(routes: translationRoutes)
+        print(translation.report)
+        print("")
+
+        let live = try await LiveGatewayBenchmark.run(existingRoutes: existingRoutes, addedRoutes: addedRoutes,
+                                                      loadSeconds: skipThroughput ? 0 : loadSeconds)
+        print(live.report)
+    }
+}
+
+/// Percentile of sorted samples (nearest rank).
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+/// "PASS"/"MISS" against a target.
+func verdict(_ ok: Bool) -> String { ok ? "PASS" : "MISS" }
+
+func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }

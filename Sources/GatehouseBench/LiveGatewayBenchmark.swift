@@ -1,0 +1,144 @@
+import Foundation
+import GatewayModel
+import Harness
+
+/// (a) apply-to-traffic latency, (b) throughput vs hand-written Envoy, (c) control-plane RSS,
+/// all against a real `gatehouse run`, real Envoy processes and one fast backend.
+enum LiveGatewayBenchmark {
+    struct Result {
+        var latencies: [Double]
+        var rssMiB: Double
+        var routesBeforeRSS: Int
+        var gatehouseThroughput: [LoadResult]
+        var handWrittenThroughput: [LoadResult]
+
+        var report: String {
+            let sorted = latencies.sorted()
+            let p50 = percentile(sorted, 50), p99 = percentile(sorted, 99)
+            var lines = [
+                "(a) apply-to-traffic: \(latencies.count) routes added one at a time next to \(routesBeforeRSS) existing ones",
+                "    p50 \(format(p50)) ms, p99 \(format(p99)) ms, max \(format(sorted.last ?? .nan)) ms   target p99 < 30 ms: \(verdict(p99 < 30))",
+                "(c) control-plane RSS with \(routesBeforeRSS) HTTPRoutes: \(format(rssMiB)) MiB   target <= 100 MiB: \(verdict(rssMiB <= 100))",
+            ]
+            if let gatehouse = gatehouseThroughput.max(by: { $0.requestsPerSecond < $1.requestsPerSecond }),
+               let reference = handWrittenThroughput.max(by: { $0.requestsPerSecond < $1.requestsPerSecond }) {
+                let ratio = gatehouse.requestsPerSecond / reference.requestsPerSecond
+                lines += [
+                    "(b) throughput, best of \(gatehouseThroughput.count) alternating runs each (same Envoy binary, same backend):",
+                    "    gatehouse gateway  \(format(gatehouse.requestsPerSecond, 0)) req/s, p99 \(format(gatehouse.p99Milliseconds, 2)) ms",
+                    "    hand-written Envoy \(format(reference.requestsPerSecond, 0)) req/s, p99 \(format(reference.p99Milliseconds, 2)) ms",
+                    "    ratio \(format(ratio, 3))   target >= 0.95: \(verdict(ratio >= 0.95))",
+                ]
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    static func run(existingRoutes: Int, addedRoutes: Int, loadSeconds: Int) async throws -> Result {
+        let envoy = packageRoot.appendingPathComponent(".venv/bin/envoy").path
+        let backend = try await StaticEnvoy.backend(envoy: envoy)
+        defer { backend.stop() }
+        let server = try await GatehouseProcess(extraArguments: ["--log-level", "warning"])
+        defer { server.stop() }
+
+        try await setUp(server: server, backendPort: backend.port)
+        let address = try await waitForAddress(server)
+        let base = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
+        try await createRoutes(count: existingRoutes, prefix: "r", collection: base, concurrency: 8)
+        try await waitFor200("http://\(address):8080/r\(existingRoutes - 1)", seconds: 120)
+        let rss = residentMiB(server.process.processIdentifier)
+
+        var latencies: [Double] = []
+        for index in 0..<addedRoutes {
+            let started = ContinuousClock.now
+            try await createRoute(name: "n\(index)", path: "/n\(index)", collection: base)
+            try await waitFor200("http://\(address):8080/n\(index)", seconds: 10, interval: .milliseconds(1))
+            let elapsed = ContinuousClock.now - started
+            latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+
+        var gatehouseRuns: [LoadResult] = []
+        var referenceRuns: [LoadResult] = []
+        if loadSeconds > 0 {
+            let reference = try await StaticEnvoy.proxy(envoy: envoy, backendPort: backend.port)
+            defer { reference.stop() }
+            for _ in 0..<2 {
+                gatehouseRuns.append(try Load.run(url: "http://\(address):8080/r1", seconds: loadSeconds))
+                referenceRuns.append(try Load.run(url: "http://127.0.0.1:\(reference.port)/r1", seconds: loadSeconds))
+            }
+        }
+        return Result(latencies: latencies, rssMiB: rss, routesBeforeRSS: existingRoutes,
+                      gatehouseThroughput: gatehouseRuns, handWrittenThroughput: referenceRuns)
+    }
+
+    static func setUp(server: GatehouseProcess, backendPort: Int) async throws {
+        let objects: [(String, JSONValue)] = [
+            ("/api/v1/namespaces", ["metadata": ["name": "bench"]]),
+            ("/api/v1/namespaces/bench/services", ["metadata": ["name": "backend", "namespace": "bench"],
+                                                   "spec": ["ports": [["name": "http", "port": 80, "targetPort": .integer(Int64(backendPort))]]]]),
+            ("/apis/discovery.k8s.io/v1/namespaces/bench/endpointslices",
+             ["metadata": ["name": "backend-1", "namespace": "bench", "labels": ["kubernetes.io/service-name": "backend"]],
+              "addressType": "IPv4", "ports": [["name": "http", "port": .integer(Int64(backendPort))]],
+              "endpoints": [["addresses": ["127.0.0.1"], "conditions": ["ready": true]]]]),
+            ("/apis/gateway.networking.k8s.io/v1/namespaces/bench/gateways",
+             ["metadata": ["name": "gw", "namespace": "bench"],
+              "spec": ["gatewayClassName": "kuma", "listeners": [["name": "http", "port": 8080, "protocol": "HTTP"]]]]),
+        ]
+        for (path, object) in objects {
+            let answer = try await HTTP.json("POST", server.server + path, object)
+            guard answer.status == 201 else { throw HarnessError("POST \(path): \(answer.status) \(answer.text)") }
+        }
+    }
+
+    static func waitForAddress(_ server: GatehouseProcess) async throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let gateway = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/gateways/gw").json
+            let programmed = gateway[path: ["status", "conditions"]]?.arrayValue?.contains { $0["type"] == "Programmed" && $0["status"] == "True" } ?? false
+            if programmed, let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue { return address }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("the bench Gateway was not Programmed within 60 s")
+    }
+
+    static func createRoute(name: String, path: String, collection: String) async throws {
+        let route: JSONValue = [
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": .string(name), "namespace": "bench"],
+            "spec": ["parentRefs": [["name": "gw"]],
+                     "rules": [["matches": [["path": ["type": "PathPrefix", "value": .string(path)]]],
+                                "backendRefs": [["name": "backend", "port": 80]]]]],
+        ]
+        let answer = try await HTTP.json("POST", collection, route)
+        guard answer.status == 201 else { throw HarnessError("POST route \(name): \(answer.status) \(answer.text)") }
+    }
+
+    static func createRoutes(count: Int, prefix: String, collection: String, concurrency: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    for index in stride(from: worker, to: count, by: concurrency) {
+                        try await createRoute(name: "\(prefix)\(index)", path: "/\(prefix)\(index)", collection: collection)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    static func waitFor200(_ url: String, seconds: Double, interval: Duration = .milliseconds(20)) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let answer = try? await HTTP.request("GET", url, timeout: 2), answer.status == 200 { return }
+            try await Task.sleep(for: interval)
+        }
+        throw HarnessError("\(url) did not answer 200 within \(seconds) s")
+    }
+
+    static func residentMiB(_ pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+        return kilobytes / 1024
+    }
+}

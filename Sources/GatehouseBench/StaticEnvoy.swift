@@ -1,0 +1,84 @@
+import Foundation
+import GatewayModel
+import Harness
+
+/// An Envoy with a static, hand-written configuration: the fast backend every measurement
+/// uses, and the minimal proxy the gateway's throughput is compared with.
+final class StaticEnvoy: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let directory: URL
+
+    private init(envoy: String, port: Int, listener: JSONValue, clusters: [JSONValue]) throws {
+        self.port = port
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bootstrap: JSONValue = [
+            "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": 0]]],
+            "static_resources": ["listeners": [listener], "clusters": .array(clusters)],
+        ]
+        let path = directory.appendingPathComponent("bootstrap.json")
+        try Data(JSONSerializer.prettyString(bootstrap).utf8).write(to: path)
+        process.executableURL = URL(fileURLWithPath: envoy)
+        process.arguments = ["-c", path.path, "--use-dynamic-base-id", "--log-level", "error"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    private static func httpListener(port: Int, routeAction: JSONValue) -> JSONValue {
+        var route: JSONValue = ["match": ["prefix": "/"]]
+        for (key, value) in routeAction.objectValue ?? [:] { route[key] = value }
+        return ["name": "listener", "address": ["socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(port))]],
+         "filter_chains": [["filters": [[
+            "name": "envoy.filters.network.http_connection_manager",
+            "typed_config": [
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                "stat_prefix": "ingress",
+                "route_config": ["virtual_hosts": [["name": "all", "domains": ["*"], "routes": [route]]]],
+                "http_filters": [["name": "envoy.filters.http.router",
+                                  "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]],
+            ],
+         ]]]]]
+    }
+
+    /// A backend answering 200 with a short body from Envoy itself (fast, never the bottleneck).
+    static func backend(envoy: String) async throws -> StaticEnvoy {
+        let port = try freePort()
+        let listener = httpListener(port: port, routeAction: ["direct_response": ["status": 200, "body": ["inline_string": "ok\n"]]])
+        let proxy = try StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [])
+        try await proxy.waitUntilServing()
+        return proxy
+    }
+
+    /// The minimal hand-written proxy: one listener, one route, one static cluster.
+    static func proxy(envoy: String, backendPort: Int) async throws -> StaticEnvoy {
+        let port = try freePort()
+        let listener = httpListener(port: port, routeAction: ["route": ["cluster": "backend"]])
+        let cluster: JSONValue = [
+            "name": "backend", "type": "STATIC", "connect_timeout": "1s",
+            "load_assignment": ["cluster_name": "backend", "endpoints": [["lb_endpoints": [["endpoint": ["address": [
+                "socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(backendPort))]]]]]]]],
+        ]
+        let proxy = try StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [cluster])
+        try await proxy.waitUntilServing()
+        return proxy
+    }
+
+    private func waitUntilServing() async throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if (try? await HTTP.request("GET", "http://127.0.0.1:\(port)/r1", timeout: 1))?.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        stop()
+        throw HarnessError("static Envoy on port \(port) did not serve within 20 s")
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
