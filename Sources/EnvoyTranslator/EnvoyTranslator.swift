@@ -25,6 +25,22 @@ public struct ProxyInput: Sendable {
     }
 }
 
+/// How a proxy gets the endpoints of its clusters.
+public enum EndpointDelivery: Sendable, Hashable {
+    /// `STATIC` clusters with the endpoints inline in CDS (the default). An endpoint change
+    /// rewrites the CDS file; Envoy rebuilds only the clusters whose configuration changed.
+    ///
+    /// Why not EDS files: every filesystem subscription (`path_config_source`, with or without
+    /// `watched_directory`) opens its own inotify instance in Envoy 1.40, and the kernel allows
+    /// `fs.inotify.max_user_instances` (128 here) per user, shared by every Envoy of that user.
+    /// Past it Envoy aborts (`assert failure: inotify_fd_ >= 0`), measured with 200 EDS
+    /// clusters in one Envoy. Inline endpoints keep each Envoy at 2 + one per listener port.
+    case inline
+    /// `EDS` clusters, each reading one ClusterLoadAssignment file (`XDSFiles.path(.endpoints, ...)`):
+    /// only for proxies with few clusters, or hosts with a raised inotify limit.
+    case edsFiles
+}
+
 /// Stage 2 of the pipeline: mesh resources for one proxy -> Envoy v3 resources. Pure.
 ///
 /// What it emits, all sorted so that equal inputs give byte-equal output:
@@ -36,15 +52,17 @@ public struct ProxyInput: Sendable {
 /// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain
 ///   (see `VirtualHostPlan`); its routes in Gateway API precedence order. Requests for no
 ///   domain get Envoy's 404;
-/// - one EDS cluster and one ClusterLoadAssignment per Service port the routes use, named
-///   `<namespace>/<service>/<port>`, sorted by name.
+/// - one cluster per Service port the routes use (and per mirror target), named
+///   `<namespace>/<service>/<port>`, sorted by name, with its ready endpoints inline
+///   (see `EndpointDelivery` for why not EDS files by default).
 public enum EnvoyTranslator {
     /// The MeshGateway listener tag carrying the Gateway listener name.
     public static let listenerTag = "gatehouse.io/listener"
 
     /// Translates one proxy's inputs. `configDirectory` is where that proxy's dataplane keeps
-    /// the filesystem xDS files (see `XDSFiles`).
-    public static func translate(_ input: ProxyInput, configDirectory: String) -> EnvoyResources {
+    /// the filesystem xDS files (see `XDSFiles`); `endpoints` says how endpoints are delivered.
+    public static func translate(_ input: ProxyInput, configDirectory: String,
+                                 endpoints: EndpointDelivery = .inline) -> EnvoyResources {
         var catalog = BackendCatalog(services: input.services, endpointSlices: input.endpointSlices)
         let instance = input.instance
         let servedListeners = instance.listeners.filter { $0.protocol == "HTTP" }
@@ -69,8 +87,12 @@ public enum EnvoyTranslator {
                 configDirectory: configDirectory))
         }
         let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
-        resources.clusters = clusters.map { ResourceBuilders.cluster($0, configDirectory: configDirectory) }
-        resources.clusterLoadAssignments = clusters.map(ResourceBuilders.clusterLoadAssignment)
+        resources.clusters = clusters.map {
+            ResourceBuilders.cluster($0, endpoints: endpoints, configDirectory: configDirectory)
+        }
+        if endpoints == .edsFiles {
+            resources.clusterLoadAssignments = clusters.map(ResourceBuilders.clusterLoadAssignment)
+        }
         return resources
     }
 
@@ -103,6 +125,10 @@ public enum EnvoyTranslator {
         let source = annotations[GeneratedLabels.source] ?? "meshhttproute/\(namespace)/\(route.metadata?.name ?? "")"
         let created = annotations[GeneratedLabels.sourceCreated] ?? route.metadata?.creationTimestamp
         let prefix = toIndex == 0 ? source : "\(source)/to/\(toIndex)"
+        // Generated routes live in the system namespace: references default to the namespace
+        // of the HTTPRoute they came from (`httproute/<namespace>/<name>`).
+        let sourceParts = source.split(separator: "/")
+        let referenceNamespace = sourceParts.count == 3 ? String(sourceParts[1]) : namespace
         var entries: [RouteEntry] = []
         for (ruleIndex, rule) in (destination.rules ?? []).enumerated() {
             let matches: [MeshHTTPRoute.Match?] = rule.matches.isEmpty ? [nil] : rule.matches
@@ -113,7 +139,7 @@ public enum EnvoyTranslator {
                     rule: rule,
                     precedence: RoutePrecedence(match: match, created: created, source: source,
                                                 ruleIndex: ruleIndex, matchIndex: matchIndex),
-                    defaultNamespace: namespace,
+                    defaultNamespace: referenceNamespace,
                     origin: origin))
             }
         }

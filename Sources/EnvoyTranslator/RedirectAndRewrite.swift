@@ -142,16 +142,11 @@ enum RedirectAndRewrite {
 
     /// `text` as a regex substitution literal (a backslash introduces a capture group there).
     static func escapeSubstitution(_ text: String) -> String {
-        text.replacingBackslashes()
-    }
-}
-
-extension String {
-    fileprivate func replacingBackslashes() -> String {
-        var result = ""
-        for character in self {
-            if character == "\\" { result += "\\\\" } else { result.append(character) }
+        var escaped = ""
+        for character in text {
+            if character == "\\" { escaped.append("\\") }
+            escaped.append(character)
         }
-        return result
+        return escaped
     }
 }

@@ -74,17 +74,26 @@ enum ResourceBuilders {
         return .object(configuration)
     }
 
-    /// An EDS cluster whose endpoints come from its own EDS file; HTTP/2 (h2c) upstream when
+    /// The cluster of a Service port: `STATIC` with its endpoints inline (`.inline`), or `EDS`
+    /// with its endpoints in its own EDS file (`.edsFiles`). HTTP/2 (h2c) to the upstream when
     /// the Service port asks for it, Envoy's default HTTP/1.1 otherwise.
-    static func cluster(_ cluster: UpstreamCluster, configDirectory: String) -> JSONValue {
+    static func cluster(_ cluster: UpstreamCluster, endpoints: EndpointDelivery, configDirectory: String) -> JSONValue {
         var result: [String: JSONValue] = [
             "@type": .string(EnvoyType.cluster),
             "name": .string(cluster.name),
-            "type": "EDS",
-            "eds_cluster_config": ["service_name": .string(cluster.name),
-                                   "eds_config": XDSFiles.configSource(.endpoints, name: cluster.name, in: configDirectory)],
             "connect_timeout": .string(connectTimeout),
         ]
+        switch endpoints {
+        case .inline:
+            result["type"] = "STATIC"
+            var assignment = clusterLoadAssignment(cluster)
+            assignment["@type"] = nil
+            result["load_assignment"] = assignment
+        case .edsFiles:
+            result["type"] = "EDS"
+            result["eds_cluster_config"] = ["service_name": .string(cluster.name),
+                                            "eds_config": XDSFiles.configSource(.endpoints, name: cluster.name, in: configDirectory)]
+        }
         if cluster.usesHTTP2 {
             result["typed_extension_protocol_options"] = [
                 "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": [

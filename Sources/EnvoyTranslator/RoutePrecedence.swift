@@ -30,8 +30,8 @@ struct RoutePrecedence: Comparable, Sendable, Hashable {
     var hasMethod: Bool
     var headerCount: Int
     var queryCount: Int
-    /// The source route's creation time (RFC 3339, as Kubernetes writes it), nil if unknown.
-    var created: String?
+    /// The source route's creation time, nil if unknown.
+    var created: Timestamp?
     var source: String
     var ruleIndex: Int
     var matchIndex: Int
@@ -51,7 +51,7 @@ struct RoutePrecedence: Comparable, Sendable, Hashable {
         hasMethod = match?.method != nil
         headerCount = match?.headers?.count ?? 0
         queryCount = match?.queryParams?.count ?? 0
-        self.created = created.flatMap { $0.isEmpty ? nil : $0 }
+        self.created = created.flatMap { $0.isEmpty ? nil : Timestamp($0) }
         self.source = source
         self.ruleIndex = ruleIndex
         self.matchIndex = matchIndex
@@ -65,36 +65,48 @@ struct RoutePrecedence: Comparable, Sendable, Hashable {
         if lhs.headerCount != rhs.headerCount { return lhs.headerCount > rhs.headerCount }
         if lhs.queryCount != rhs.queryCount { return lhs.queryCount > rhs.queryCount }
         switch (lhs.created, rhs.created) {
-        case (let left?, let right?) where left != right:
-            return Self.isEarlier(left, than: right)
+        case (let left?, let right?):
+            if left != right { return left < right }
         case (.some, nil): return true
         case (nil, .some): return false
-        default: break
+        case (nil, nil): break
         }
         if lhs.source != rhs.source { return lhs.source < rhs.source }
         if lhs.ruleIndex != rhs.ruleIndex { return lhs.ruleIndex < rhs.ruleIndex }
         return lhs.matchIndex < rhs.matchIndex
     }
 
-    /// Compares two RFC 3339 timestamps. Kubernetes writes `creationTimestamp` in UTC with
-    /// second precision (`2024-05-01T10:00:00Z`), where byte order is time order; a fraction
-    /// (`10:00:00.5Z`) is compared as the digits it adds, so `00Z` < `00.5Z`.
+    /// True when `left` is an earlier time than `right` (RFC 3339).
     static func isEarlier(_ left: String, than right: String) -> Bool {
-        let leftParts = timestampParts(left)
-        let rightParts = timestampParts(right)
-        if leftParts.seconds != rightParts.seconds { return leftParts.seconds < rightParts.seconds }
-        if leftParts.fraction != rightParts.fraction { return leftParts.fraction < rightParts.fraction }
-        return left < right
+        Timestamp(left) < Timestamp(right)
     }
 
-    /// `2024-05-01T10:00:00.25Z` -> ("2024-05-01T10:00:00", "25").
-    private static func timestampParts(_ timestamp: String) -> (seconds: Substring, fraction: String) {
-        var text = Substring(timestamp)
-        if text.hasSuffix("Z") { text = text.dropLast() }
-        guard let dot = text.firstIndex(of: ".") else { return (text, "") }
-        let fraction = text[text.index(after: dot)...].prefix { $0.isNumber }
-        var digits = String(fraction)
-        while digits.hasSuffix("0") { digits.removeLast() }
-        return (text[..<dot], digits)
+    /// An RFC 3339 UTC time, parsed once so that sorting compares it cheaply. Kubernetes
+    /// writes `creationTimestamp` with second precision (`2024-05-01T10:00:00Z`), where byte
+    /// order is time order; a fraction (`10:00:00.5Z`) is compared by its digits, so
+    /// `00Z` < `00.25Z` < `00.5Z` = `00.50Z`.
+    struct Timestamp: Comparable, Hashable, Sendable {
+        /// `2024-05-01T10:00:00`.
+        var seconds: String
+        /// The fraction's digits without trailing zeros: `25` for `.250`.
+        var fraction: String
+
+        init(_ text: String) {
+            var rest = Substring(text)
+            if rest.hasSuffix("Z") { rest = rest.dropLast() }
+            guard let dot = rest.firstIndex(of: ".") else {
+                seconds = String(rest)
+                fraction = ""
+                return
+            }
+            seconds = String(rest[..<dot])
+            var digits = String(rest[rest.index(after: dot)...].prefix { $0.isNumber })
+            while digits.hasSuffix("0") { digits.removeLast() }
+            fraction = digits
+        }
+
+        static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+            lhs.seconds != rhs.seconds ? lhs.seconds < rhs.seconds : lhs.fraction < rhs.fraction
+        }
     }
 }

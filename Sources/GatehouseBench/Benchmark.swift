@@ -31,17 +31,22 @@ struct Benchmark: AsyncParsableCommand {
     func run() async throws {
         let binary = try gatehouse.map { URL(fileURLWithPath: $0) } ?? gatehouseBinary()
         setenv("GATEHOUSE_BINARY", binary.path, 1)
-        print("gatehouse-bench: \(binary.path)")
-        print("")
+        emit("gatehouse-bench: \(binary.path)")
+        emit("")
 
         let translation = try TranslationTiming.run(routes: translationRoutes)
-        print(translation.report)
-        print("")
+        emit(translation.report)
+        emit("")
 
         let live = try await LiveGatewayBenchmark.run(existingRoutes: existingRoutes, addedRoutes: addedRoutes,
                                                       loadSeconds: skipThroughput ? 0 : loadSeconds)
-        print(live.report)
+        emit(live.report)
     }
+}
+
+/// Writes a line to standard output at once (print is block-buffered when piped).
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Percentile of sorted samples (nearest rank).

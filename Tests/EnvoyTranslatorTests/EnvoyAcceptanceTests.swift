@@ -13,7 +13,7 @@ import Testing
 /// `envoy --mode validate` does not read dynamic resources, so Envoy really runs, with hot
 /// restart disabled (no shared memory between concurrent tests) and its admin API on an
 /// ephemeral loopback port; every wait is bounded and Envoy is stopped by PID.
-@Suite("Real Envoy accepts the generated resources")
+@Suite("Real Envoy accepts the generated resources", .serialized)
 struct EnvoyAcceptanceTests {
     static let missingEnvoy = "Envoy not found: run scripts/setup.sh (it installs Envoy into .venv), or set GATEHOUSE_ENVOY"
 
@@ -23,14 +23,35 @@ struct EnvoyAcceptanceTests {
             Issue.record(Comment(rawValue: Self.missingEnvoy))
             return
         }
-        let input = try Self.onFreeLoopbackPorts(try GoldenCase.load(name).input)
+        let testCase = try GoldenCase.load(name)
+        let input = try Self.onFreeLoopbackPorts(testCase.input)
         let directory = try Self.makeTemporaryDirectory(name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let resources = EnvoyTranslator.translate(input, configDirectory: directory)
+        let resources = testCase.translate(configDirectory: directory, input: input)
         try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
         defer { envoy.stop() }
         try await Self.waitUntilLoaded(resources, by: envoy)
+    }
+
+    @Test("the check fails on a configuration Envoy refuses (a misspelled field)")
+    func refusalIsDetected() async throws {
+        guard let envoyPath = EnvoyHarness.envoyPath() else {
+            Issue.record(Comment(rawValue: Self.missingEnvoy))
+            return
+        }
+        let testCase = try GoldenCase.load("seed")
+        let input = try Self.onFreeLoopbackPorts(testCase.input)
+        let directory = try Self.makeTemporaryDirectory("refused")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var resources = testCase.translate(configDirectory: directory, input: input)
+        resources.routeConfigurations[0]["ignore_port_in_host_matchin"] = true
+        try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
+        let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
+        defer { envoy.stop() }
+        await #expect(throws: HarnessError.self) {
+            try await Self.waitUntilLoaded(resources, by: envoy, timeout: 10)
+        }
     }
 
     /// The input with the instance on 127.0.0.1 and every listener port moved to a free port.

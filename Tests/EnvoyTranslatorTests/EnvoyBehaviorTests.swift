@@ -7,7 +7,7 @@ import Testing
 /// The real Envoy, running golden-case output, answers as the configuration means: the
 /// answers that need no backend (404, 500, 503, redirects, `server: Kuma Gateway`,
 /// `Host` with a port).
-@Suite("Real Envoy answers as the configuration means")
+@Suite("Real Envoy answers as the configuration means", .serialized)
 struct EnvoyBehaviorTests {
     /// Runs Envoy on one golden case moved to free ports on 127.0.0.1; `body` gets the
     /// moved ports (original -> actual).
@@ -16,13 +16,14 @@ struct EnvoyBehaviorTests {
             Issue.record(Comment(rawValue: EnvoyAcceptanceTests.missingEnvoy))
             return
         }
-        let original = try GoldenCase.load(name).input
+        let testCase = try GoldenCase.load(name)
+        let original = testCase.input
         let input = try EnvoyAcceptanceTests.onFreeLoopbackPorts(original)
         var ports: [Int: Int] = [:]
         for (before, after) in zip(original.instance.listeners, input.instance.listeners) { ports[before.port] = after.port }
         let directory = try EnvoyAcceptanceTests.makeTemporaryDirectory(name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let resources = EnvoyTranslator.translate(input, configDirectory: directory)
+        let resources = testCase.translate(configDirectory: directory, input: input)
         try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
         defer { envoy.stop() }

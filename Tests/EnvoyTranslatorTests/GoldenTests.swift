@@ -22,7 +22,7 @@ struct GoldenTests {
     @Test("output matches the golden file", arguments: GoldenCase.allNames())
     func golden(_ name: String) throws {
         let testCase = try GoldenCase.load(name)
-        let resources = EnvoyTranslator.translate(testCase.input, configDirectory: "/config")
+        let resources = testCase.translate()
         let actual = Manifests.yaml(resources.json)
         let outputURL = GoldenCase.outputURL(name)
         if Self.updating {
@@ -49,8 +49,8 @@ struct GoldenTests {
         shuffled.services.reverse()
         shuffled.endpointSlices.reverse()
         shuffled.instance.listeners.reverse()
-        let first = EnvoyTranslator.translate(testCase.input, configDirectory: "/config")
-        let second = EnvoyTranslator.translate(shuffled, configDirectory: "/config")
+        let first = testCase.translate()
+        let second = testCase.translate(input: shuffled)
         #expect(JSONSerializer.string(first.json) == JSONSerializer.string(second.json))
     }
 

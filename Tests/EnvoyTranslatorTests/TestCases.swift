@@ -6,13 +6,21 @@ import ManifestIO
 
 /// A golden case: `Testdata/<name>.in.yaml`, a multi-document YAML holding one
 /// `kind: TestInstance` document (the `GatewayInstance`: `namespace`, `name`, optional
-/// `meshGatewayName` (default `<name>.<namespace>`), `mesh`, `address`, `listeners`), then any
-/// number of MeshGateway, MeshHTTPRoute, Service and EndpointSlice documents.
+/// `meshGatewayName` (default `<name>.<namespace>`), `mesh`, `address`, `listeners`; and
+/// `endpoints: edsFiles` to translate with `EndpointDelivery.edsFiles`), then any number of
+/// MeshGateway, MeshHTTPRoute, Service and EndpointSlice documents.
 struct GoldenCase: Sendable, CustomStringConvertible {
     /// The file name without `.in.yaml`.
     var name: String
     /// The parsed input.
     var input: ProxyInput
+    /// How the case delivers endpoints.
+    var endpoints: EndpointDelivery
+
+    /// The translation of the case into `configDirectory`.
+    func translate(configDirectory: String = "/config", input: ProxyInput? = nil) -> EnvoyResources {
+        EnvoyTranslator.translate(input ?? self.input, configDirectory: configDirectory, endpoints: endpoints)
+    }
 
     var description: String { name }
 
@@ -33,7 +41,9 @@ struct GoldenCase: Sendable, CustomStringConvertible {
     /// Loads one case.
     static func load(_ name: String) throws -> GoldenCase {
         let text = try String(contentsOf: inputURL(name), encoding: .utf8)
-        return GoldenCase(name: name, input: try parse(text))
+        let instance = try Manifests.decode(text).first { $0["kind"]?.stringValue == "TestInstance" }
+        let endpoints: EndpointDelivery = instance?["endpoints"]?.stringValue == "edsFiles" ? .edsFiles : .inline
+        return GoldenCase(name: name, input: try parse(text), endpoints: endpoints)
     }
 
     /// Parses the documents of a case file into a `ProxyInput`.
