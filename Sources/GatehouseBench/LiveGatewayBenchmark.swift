@@ -41,12 +41,15 @@ enum LiveGatewayBenchmark {
         let server = try await GatehouseProcess(extraArguments: ["--log-level", "warning"])
         defer { server.stop() }
 
+        progress("control plane on \(server.server), backend on 127.0.0.1:\(backend.port)")
         try await setUp(server: server, backendPort: backend.port)
         let address = try await waitForAddress(server)
+        progress("gateway programmed on \(address):8080; creating \(existingRoutes) routes")
         let base = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
         try await createRoutes(count: existingRoutes, prefix: "r", collection: base, concurrency: 8)
         try await waitFor200("http://\(address):8080/r\(existingRoutes - 1)", seconds: 120)
         let rss = residentMiB(server.process.processIdentifier)
+        progress("\(existingRoutes) routes serving; measuring \(addedRoutes) additions")
 
         var latencies: [Double] = []
         for index in 0..<addedRoutes {
@@ -60,15 +63,22 @@ enum LiveGatewayBenchmark {
         var gatehouseRuns: [LoadResult] = []
         var referenceRuns: [LoadResult] = []
         if loadSeconds > 0 {
+            progress("throughput runs (\(loadSeconds) s each)")
             let reference = try await StaticEnvoy.proxy(envoy: envoy, backendPort: backend.port)
             defer { reference.stop() }
-            for _ in 0..<2 {
+            progress("hand-written Envoy on 127.0.0.1:\(reference.port)")
+            for round in 0..<2 {
                 gatehouseRuns.append(try Load.run(url: "http://\(address):8080/r1", seconds: loadSeconds))
                 referenceRuns.append(try Load.run(url: "http://127.0.0.1:\(reference.port)/r1", seconds: loadSeconds))
+                progress("round \(round + 1): gatehouse \(Int(gatehouseRuns.last?.requestsPerSecond ?? 0)) req/s, hand-written \(Int(referenceRuns.last?.requestsPerSecond ?? 0)) req/s")
             }
         }
         return Result(latencies: latencies, rssMiB: rss, routesBeforeRSS: existingRoutes,
                       gatehouseThroughput: gatehouseRuns, handWrittenThroughput: referenceRuns)
+    }
+
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data("  ... \(text)\n".utf8))
     }
 
     static func setUp(server: GatehouseProcess, backendPort: Int) async throws {

@@ -75,9 +75,14 @@ final class StaticEnvoy: @unchecked Sendable {
         throw HarnessError("static Envoy on port \(port) did not serve within 20 s")
     }
 
+    /// SIGTERM, SIGKILL after 5 s. Polls instead of `waitUntilExit`, which can wait forever
+    /// when called from a concurrency thread right after the signal.
     func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        waitForExit(process)
         try? FileManager.default.removeItem(at: directory)
     }
 }

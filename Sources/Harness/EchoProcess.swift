@@ -29,6 +29,9 @@ public final class EchoProcess: @unchecked Sendable {
 
     public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        waitForExit(process)
     }
 }

@@ -116,7 +116,7 @@ public final class GatehouseProcess: @unchecked Sendable {
             while process.isRunning && Date() < deadline { usleep(20_000) }
             if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         }
-        process.waitUntilExit()
+        waitForExit(process)
         cleanUp()
         return process.terminationStatus
     }
@@ -124,7 +124,7 @@ public final class GatehouseProcess: @unchecked Sendable {
     /// SIGKILL at once (crash simulation); the data directory is kept.
     public func kill() {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        waitForExit(process)
     }
 
     private func cleanUp() {

@@ -76,11 +76,17 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        waitForExit(process)
         throw HarnessError("\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeoutSeconds) s")
     }
-    process.waitUntilExit()
+    waitForExit(process)
     return CommandResult(status: process.terminationStatus,
                          output: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                          error: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+}
+
+/// Waits until `process` has exited, by polling: `Process.waitUntilExit` can block forever when
+/// called from a Swift concurrency thread.
+public func waitForExit(_ process: Process) {
+    while process.isRunning { usleep(10_000) }
 }

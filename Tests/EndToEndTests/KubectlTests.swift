@@ -138,7 +138,7 @@ struct KubectlTests {
         try watcher.run()
         defer {
             if watcher.isRunning { kill(watcher.processIdentifier, SIGKILL) }
-            watcher.waitUntilExit()
+            waitForExit(watcher)
         }
         try await Task.sleep(for: .milliseconds(700))
         let route: JSONValue = ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
