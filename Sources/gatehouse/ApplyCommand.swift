@@ -42,15 +42,26 @@ struct ApplyCommand: AsyncParsableCommand {
             warn(created.warnings)
             return "\(displayName(kind, name)) created"
         }
-        // Replace with what the file says, keeping what the server and controllers own.
-        object[path: ["metadata", "resourceVersion"]] = existing[path: ["metadata", "resourceVersion"]]
+        // Replace with what the file says (last writer wins, as apply does: no resourceVersion
+        // precondition, so a controller's concurrent status write is no conflict), keeping
+        // what the server and controllers own.
+        object[path: ["metadata", "resourceVersion"]] = nil
         if object[path: ["metadata", "finalizers"]] == nil {
             object[path: ["metadata", "finalizers"]] = existing[path: ["metadata", "finalizers"]]
         }
         let updated = try await client.send(.PUT, path, body: object)
         warn(updated.warnings)
-        let unchanged = updated.body.resourceVersion == existing.resourceVersion
+        let unchanged = Self.userOwned(updated.body) == Self.userOwned(existing)
         return "\(displayName(kind, name)) \(unchanged ? "unchanged" : "configured")"
+    }
+
+    /// The object without what servers and controllers change on their own (status,
+    /// resourceVersion), to tell whether an apply changed anything.
+    static func userOwned(_ object: JSONValue) -> JSONValue {
+        var copy = object
+        copy["status"] = nil
+        copy[path: ["metadata", "resourceVersion"]] = nil
+        return copy
     }
 
     /// The object at `path`, or nil when it does not exist.

@@ -15,10 +15,11 @@ func apply(_ yaml: String, to server: GatehouseProcess) async throws {
         let collection = server.server + base + (kind.namespaced ? "/namespaces/\(object.namespace ?? "default")" : "") + "/\(kind.plural)"
         let created = try await HTTP.json("POST", collection, object)
         if created.status == 409 {
-            var current = try await HTTP.json("GET", collection + "/\(name)").json
-            current["spec"] = object["spec"]
-            for field in ["data", "endpoints", "ports", "addressType"] where object[field] != nil { current[field] = object[field] }
-            let replaced = try await HTTP.json("PUT", collection + "/\(name)", current)
+            // Replace without a resourceVersion precondition: the controller writes status
+            // concurrently, and only the spec is being set here.
+            var replacement = object
+            replacement[path: ["metadata", "resourceVersion"]] = nil
+            let replaced = try await HTTP.json("PUT", collection + "/\(name)", replacement)
             guard replaced.status == 200 else { throw HarnessError("PUT \(name): \(replaced.status) \(replaced.text)") }
         } else if created.status != 201 {
             throw HarnessError("POST \(name): \(created.status) \(created.text)")
