@@ -125,8 +125,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
-        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO"]),
-        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "ManifestIO"]),
+        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO"], exclude: ["Testdata"]),
+        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "ManifestIO"], exclude: ["Testdata"]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         .testTarget(
             name: "EndToEndTests",

@@ -92,13 +92,6 @@ enum OpenAPI {
         }
     }
 
-    /// A stable content hash (FNV-1a, 64 bit) for cache-busting URLs.
-    static func fingerprint(_ value: JSONValue) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in JSONSerializer.data(value) {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16, uppercase: true)
-    }
+    /// A stable content hash for cache-busting URLs.
+    static func fingerprint(_ value: JSONValue) -> String { StableHash.hex(JSONSerializer.data(value)).uppercased() }
 }

@@ -85,16 +85,8 @@ enum MeshResources {
         }
     }
 
-    /// FNV-1a (64 bit) as 16 hex digits: stable across runs and platforms, unlike `Hasher`.
-    static func fnv1a(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    /// A stable 16-hex-digit hash of `text`.
+    static func fnv1a(_ text: String) -> String { StableHash.hex(text.utf8) }
 
     /// The infra IR of an accepted Gateway.
     static func instance(_ gateway: GatewayEvaluation) -> GatewayInstance {

@@ -24,14 +24,7 @@ public struct EnvoyResources: Sendable, Hashable {
 
     /// A content hash of the whole set (FNV-1a 64 over the canonical JSON): equal sets have
     /// equal versions, so an unchanged translation is not pushed again.
-    public var version: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in JSONSerializer.data(json) {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    public var version: String { StableHash.hex(JSONSerializer.data(json)) }
 
     /// The wire form: `{"listeners": [...], "routeConfigurations": [...], ...}`.
     public var json: JSONValue {
