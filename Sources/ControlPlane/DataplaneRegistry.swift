@@ -29,8 +29,18 @@ final class DataplaneRegistry: Sendable {
             running: body["running"]?.boolValue ?? false, acceptedVersion: body["acceptedVersion"]?.stringValue,
             rejectedVersion: body["rejectedVersion"]?.stringValue, rejectionMessage: body["rejectionMessage"]?.stringValue,
             readyPorts: (body["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
+        let before = states()[gateway].map(Self.meaningful)
         reports.withLock { $0[gateway, default: [:]][Int(replica)] = report }
-        onChange()
+        // A new accepted version alone changes nothing the translator shows; only wake it
+        // when running, acceptance, rejection or ready ports changed.
+        if before != states()[gateway].map(Self.meaningful) { onChange() }
+    }
+
+    /// The part of a state that status depends on.
+    private static func meaningful(_ state: DataplaneState) -> DataplaneState {
+        var projected = state
+        projected.acceptedVersion = state.acceptedVersion == nil ? nil : "accepted"
+        return projected
     }
 
     /// Forgets a gateway (its processes were stopped).

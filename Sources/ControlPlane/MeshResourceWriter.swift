@@ -7,18 +7,20 @@ import ResourceStore
 struct MeshResourceWriter {
     let store: SQLiteStore
 
-    /// Writes the generated objects; those already equal are left alone.
-    func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute]) {
-        var desired: [ObjectKey: (ResourceKind, JSONValue)] = [:]
+    /// Writes the given generated objects (those already equal in the store are left alone)
+    /// and deletes `removed` ones. On the first pass after a start, generated objects left in the
+    /// store by an earlier run that this run does not produce are deleted too.
+    func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute], removed: [ObjectKey]) {
+        var desired: [(ObjectKey, ResourceKind, JSONValue)] = []
         for gateway in meshGateways {
             guard let object = try? JSONValue.encode(gateway), let name = object.name else { continue }
-            desired[ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: name)] = (ResourceKinds.meshGateway, object)
+            desired.append((ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: name), ResourceKinds.meshGateway, object))
         }
-        for route in meshHTTPRoutes where route.metadata?.labels?[GeneratedLabels.managedBy] != nil {
+        for route in meshHTTPRoutes {
             guard let object = try? JSONValue.encode(route), let name = object.name else { continue }
-            desired[ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: object.namespace, name: name)] = (ResourceKinds.meshHTTPRoute, object)
+            desired.append((ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: object.namespace, name: name), ResourceKinds.meshHTTPRoute, object))
         }
-        for (key, (kind, object)) in desired.sorted(by: { $0.key < $1.key }) {
+        for (key, kind, object) in desired {
             var wanted = object
             wanted["apiVersion"] = .string(kind.apiVersion())
             wanted["kind"] = .string(kind.kind)
@@ -31,12 +33,19 @@ struct MeshResourceWriter {
                 _ = try? store.create(kind, wanted)
             }
         }
+        for key in removed {
+            guard let kind = ResourceKinds.all.first(where: { $0.group == key.group && $0.plural == key.plural }) else { continue }
+            _ = try? store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
+        }
+    }
+
+    /// Deletes generated objects that `keep` does not name (leftovers of an earlier run).
+    func removeStale(keeping keep: Set<ObjectKey>) {
         for kind in [ResourceKinds.meshGateway, ResourceKinds.meshHTTPRoute] {
             let generated = store.list(ObjectFilter(kind: kind, predicate: { $0.labels[GeneratedLabels.managedBy] != nil })).items
             for object in generated {
-                guard let name = object.name else { continue }
-                let key = ObjectKey(kind: kind, namespace: object.namespace, name: name)
-                if desired[key] == nil { _ = try? store.delete(kind, namespace: object.namespace, name: name) }
+                guard let name = object.name, !keep.contains(ObjectKey(kind: kind, namespace: object.namespace, name: name)) else { continue }
+                _ = try? store.delete(kind, namespace: object.namespace, name: name)
             }
         }
     }

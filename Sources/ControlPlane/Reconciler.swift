@@ -5,6 +5,7 @@ import GatewayTranslator
 import Logging
 import ResourceStore
 import ServiceLifecycle
+import Synchronization
 
 /// The control loop: on any relevant change (debounced, latest state only, never a queue of
 /// events) it reads one snapshot, runs the pure pipeline, pushes the proxies' inputs to the
@@ -21,6 +22,10 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let dirtyContinuation: AsyncStream<Void>.Continuation
     /// How long to gather further changes after the first one before translating.
     let debounce: Duration
+    /// Typed objects kept between passes (decoding dominated a pass otherwise).
+    private let typedCache = TypedObjectCache()
+    /// What the previous passes wrote, so an unchanged pass writes nothing.
+    private let memory = Mutex(PassMemory())
 
     init(store: SQLiteStore, hub: ConfigHub, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
          options: TranslationOptions, logger: Logger, debounce: Duration = .milliseconds(1)) {
@@ -88,7 +93,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     func reconcile() {
         let started = ContinuousClock.now
         let (objects, version) = store.snapshot()
-        let snapshot = ResourceSnapshot(objects: objects, resourceVersion: version, dataplanes: registry.states())
+        let snapshot = ResourceSnapshot(objects: objects, resourceVersion: version, dataplanes: registry.states(), cache: typedCache)
+        typedCache.retain(only: Set(objects.map(\.key)))
         let translation = GatewayTranslator.translate(snapshot, options: options)
         var inputs: [String: ProxyInput] = [:]
         for instance in translation.gatewayInstances {
@@ -103,9 +109,22 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         hub.publish(inputs)
         let published = ContinuousClock.now
         supervisor?.reconcile(translation.gatewayInstances)
+        // Only what differs from the previous pass is handed to the writers.
+        let (changedStatuses, changedMeshGateways, changedMeshRoutes, removedMesh) = memory.withLock {
+            $0.changes(statuses: translation.statuses, meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
+        }
         let statusWrites = StatusWriter(store: store, controllerName: options.controllerName)
-            .write(translation.statuses, now: Self.timestamp())
-        MeshResourceWriter(store: store).write(meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
+            .write(changedStatuses, now: Self.timestamp())
+        let meshWriter = MeshResourceWriter(store: store)
+        meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
+        if memory.withLock({ $0.needsLeftoverSweep() }) {
+            var keep = Set(translation.meshGateways.compactMap { $0.metadata?.name }.map {
+                ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: $0) })
+            for route in translation.meshHTTPRoutes {
+                keep.insert(ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: route.metadata?.namespace, name: route.metadata?.name ?? ""))
+            }
+            meshWriter.removeStale(keeping: keep)
+        }
         logger.debug("reconciled", metadata: [
             "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
             "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)", "statusWrites": "\(statusWrites)",
@@ -116,5 +135,44 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date())
+    }
+}
+
+/// What the previous pass produced, to hand only differences to the writers.
+struct PassMemory {
+    var statuses: [ObjectKey: JSONValue] = [:]
+    var meshGateways: [String: MeshGateway] = [:]
+    var meshHTTPRoutes: [String: MeshHTTPRoute] = [:]
+    var sweptLeftovers = false
+
+    /// True once, on the first pass: generated objects of an earlier run are swept then.
+    mutating func needsLeftoverSweep() -> Bool {
+        defer { sweptLeftovers = true }
+        return !sweptLeftovers
+    }
+
+    /// The statuses and generated objects that changed since the last pass, and the keys of
+    /// generated objects that are gone.
+    mutating func changes(statuses: [StatusUpdate], meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute])
+        -> ([StatusUpdate], [MeshGateway], [MeshHTTPRoute], [ObjectKey]) {
+        let changedStatuses = statuses.filter { self.statuses[$0.key] != $0.status }
+        self.statuses = Dictionary(statuses.map { ($0.key, $0.status) }, uniquingKeysWith: { _, last in last })
+
+        let gateways = Dictionary(meshGateways.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { _, last in last })
+        let generatedRoutes = meshHTTPRoutes.filter { $0.metadata?.labels?[GeneratedLabels.managedBy] != nil }
+        let routes = Dictionary(generatedRoutes.map { ("\($0.metadata?.namespace ?? "")/\($0.metadata?.name ?? "")", $0) },
+                                uniquingKeysWith: { _, last in last })
+        let changedGateways = meshGateways.filter { self.meshGateways[$0.metadata?.name ?? ""] != $0 }
+        let changedRoutes = generatedRoutes.filter { self.meshHTTPRoutes["\($0.metadata?.namespace ?? "")/\($0.metadata?.name ?? "")"] != $0 }
+        var removed: [ObjectKey] = []
+        for name in self.meshGateways.keys where gateways[name] == nil {
+            removed.append(ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: name))
+        }
+        for (key, route) in self.meshHTTPRoutes where routes[key] == nil {
+            removed.append(ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: route.metadata?.namespace, name: route.metadata?.name ?? ""))
+        }
+        self.meshGateways = gateways
+        self.meshHTTPRoutes = routes
+        return (changedStatuses, changedGateways, changedRoutes, removed.sorted())
     }
 }

@@ -28,35 +28,39 @@ public struct ResourceSnapshot: Sendable {
     /// An empty snapshot.
     public init() {}
 
-    /// Builds a snapshot from stored objects (as the store lists them, any order).
+    /// Builds a snapshot from stored objects (as the store lists them, any order). With a
+    /// `cache`, objects whose resourceVersion did not change since the last snapshot are not
+    /// decoded again.
     public init(objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64 = 0,
-                dataplanes: [String: DataplaneState] = [:]) {
+                dataplanes: [String: DataplaneState] = [:], cache: TypedObjectCache? = nil) {
         self.resourceVersion = resourceVersion
         self.dataplanes = dataplanes
+        let cache = cache ?? TypedObjectCache()
         for (key, object) in objects.sorted(by: { $0.key < $1.key }) {
             do {
-                try add(key: key, object: object)
+                try add(key: key, object: object, cache: cache)
             } catch {
                 undecodable.append(key)
             }
         }
     }
 
-    private mutating func add(key: ObjectKey, object: JSONValue) throws {
+    private mutating func add(key: ObjectKey, object: JSONValue, cache: TypedObjectCache) throws {
+        func typed<T: Decodable>(_ type: T.Type) throws -> T { try cache.decode(type, key: key, object: object) }
         switch (key.group, key.plural) {
-        case (ResourceKinds.gatewayGroup, "gatewayclasses"): gatewayClasses.append(try object.decode(GatewayClass.self))
-        case (ResourceKinds.gatewayGroup, "gateways"): gateways.append(try object.decode(Gateway.self))
-        case (ResourceKinds.gatewayGroup, "httproutes"): httpRoutes.append(try object.decode(HTTPRoute.self))
-        case (ResourceKinds.gatewayGroup, "grpcroutes"): grpcRoutes.append(try object.decode(GRPCRoute.self))
-        case (ResourceKinds.gatewayGroup, "referencegrants"): referenceGrants.append(try object.decode(ReferenceGrant.self))
-        case ("", "namespaces"): namespaces.append(try object.decode(Namespace.self))
-        case ("", "services"): services.append(try object.decode(Service.self))
-        case ("discovery.k8s.io", "endpointslices"): endpointSlices.append(try object.decode(EndpointSlice.self))
-        case ("", "secrets"): secrets.append(try object.decode(Secret.self))
-        case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): meshGatewayConfigs.append(try object.decode(MeshGatewayConfig.self))
+        case (ResourceKinds.gatewayGroup, "gatewayclasses"): gatewayClasses.append(try typed(GatewayClass.self))
+        case (ResourceKinds.gatewayGroup, "gateways"): gateways.append(try typed(Gateway.self))
+        case (ResourceKinds.gatewayGroup, "httproutes"): httpRoutes.append(try typed(HTTPRoute.self))
+        case (ResourceKinds.gatewayGroup, "grpcroutes"): grpcRoutes.append(try typed(GRPCRoute.self))
+        case (ResourceKinds.gatewayGroup, "referencegrants"): referenceGrants.append(try typed(ReferenceGrant.self))
+        case ("", "namespaces"): namespaces.append(try typed(Namespace.self))
+        case ("", "services"): services.append(try typed(Service.self))
+        case ("discovery.k8s.io", "endpointslices"): endpointSlices.append(try typed(EndpointSlice.self))
+        case ("", "secrets"): secrets.append(try typed(Secret.self))
+        case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): meshGatewayConfigs.append(try typed(MeshGatewayConfig.self))
         case (ResourceKinds.kumaGroup, "meshhttproutes"):
             if object.labels[GeneratedLabels.managedBy] == nil {
-                meshHTTPRoutes.append(try object.decode(MeshHTTPRoute.self))
+                meshHTTPRoutes.append(try typed(MeshHTTPRoute.self))
             }
         default:
             break
