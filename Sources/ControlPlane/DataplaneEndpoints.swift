@@ -16,6 +16,10 @@ struct DataplaneEndpoints: APIExtension {
 
     var pathPrefix: String { "/gatehouse/v1/dataplanes/" }
 
+    /// Distinguishes this run's config versions from an earlier run's (an agent that outlives a
+    /// control plane restart must not mistake a new version for one Envoy already has).
+    static let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var request = request
         var query: [String: String] = [:]
@@ -43,17 +47,21 @@ struct DataplaneEndpoints: APIExtension {
         let hub = self.hub
         let logger = self.logger
         let body = ResponseBody { writer in
-            var lastVersion: String?
+            var lastSent: EnvoyResources?
+            var pushes = 0
             while !Task.isCancelled && !hub.isClosed {
                 let (input, generation) = hub.current(gateway)
                 if let input {
                     let resources = EnvoyTranslator.translate(input, configDirectory: directory)
-                    let version = resources.version
-                    if version != lastVersion {
+                    // Compared as values instead of hashing the serialized set on every pass;
+                    // versions are this control plane run's id plus a push counter.
+                    if resources != lastSent {
+                        pushes += 1
+                        let version = "\(Self.runID)-\(pushes)"
                         var line = JSONSerializer.data(["version": .string(version), "resources": resources.json])
                         line.append(0x0A)
                         try await writer.write(ByteBuffer(bytes: line))
-                        lastVersion = version
+                        lastSent = resources
                         logger.debug("config pushed", metadata: ["gateway": "\(gateway)", "version": "\(version)"])
                     }
                 }

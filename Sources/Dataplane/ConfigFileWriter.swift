@@ -29,22 +29,27 @@ final class ConfigFileWriter {
         }
     }
 
-    /// The files of one resource set: path -> DiscoveryResponse bytes.
-    func files(for resources: EnvoyResources, version: String) -> [(type: XDSFiles.ResourceType, name: String, path: String, content: [UInt8])] {
-        func response(_ items: [JSONValue]) -> [UInt8] {
-            JSONSerializer.data(["version_info": .string(version), "resources": .array(items)])
-        }
-        var files: [(XDSFiles.ResourceType, String, String, [UInt8])] = []
+    /// One file of a resource set: which subscription, and the resources it carries.
+    struct PlannedFile {
+        var type: XDSFiles.ResourceType
+        var name: String
+        var path: String
+        var resources: [JSONValue]
+    }
+
+    /// The files of one resource set, in write order (referenced files first).
+    func files(for resources: EnvoyResources) -> [PlannedFile] {
+        var files: [PlannedFile] = []
         for (type, items, nameKey) in [(XDSFiles.ResourceType.routes, resources.routeConfigurations, "name"),
                                        (.endpoints, resources.clusterLoadAssignments, "cluster_name"),
                                        (.secrets, resources.secrets, "name")] {
             for item in items {
                 let name = item[nameKey]?.stringValue ?? "default"
-                files.append((type, name, XDSFiles.path(type, name: name, in: configDirectory), response([item])))
+                files.append(PlannedFile(type: type, name: name, path: XDSFiles.path(type, name: name, in: configDirectory), resources: [item]))
             }
         }
-        files.append((.clusters, "", XDSFiles.path(.clusters, in: configDirectory), response(resources.clusters)))
-        files.append((.listeners, "", XDSFiles.path(.listeners, in: configDirectory), response(resources.listeners)))
+        files.append(PlannedFile(type: .clusters, name: "", path: XDSFiles.path(.clusters, in: configDirectory), resources: resources.clusters))
+        files.append(PlannedFile(type: .listeners, name: "", path: XDSFiles.path(.listeners, in: configDirectory), resources: resources.listeners))
         return files
     }
 
@@ -54,22 +59,28 @@ final class ConfigFileWriter {
         var name: String
     }
 
-    /// Writes the set; returns the resources whose files changed. Unchanged files are not
-    /// touched. A per-resource file whose content is equal except for its version is also left
-    /// alone (so a change of one route does not rewrite every other file).
+    /// The resources last written per path (compared as values: no re-parsing of files).
+    private var writtenResources: [String: [JSONValue]] = [:]
+
+    /// Writes the set; returns the resources whose files changed. Files whose resources did not
+    /// change are not touched, whatever the version (so a change of one route does not rewrite
+    /// every other file).
     func write(_ resources: EnvoyResources, version: String) throws -> [Change] {
         var changes: [Change] = []
         var keep = Set<String>()
-        for (type, name, path, content) in files(for: resources, version: version) {
-            keep.insert(path)
-            if let previous = written[path], Self.sameIgnoringVersion(previous, content) { continue }
-            try replace(path, with: content)
-            changes.append(Change(type: type, name: name))
+        for file in files(for: resources) {
+            keep.insert(file.path)
+            if writtenResources[file.path] == file.resources { continue }
+            let content = JSONSerializer.data(["version_info": .string(version), "resources": .array(file.resources)])
+            try replace(file.path, with: content)
+            writtenResources[file.path] = file.resources
+            changes.append(Change(type: file.type, name: file.name))
         }
         // Only after LDS/CDS no longer name them: drop stale per-resource files.
         for path in written.keys.sorted() where !keep.contains(path) {
             try? FileManager.default.removeItem(atPath: path)
             written[path] = nil
+            writtenResources[path] = nil
         }
         return changes
     }
@@ -80,10 +91,12 @@ final class ConfigFileWriter {
         for path in snapshot.keys.sorted() {
             guard let content = snapshot[path], written[path] != content else { continue }
             try replace(path, with: content)
+            writtenResources[path] = (try? JSONParser.parse(content))?["resources"]?.arrayValue
         }
         for path in written.keys.sorted() where snapshot[path] == nil {
             try? FileManager.default.removeItem(atPath: path)
             written[path] = nil
+            writtenResources[path] = nil
         }
     }
 
@@ -100,10 +113,6 @@ final class ConfigFileWriter {
         written[path] = content
     }
 
-    private static func sameIgnoringVersion(_ old: [UInt8], _ new: [UInt8]) -> Bool {
-        guard let oldValue = try? JSONParser.parse(old), let newValue = try? JSONParser.parse(new) else { return false }
-        return oldValue["resources"] == newValue["resources"]
-    }
 }
 
 /// An operational error of the dataplane agent.
