@@ -173,10 +173,8 @@ struct ResourceHandler: Sendable {
                 }
             }
             return .ok(present(stored, target), warnings: warnings)
-        } catch let error as StoreError {
-            throw rethrown(error, kind: kind, name: name)
         } catch {
-            throw APIError(code: 500, reason: "InternalError", message: "\(error)")
+            throw rethrown(error, kind: kind, name: name)
         }
     }
 
@@ -210,10 +208,8 @@ struct ResourceHandler: Sendable {
                 }
             }
             return .ok(present(stored, target), warnings: warnings)
-        } catch let error as StoreError {
-            throw rethrown(error, kind: kind, name: name)
         } catch {
-            throw APIError(code: 500, reason: "InternalError", message: "\(error)")
+            throw rethrown(error, kind: kind, name: name)
         }
     }
 
