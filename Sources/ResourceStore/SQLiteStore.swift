@@ -92,10 +92,11 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    /// Every object in the store with its key, sorted by key, and the version read at.
+    /// Every object in the store with its key (in no particular order: sorting is the reader's
+    /// business, and most readers only want a few kinds), and the version read at.
     public func snapshot() -> (objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64) {
         state.withLock { state in
-            (state.objects.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, state.resourceVersion)
+            (state.objects.map { ($0.key, $0.value) }, state.resourceVersion)
         }
     }
 

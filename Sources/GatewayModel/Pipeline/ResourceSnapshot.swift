@@ -36,7 +36,9 @@ public struct ResourceSnapshot: Sendable {
         self.resourceVersion = resourceVersion
         self.dataplanes = dataplanes
         let cache = cache ?? TypedObjectCache()
-        for (key, object) in objects.sorted(by: { $0.key < $1.key }) {
+        // Only the kinds the pipeline reads are sorted and decoded.
+        let relevant = objects.filter { Self.readKinds.contains($0.key.plural) }
+        for (key, object) in relevant.sorted(by: { $0.key < $1.key }) {
             do {
                 try add(key: key, object: object, cache: cache)
             } catch {
@@ -44,6 +46,11 @@ public struct ResourceSnapshot: Sendable {
             }
         }
     }
+
+    private static let readKinds: Set<String> = [
+        "gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants", "namespaces", "services",
+        "endpointslices", "secrets", "meshgatewayconfigs", "meshhttproutes",
+    ]
 
     private mutating func add(key: ObjectKey, object: JSONValue, cache: TypedObjectCache) throws {
         func typed<T: Decodable>(_ type: T.Type) throws -> T { try cache.decode(type, key: key, object: object) }
@@ -59,7 +66,7 @@ public struct ResourceSnapshot: Sendable {
         case ("", "secrets"): secrets.append(try typed(Secret.self))
         case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): meshGatewayConfigs.append(try typed(MeshGatewayConfig.self))
         case (ResourceKinds.kumaGroup, "meshhttproutes"):
-            if object.labels[GeneratedLabels.managedBy] == nil {
+            if object[path: ["metadata", "labels", GeneratedLabels.managedBy]] == nil {
                 meshHTTPRoutes.append(try typed(MeshHTTPRoute.self))
             }
         default:

@@ -49,8 +49,14 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(group: kind.group, plural: kind.plural, namespace: kind.namespaced ? (namespace ?? "") : "", name: name)
     }
 
+    /// Byte-wise order of group, plural, namespace, name (byte order is cheaper than Swift's
+    /// Unicode-aware String order, and every name here is ASCII anyway).
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
-        (lhs.group, lhs.plural, lhs.namespace, lhs.name) < (rhs.group, rhs.plural, rhs.namespace, rhs.name)
+        for (left, right) in [(lhs.group, rhs.group), (lhs.plural, rhs.plural), (lhs.namespace, rhs.namespace), (lhs.name, rhs.name)]
+        where left != right {
+            return left.utf8.lexicographicallyPrecedes(right.utf8)
+        }
+        return false
     }
 
     public var description: String {
