@@ -94,8 +94,10 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let started = ContinuousClock.now
         let (objects, version) = store.snapshot()
         let snapshot = ResourceSnapshot(objects: objects, resourceVersion: version, dataplanes: registry.states(), cache: typedCache)
-        typedCache.retain(only: Set(objects.map(\.key)))
+        typedCache.retain(only: Set(objects.map(\.key)), liveCount: objects.count)
+        let snapshotTaken = ContinuousClock.now
         let translation = GatewayTranslator.translate(snapshot, options: options)
+        let translated = ContinuousClock.now
         var inputs: [String: ProxyInput] = [:]
         for instance in translation.gatewayInstances {
             let meshGateway = translation.meshGateways.first { $0.metadata?.name == instance.meshGatewayName }
@@ -127,7 +129,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         }
         logger.debug("reconciled", metadata: [
             "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
-            "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)", "statusWrites": "\(statusWrites)",
+            "snapshot": "\(snapshotTaken - started)", "translate": "\(translated - snapshotTaken)", "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)", "statusWrites": "\(statusWrites)",
         ])
     }
 

@@ -139,15 +139,16 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
             while let newline = pending.firstIndex(of: 0x0A) {
                 let line = Array(pending[..<newline])
                 pending.removeSubrange(...newline)
+                let received = ContinuousClock.now
                 guard !line.isEmpty, let message = try? JSONParser.parse(line) else { continue }
                 let version = message["version"]?.stringValue ?? ""
-                await apply(EnvoyResources(json: message["resources"] ?? .emptyObject), version: version)
+                await apply(EnvoyResources(json: message["resources"] ?? .emptyObject), version: version, received: received)
             }
         }
     }
 
     /// Writes one version and finds out whether Envoy took it.
-    func apply(_ resources: EnvoyResources, version: String) async {
+    func apply(_ resources: EnvoyResources, version: String, received: ContinuousClock.Instant = .now) async {
         let admin = lock.withLock { self.admin }
         guard let admin else { return }
         let baseline = (try? await rejectionCount(admin)) ?? 0
@@ -158,6 +159,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
             logger.error("cannot write config files", metadata: ["error": "\(error)"])
             return
         }
+        let written = ContinuousClock.now
         let outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline).wait()
         switch outcome {
         case .accepted:
@@ -169,7 +171,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
                 report.rejectionMessage = nil
                 report.readyPorts = ports
             }
-            logger.debug("config accepted", metadata: ["version": "\(version)", "files": "\(changes.count)"])
+            logger.debug("config accepted", metadata: [
+                "version": "\(version)", "files": "\(changes.count)", "toWrite": "\(written - received)",
+                "toAccepted": "\(ContinuousClock.now - received)"])
         case .rejected:
             let message = lock.withLock { envoy?.rejectionMessage() } ?? "Envoy rejected the configuration"
             logger.warning("config rejected; keeping the last good one", metadata: ["version": "\(version)", "message": "\(message)"])

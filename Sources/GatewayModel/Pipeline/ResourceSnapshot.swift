@@ -37,7 +37,12 @@ public struct ResourceSnapshot: Sendable {
         self.dataplanes = dataplanes
         let cache = cache ?? TypedObjectCache()
         // Only the kinds the pipeline reads are sorted and decoded.
-        let relevant = objects.filter { Self.readKinds.contains($0.key.plural) }
+        let relevant = objects.filter { entry in
+            guard Self.readKinds.contains(entry.key.plural) else { return false }
+            // Generated MeshHTTPRoutes are the translator's own output, produced anew each pass.
+            return entry.key.plural != "meshhttproutes"
+                || entry.object[path: ["metadata", "labels", GeneratedLabels.managedBy]] == nil
+        }
         for (key, object) in relevant.sorted(by: { $0.key < $1.key }) {
             do {
                 try add(key: key, object: object, cache: cache)
@@ -66,9 +71,7 @@ public struct ResourceSnapshot: Sendable {
         case ("", "secrets"): secrets.append(try typed(Secret.self))
         case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): meshGatewayConfigs.append(try typed(MeshGatewayConfig.self))
         case (ResourceKinds.kumaGroup, "meshhttproutes"):
-            if object[path: ["metadata", "labels", GeneratedLabels.managedBy]] == nil {
-                meshHTTPRoutes.append(try typed(MeshHTTPRoute.self))
-            }
+            meshHTTPRoutes.append(try typed(MeshHTTPRoute.self))
         default:
             break
         }

@@ -26,8 +26,11 @@ public final class TypedObjectCache: @unchecked Sendable {
         return value
     }
 
-    /// Drops entries of objects that no longer exist.
-    public func retain(only keys: Set<ObjectKey>) {
-        lock.withLock { entries = entries.filter { keys.contains($0.key) } }
+    /// Drops entries of objects that no longer exist. Cheap to call every pass: it only sweeps
+    /// when the cache has grown past twice the number of live objects.
+    public func retain(only keys: @autoclosure () -> Set<ObjectKey>, liveCount: Int) {
+        guard lock.withLock({ entries.count > 2 * liveCount + 64 }) else { return }
+        let live = keys()
+        lock.withLock { entries = entries.filter { live.contains($0.key) } }
     }
 }
