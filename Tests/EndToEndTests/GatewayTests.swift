@@ -99,16 +99,49 @@ func programmedAddress(_ server: GatehouseProcess) async throws -> String {
     }
 }
 
+/// A control plane with the seed applied, an echo backend, and the Gateway Programmed.
+struct SeedGateway {
+    let server: GatehouseProcess
+    let echo: EchoProcess
+    let address: String
+
+    static func start(pod: String) async throws -> SeedGateway {
+        let server = try await GatehouseProcess()
+        do {
+            let echo = try await EchoProcess(name: pod, namespace: "kuma-demo")
+            do {
+                try await apply(seedManifests(echoPort: echo.port), to: server)
+                return SeedGateway(server: server, echo: echo, address: try await programmedAddress(server))
+            } catch {
+                echo.stop()
+                throw error
+            }
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
+    /// Waits for `path` to answer `status` through the gateway.
+    func waitFor(_ status: Int, at path: String = "/", seconds: Double = 10) async throws {
+        _ = try await eventually(seconds, "HTTP \(status) for \(path) through the gateway") {
+            try await HTTP.request("GET", "http://\(address):8080\(path)", timeout: 2).status == status ? true : nil
+        }
+    }
+
+    func stop() {
+        echo.stop()
+        server.stop()
+    }
+}
+
 @Suite("Built-in gateway end to end (real Envoy)", .serialized)
 struct GatewayTests {
     @Test("the seed scenario: Programmed, 200 through Envoy with server: Kuma Gateway, statuses right")
     func seedScenario() async throws {
-        let server = try await GatehouseProcess()
-        defer { server.stop() }
-        let echo = try await EchoProcess(name: "demo-app-5f8d9c7b6d-x2x9q", namespace: "kuma-demo")
-        defer { echo.stop() }
-        try await apply(seedManifests(echoPort: echo.port), to: server)
-        let address = try await programmedAddress(server)
+        let seed = try await SeedGateway.start(pod: "demo-app-5f8d9c7b6d-x2x9q")
+        defer { seed.stop() }
+        let (server, address) = (seed.server, seed.address)
         #expect(address.hasPrefix("127."))
 
         let answer = try await eventually(10, "HTTP 200 through the gateway") {
@@ -144,9 +177,7 @@ struct GatewayTests {
               - matches: [{path: {type: Exact, value: /missing}}]
                 backendRefs: [{name: no-such-service, port: 80}]
             """, to: server)
-        _ = try await eventually(10, "404 for an unmatched path") {
-            try await HTTP.request("GET", "http://\(address):8080/other", timeout: 2).status == 404 ? true : nil
-        }
+        try await seed.waitFor(404, at: "/other")
         #expect(try await HTTP.request("GET", "http://\(address):8080/app/x", timeout: 2).status == 200)
         #expect(try await HTTP.request("GET", "http://\(address):8080/application", timeout: 2).status == 404, "PathPrefix is segment-aware")
         #expect(try await HTTP.request("GET", "http://\(address):8080/missing", timeout: 2).status == 500)
@@ -154,14 +185,10 @@ struct GatewayTests {
 
     @Test("deleting the Gateway stops its proxy; stopping the control plane stops every child")
     func lifecycle() async throws {
-        let server = try await GatehouseProcess()
-        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
-        defer { echo.stop() }
-        try await apply(seedManifests(echoPort: echo.port), to: server)
-        let address = try await programmedAddress(server)
-        _ = try await eventually(10, "traffic") {
-            try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200 ? true : nil
-        }
+        let seed = try await SeedGateway.start(pod: "demo-app-1")
+        defer { seed.echo.stop() }
+        let (server, echo, address) = (seed.server, seed.echo, seed.address)
+        try await seed.waitFor(200)
         #expect(try await HTTP.json("DELETE", server.server + gatewayPath).status == 200)
         _ = try await eventually(15, "the listener closed after the Gateway was deleted") {
             (try? await HTTP.request("GET", "http://\(address):8080/", timeout: 1)) == nil ? true : nil
@@ -205,15 +232,10 @@ func childProcesses(of pid: Int32) -> [Int32] {
 struct RejectedConfigTests {
     @Test("a config Envoy rejects: the last good one keeps serving, Programmed=False with Envoy's message, then recovery")
     func rejection() async throws {
-        let server = try await GatehouseProcess()
-        defer { server.stop() }
-        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
-        defer { echo.stop() }
-        try await apply(seedManifests(echoPort: echo.port), to: server)
-        let address = try await programmedAddress(server)
-        _ = try await eventually(10, "traffic") {
-            try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200 ? true : nil
-        }
+        let seed = try await SeedGateway.start(pod: "demo-app-1")
+        defer { seed.stop() }
+        let (server, address) = (seed.server, seed.address)
+        try await seed.waitFor(200)
         // Admission accepts any string as a RegularExpression (its syntax is implementation
         // specific); Envoy's RE2 refuses this one, so the route configuration is rejected.
         try await apply("""
