@@ -135,7 +135,7 @@ struct APIResponder: HTTPResponder {
         var headers: HTTPFields = [.contentType: "application/json"]
         for warning in warnings {
             let escaped = warning.replacingOccurrences(of: "\"", with: "\\\"")
-            headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(escaped)\""))
+            if let name = HTTPField.Name("Warning") { headers.append(HTTPField(name: name, value: "299 - \"\(escaped)\"")) }
         }
         var bytes = JSONSerializer.data(value)
         bytes.append(0x0A)
