@@ -109,8 +109,15 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
     }
 
     private func start(key: String, instance: GatewayInstance, replica: Int) {
+        // A dead agent's Envoy may still run in its process group: sweep it before replacing it.
+        if let previous = state.withLock({ $0.children[key]?.process.processIdentifier }), previous > 0 {
+            kill(-previous, SIGKILL)
+        }
         let directory = "\(settings.directory)/\(instance.namespace).\(instance.name).\(replica)"
         let process = Process()
+        // Foundation starts each child as the leader of its own process group, so the agent
+        // and its Envoy can be swept together: an Envoy must never outlive its agent and keep
+        // serving a deleted Gateway's address.
         process.executableURL = URL(fileURLWithPath: settings.executable)
         process.arguments = ["dataplane", "--control-plane", settings.controlPlaneURL, "--gateway", instance.gatewayKey,
                              "--replica", String(replica), "--work-dir", directory, "--envoy", settings.envoyBinary,
@@ -128,26 +135,34 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         } catch {
             logger.error("cannot start dataplane", metadata: ["gateway": "\(instance.gatewayKey)", "error": "\(error)"])
         }
-        let restarts = state.withLock { state -> Int in
+        let registered = state.withLock { state -> Int? in
+            // A stop may have begun while this child was being launched: then it must not be
+            // left behind.
+            if state.stopping { return nil }
             let restarts = (state.children[key]?.restarts ?? -1) + 1
             // Backoff for the next restart, should this one die too: 0.2 s doubling to 10 s.
             let delay = Duration.milliseconds(min(10_000, 200 << min(restarts, 6)))
             state.children[key] = Child(process: process, instance: instance, restarts: restarts, nextStart: ContinuousClock.now + delay)
             return restarts
         }
+        guard let restarts = registered else {
+            kill(-process.processIdentifier, SIGKILL)
+            return
+        }
         logger.info(restarts == 0 ? "dataplane started" : "dataplane restarted",
                     metadata: ["gateway": "\(instance.gatewayKey)", "replica": "\(replica)", "pid": "\(process.processIdentifier)",
                                "address": "\(instance.address ?? "")"])
     }
 
+    /// SIGTERM to the agent (it drains its Envoy); after it exits, or after 8 s, SIGKILL to its
+    /// whole process group so nothing it started survives.
     private func terminate(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
         let pid = process.processIdentifier
+        if process.isRunning { kill(pid, SIGTERM) }
         Task.detached {
             let deadline = ContinuousClock.now + .seconds(8)
             while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-            if process.isRunning { kill(pid, SIGKILL) }
+            kill(-pid, SIGKILL)
         }
     }
 
@@ -164,6 +179,6 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         while children.contains(where: { $0.process.isRunning }) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for child in children where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+        for child in children { kill(-child.process.processIdentifier, SIGKILL) }
     }
 }

@@ -20,6 +20,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     let logger: Logger
     private let dirty: AsyncStream<Void>
     private let dirtyContinuation: AsyncStream<Void>.Continuation
+    /// Translations whose statuses and mesh resources still need writing (latest only).
+    private let pendingWrites: AsyncStream<Translation>
+    private let pendingWritesContinuation: AsyncStream<Translation>.Continuation
     /// How long to gather further changes after the first one before translating.
     let debounce: Duration
     /// Typed objects kept between passes (decoding dominated a pass otherwise).
@@ -37,6 +40,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         self.logger = logger
         self.debounce = debounce
         (dirty, dirtyContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (pendingWrites, pendingWritesContinuation) = AsyncStream.makeStream(of: Translation.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Asks for a reconcile soon (coalesced with any pending one).
@@ -58,12 +62,18 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                         self.reconcile()
                     }
                 }
+                // Status and mesh-resource writes run beside the loop, so the next change is
+                // translated and pushed without waiting for the previous pass's writes.
+                group.addTask {
+                    for await translation in self.pendingWrites { self.writeResults(of: translation) }
+                }
                 await group.next()
                 group.cancelAll()
             }
         } onGracefulShutdown: {
             subscription.finish()
             self.dirtyContinuation.finish()
+            self.pendingWritesContinuation.finish()
             self.hub.close()
         }
     }
@@ -111,7 +121,17 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         hub.publish(inputs)
         let published = ContinuousClock.now
         supervisor?.reconcile(translation.gatewayInstances)
-        // Only what differs from the previous pass is handed to the writers.
+        pendingWritesContinuation.yield(translation)
+        logger.debug("reconciled", metadata: [
+            "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
+            "snapshot": "\(snapshotTaken - started)", "translate": "\(translated - snapshotTaken)",
+            "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    /// Writes what differs from the previous written pass: statuses, then the visible mesh
+    /// resources (and, once after a start, removes generated objects an earlier run left).
+    func writeResults(of translation: Translation) {
         let (changedStatuses, changedMeshGateways, changedMeshRoutes, removedMesh) = memory.withLock {
             $0.changes(statuses: translation.statuses, meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
         }
@@ -127,10 +147,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             }
             meshWriter.removeStale(keeping: keep)
         }
-        logger.debug("reconciled", metadata: [
-            "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
-            "snapshot": "\(snapshotTaken - started)", "translate": "\(translated - snapshotTaken)", "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)", "statusWrites": "\(statusWrites)",
-        ])
+        logger.debug("results written", metadata: ["statusWrites": "\(statusWrites)", "meshObjects": "\(changedMeshRoutes.count + changedMeshGateways.count)"])
     }
 
     static func timestamp() -> String {
