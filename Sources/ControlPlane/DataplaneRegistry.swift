@@ -29,11 +29,15 @@ final class DataplaneRegistry: Sendable {
             running: body["running"]?.boolValue ?? false, acceptedVersion: body["acceptedVersion"]?.stringValue,
             rejectedVersion: body["rejectedVersion"]?.stringValue, rejectionMessage: body["rejectionMessage"]?.stringValue,
             readyPorts: (body["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
-        let before = states()[gateway].map(Self.meaningful)
-        reports.withLock { $0[gateway, default: [:]][Int(replica)] = report }
-        // A new accepted version alone changes nothing the translator shows; only wake it
-        // when running, acceptance, rejection or ready ports changed.
-        if before != states()[gateway].map(Self.meaningful) { onChange() }
+        // One lock for read-update-compare, so concurrent reports cannot hide a change. A new
+        // accepted version alone changes nothing the translator shows; only wake it when
+        // running, acceptance, rejection or ready ports changed.
+        let changed = reports.withLock { reports -> Bool in
+            let before = reports[gateway].map { Self.meaningful(Self.fold(gateway, $0)) }
+            reports[gateway, default: [:]][Int(replica)] = report
+            return before != reports[gateway].map { Self.meaningful(Self.fold(gateway, $0)) }
+        }
+        if changed { onChange() }
     }
 
     /// The part of a state that status depends on.
@@ -49,29 +53,33 @@ final class DataplaneRegistry: Sendable {
         if removed { onChange() }
     }
 
-    /// One state per gateway: running when a replica runs; the accepted version only when
-    /// every running replica accepted the same one; a rejection from any replica wins.
+    /// One state per gateway (see `fold`).
     func states() -> [String: DataplaneState] {
         reports.withLock { reports in
             var states: [String: DataplaneState] = [:]
-            for (gateway, replicas) in reports {
-                let running = replicas.values.filter(\.running)
-                let accepted = Set(running.map(\.acceptedVersion))
-                let rejected = running.first { $0.rejectedVersion != nil }
-                // A port is ready when every running replica has bound it.
-                var ports: Set<Int>? = nil
-                for replica in running {
-                    let bound = Set(replica.readyPorts)
-                    ports = ports.map { $0.intersection(bound) } ?? bound
-                }
-                states[gateway] = DataplaneState(
-                    gateway: gateway, running: !running.isEmpty,
-                    acceptedVersion: accepted.count == 1 ? accepted.first ?? nil : nil,
-                    rejectedVersion: rejected?.rejectedVersion, rejectionMessage: rejected?.rejectionMessage,
-                    readyPorts: (ports ?? []).sorted())
-            }
+            for (gateway, replicas) in reports { states[gateway] = Self.fold(gateway, replicas) }
             return states
         }
+    }
+
+    /// A gateway's replicas as one state: running when a replica runs; the accepted version
+    /// only when every running replica accepted the same one; a rejection from any replica
+    /// (the lowest-numbered, for a stable message) wins; a port is ready when every running
+    /// replica has bound it.
+    private static func fold(_ gateway: String, _ replicas: [Int: ReplicaReport]) -> DataplaneState {
+        let running = replicas.sorted { $0.key < $1.key }.map(\.value).filter(\.running)
+        let accepted = Set(running.map(\.acceptedVersion))
+        let rejected = running.first { $0.rejectedVersion != nil }
+        var ports: Set<Int>? = nil
+        for replica in running {
+            let bound = Set(replica.readyPorts)
+            ports = ports.map { $0.intersection(bound) } ?? bound
+        }
+        return DataplaneState(
+            gateway: gateway, running: !running.isEmpty,
+            acceptedVersion: accepted.count == 1 ? accepted.first ?? nil : nil,
+            rejectedVersion: rejected?.rejectedVersion, rejectionMessage: rejected?.rejectionMessage,
+            readyPorts: (ports ?? []).sorted())
     }
 }
 

@@ -34,7 +34,7 @@ struct MeshResourceWriter {
             }
         }
         for key in removed {
-            guard let kind = ResourceKinds.all.first(where: { $0.group == key.group && $0.plural == key.plural }) else { continue }
+            guard let kind = ResourceKinds.kind(of: key) else { continue }
             _ = try? store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
         }
     }

@@ -150,11 +150,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         logger.debug("results written", metadata: ["statusWrites": "\(statusWrites)", "meshObjects": "\(changedMeshRoutes.count + changedMeshGateways.count)"])
     }
 
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
-    }
+    static func timestamp() -> String { Timestamps.rfc3339(Date()) }
 }
 
 /// What the previous pass produced, to hand only differences to the writers.

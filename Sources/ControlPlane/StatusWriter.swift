@@ -15,7 +15,7 @@ struct StatusWriter {
     func write(_ updates: [StatusUpdate], now: String) -> Int {
         var written = 0
         for update in updates {
-            guard let kind = ResourceKinds.all.first(where: { $0.group == update.key.group && $0.plural == update.key.plural }) else { continue }
+            guard let kind = ResourceKinds.kind(of: update.key) else { continue }
             let namespace = update.key.namespace.isEmpty ? nil : update.key.namespace
             do {
                 var changed = false

@@ -8,12 +8,7 @@ enum ObjectLifecycle {
     static let namespaceNameLabel = "kubernetes.io/metadata.name"
 
     /// RFC 3339 time, second precision, as Kubernetes writes it.
-    static func timestamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date = Date()) -> String { Timestamps.rfc3339(date) }
 
     /// Fields set by the server on create: uid, creationTimestamp, generation, the namespace
     /// label; status is reset where the kind has a status subresource.

@@ -134,6 +134,11 @@ public enum ResourceKinds {
         all.first { $0.group == group && $0.plural == plural && $0.versions.contains(version) }
     }
 
+    /// The kind an object key belongs to, if served.
+    public static func kind(of key: ObjectKey) -> ResourceKind? {
+        all.first { $0.group == key.group && $0.plural == key.plural }
+    }
+
     /// The kind named by `apiVersion` and `kind` in a manifest, if served.
     public static func lookup(apiVersion: String, kind: String) -> ResourceKind? {
         let (group, version) = splitAPIVersion(apiVersion)
