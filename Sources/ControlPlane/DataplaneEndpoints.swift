@@ -52,7 +52,9 @@ struct DataplaneEndpoints: APIExtension {
             while !Task.isCancelled && !hub.isClosed {
                 let (input, generation) = hub.current(gateway)
                 if let input {
+                    let started = ContinuousClock.now
                     let resources = EnvoyTranslator.translate(input, configDirectory: directory)
+                    let translated = ContinuousClock.now
                     // Compared as values instead of hashing the serialized set on every pass;
                     // versions are this control plane run's id plus a push counter.
                     if resources != lastSent {
@@ -62,7 +64,9 @@ struct DataplaneEndpoints: APIExtension {
                         line.append(0x0A)
                         try await writer.write(ByteBuffer(bytes: line))
                         lastSent = resources
-                        logger.debug("config pushed", metadata: ["gateway": "\(gateway)", "version": "\(version)"])
+                        logger.debug("config pushed", metadata: [
+                            "gateway": "\(gateway)", "version": "\(version)", "bytes": "\(line.count)",
+                            "translate": "\(translated - started)", "total": "\(ContinuousClock.now - started)"])
                     }
                 }
                 await hub.waitForChange(after: generation)

@@ -25,8 +25,11 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let pendingWritesContinuation: AsyncStream<Translation>.Continuation
     /// How long to gather further changes after the first one before translating.
     let debounce: Duration
-    /// Typed objects kept between passes (decoding dominated a pass otherwise).
-    private let typedCache = TypedObjectCache()
+    /// The store's objects in typed form, kept current from the watch (one decode and one
+    /// sorted insertion per change): a pass starts from a copy instead of re-reading the store.
+    private let live = Mutex(ResourceSnapshot())
+    /// Route evaluations reused across passes while their inputs are unchanged.
+    private let memo = TranslationMemo()
     /// What the previous passes wrote, so an unchanged pass writes nothing.
     private let memory = Mutex(PassMemory())
 
@@ -47,13 +50,22 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     func markDirty() { dirtyContinuation.yield() }
 
     func run() async throws {
-        let subscription = try store.watch(ObjectFilter(), from: store.resourceVersion)
+        // List then watch from the listed version: no change is missed or applied twice.
+        let (objects, version) = store.snapshot()
+        let initial = ResourceSnapshot(objects: objects, resourceVersion: version)
+        live.withLock { $0 = initial }
+        let subscription = try store.watch(ObjectFilter(), from: version)
         markDirty()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await item in subscription.items {
-                        if case .event(let event) = item, Self.isRelevant(event) { self.markDirty() }
+                        guard case .event(let event) = item else { continue }
+                        self.live.withLock {
+                            $0.apply(key: event.key, object: event.type == .deleted ? nil : event.object)
+                            $0.resourceVersion = event.resourceVersion
+                        }
+                        if Self.isRelevant(event) { self.markDirty() }
                     }
                 }
                 group.addTask {
@@ -102,11 +114,11 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// One pass of the pipeline.
     func reconcile() {
         let started = ContinuousClock.now
-        let (objects, version) = store.snapshot()
-        let snapshot = ResourceSnapshot(objects: objects, resourceVersion: version, dataplanes: registry.states(), cache: typedCache)
-        typedCache.retain(only: Set(objects.map(\.key)), liveCount: objects.count)
+        var snapshot = live.withLock { $0 }
+        snapshot.dataplanes = registry.states()
+        let version = snapshot.resourceVersion
         let snapshotTaken = ContinuousClock.now
-        let translation = GatewayTranslator.translate(snapshot, options: options)
+        let translation = GatewayTranslator.translate(snapshot, options: options, memo: memo)
         let translated = ContinuousClock.now
         var inputs: [String: ProxyInput] = [:]
         for instance in translation.gatewayInstances {

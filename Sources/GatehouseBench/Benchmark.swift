@@ -28,6 +28,18 @@ struct Benchmark: AsyncParsableCommand {
     @Flag(help: "Skip the throughput comparison (needs wrk).")
     var skipThroughput = false
 
+    @Option(help: "Route changes (add / edit / remove) in the churn measurement; 0 skips it.")
+    var churnChanges: Int = 100
+
+    @Option(help: "Seconds of steady load during the churn measurement.")
+    var churnSeconds: Int = 60
+
+    @Option(help: "Requests per second of the steady load during the churn measurement.")
+    var churnRate: Int = 1_000
+
+    @Option(help: "Log level of the measured control plane and its dataplanes (debug shows per-pass timings).")
+    var controlPlaneLogLevel: String = "warning"
+
     func run() async throws {
         let binary = try gatehouse.map { URL(fileURLWithPath: $0) } ?? gatehouseBinary()
         setenv("GATEHOUSE_BINARY", binary.path, 1)
@@ -39,7 +51,9 @@ struct Benchmark: AsyncParsableCommand {
         emit("")
 
         let live = try await LiveGatewayBenchmark.run(existingRoutes: existingRoutes, addedRoutes: addedRoutes,
-                                                      loadSeconds: skipThroughput ? 0 : loadSeconds)
+                                                      loadSeconds: skipThroughput ? 0 : loadSeconds,
+                                                      logLevel: controlPlaneLogLevel,
+                                                      churn: .init(changes: churnChanges, seconds: churnSeconds, rate: churnRate))
         emit(live.report)
     }
 }

@@ -11,6 +11,7 @@ enum LiveGatewayBenchmark {
         var routesBeforeRSS: Int
         var gatehouseThroughput: [LoadResult]
         var handWrittenThroughput: [LoadResult]
+        var churn: ChurnBenchmark.Result?
 
         var report: String {
             let sorted = latencies.sorted()
@@ -34,18 +35,31 @@ enum LiveGatewayBenchmark {
                     "    ratio (median of pairs) \(format(ratio, 3)), pairs \(ratios.map { format($0, 2) }.joined(separator: " "))   target >= 0.95: \(verdict(ratio >= 0.95))",
                 ]
             }
+            if let churn { lines.append(churn.report) }
             return lines.joined(separator: "\n")
         }
     }
 
-    static func run(existingRoutes: Int, addedRoutes: Int, loadSeconds: Int) async throws -> Result {
+    /// The churn phase's settings (`changes` 0 skips it).
+    struct ChurnSettings {
+        var changes: Int
+        var seconds: Int
+        var rate: Int
+    }
+
+    static func run(existingRoutes: Int, addedRoutes: Int, loadSeconds: Int, logLevel: String,
+                    churn: ChurnSettings) async throws -> Result {
         let envoy = packageRoot.appendingPathComponent(".venv/bin/envoy").path
         let backend = try await StaticEnvoy.backend(envoy: envoy)
         defer { backend.stop() }
-        let server = try await GatehouseProcess(extraArguments: ["--log-level", "warning"])
+        // With a chattier log level the data directory (logs of the control plane and every
+        // dataplane) is kept for reading afterwards.
+        let keptDirectory = logLevel == "warning" ? nil
+            : FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(getpid())")
+        let server = try await GatehouseProcess(dataDirectory: keptDirectory, extraArguments: ["--log-level", logLevel])
         defer { server.stop() }
 
-        progress("control plane on \(server.server), backend on 127.0.0.1:\(backend.port)")
+        progress("control plane on \(server.server), backend on 127.0.0.1:\(backend.port), log \(server.logFile.path)")
         try await setUp(server: server, backendPort: backend.port)
         let address = try await waitForAddress(server)
         let base = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
@@ -81,8 +95,17 @@ enum LiveGatewayBenchmark {
             latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
         }
 
+        var churnResult: ChurnBenchmark.Result?
+        if churn.changes > 0 {
+            // Untouched routes: twenty of the existing ones, spread over the table.
+            let untouched = stride(from: 0, to: existingRoutes, by: max(1, existingRoutes / 20)).map { "/r\($0)" }
+            progress("churn: \(churn.changes) changes under \(churn.rate) req/s for \(churn.seconds) s")
+            churnResult = try await ChurnBenchmark.run(
+                address: address, collection: base, untouched: untouched, requestsPerSecond: churn.rate,
+                seconds: Double(churn.seconds), changes: churn.changes)
+        }
         return Result(latencies: latencies, rssMiB: rss, routesBeforeRSS: existingRoutes,
-                      gatehouseThroughput: gatehouseRuns, handWrittenThroughput: referenceRuns)
+                      gatehouseThroughput: gatehouseRuns, handWrittenThroughput: referenceRuns, churn: churnResult)
     }
 
     static func progress(_ text: String) {

@@ -4,8 +4,10 @@ import GatewayModel
 /// resources (the IR) and infra IR. Pure: no I/O, no clock, no logging. User mistakes become
 /// conditions; one bad object never blocks the others.
 public enum GatewayTranslator {
-    /// Translates one snapshot.
-    public static func translate(_ snapshot: ResourceSnapshot, options: TranslationOptions) -> Translation {
+    /// Translates one snapshot. With a `memo` kept across calls, routes whose evaluation
+    /// cannot have changed are not evaluated again (the result is the same either way).
+    public static func translate(_ snapshot: ResourceSnapshot, options: TranslationOptions,
+                                 memo: TranslationMemo? = nil) -> Translation {
         let index = SnapshotIndex(snapshot)
         var translation = Translation()
         var statuses: [StatusUpdate] = []
@@ -29,16 +31,27 @@ public enum GatewayTranslator {
         for (position, gateway) in gateways.enumerated() { gatewayPositions[gateway.key] = position }
 
         // Routes before Gateway status: attachedRoutes counts the accepted attachments.
-        var routes: [RouteEvaluation] = []
+        let remembered = memo?.begin(TranslationContext(snapshot, options: options)) ?? [:]
+        var routes: [(key: String, route: HTTPRoute, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
+        routes.reserveCapacity(snapshot.httpRoutes.count)
         for route in snapshot.httpRoutes where route.metadata?.name != nil {
+            let key = objectPath(route.metadata?.namespace ?? "", route.metadata?.name ?? "")
+            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: route) {
+                for attachment in entry.evaluation.attachments {
+                    gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
+                }
+                routes.append((key, route, nil, entry))
+                continue
+            }
             let evaluation = HTTPRoutes.evaluate(route, gateways: gateways, gatewayPositions: gatewayPositions,
                                                  index: index, options: options)
             for attachment in evaluation.attachments {
-                gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(evaluation.key)
+                gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
             }
-            routes.append(evaluation)
+            routes.append((key, route, evaluation, nil))
         }
 
+        // Certificate copies before MeshGateways: their listeners name the copies.
         for gateway in gateways {
             let dataplane = snapshot.dataplanes[gateway.key]
             statuses.append(StatusUpdate(key: ObjectKey(kind: ResourceKinds.gateway, namespace: gateway.namespace, name: gateway.name),
@@ -51,21 +64,23 @@ public enum GatewayTranslator {
         }
 
         var generated: [MeshHTTPRoute] = []
-        for route in routes {
-            if route.needsStatus {
-                let key = ObjectKey(kind: ResourceKinds.httpRoute, namespace: route.route.metadata?.namespace, name: route.route.metadata?.name ?? "")
-                statuses.append(StatusUpdate(key: key, status: HTTPRoutes.status(route)))
+        var entries: [String: TranslationMemo.Entry] = [:]
+        if memo != nil { entries.reserveCapacity(routes.count) }
+        for (key, route, evaluation, remembered) in routes {
+            let entry: TranslationMemo.Entry
+            if let remembered {
+                entry = remembered
+            } else if let evaluation {
+                entry = TranslationMemo.Entry(route: route, evaluation: evaluation,
+                                              output: routeOutput(evaluation, gateways: gateways, options: options))
+            } else {
+                continue
             }
-            for attachment in route.attachments {
-                let gateway = gateways[attachment.gatewayPosition]
-                let listener = gateway.listeners[attachment.listenerPosition]
-                // Attachment ignores listener validity (attachedRoutes must count it), but only
-                // served listeners get configuration.
-                guard listener.isServable else { continue }
-                generated.append(MeshResources.meshHTTPRoute(route.route, rules: route.rules.rules, gateway: gateway,
-                                                             listener: listener.listener, hostnames: attachment.hostnames, options: options))
-            }
+            if let status = entry.output.status { statuses.append(status) }
+            generated += entry.output.generated
+            if memo != nil { entries[key] = entry }
         }
+        memo?.finish(entries)
 
         MeshResources.disambiguateNames(&generated)
         translation.statuses = statuses.sorted { $0.key < $1.key }
@@ -78,5 +93,26 @@ public enum GatewayTranslator {
         translation.meshHTTPRoutes = generated + authored
         translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         return translation
+    }
+
+    /// One route's status update (when it needs one) and its generated mesh routes. These
+    /// depend only on the route's evaluation and the Gateways' evaluations, never on other routes.
+    static func routeOutput(_ route: RouteEvaluation, gateways: [GatewayEvaluation], options: TranslationOptions)
+        -> TranslationMemo.RouteOutput {
+        var output = TranslationMemo.RouteOutput(status: nil, generated: [])
+        if route.needsStatus {
+            let key = ObjectKey(kind: ResourceKinds.httpRoute, namespace: route.route.metadata?.namespace, name: route.route.metadata?.name ?? "")
+            output.status = StatusUpdate(key: key, status: HTTPRoutes.status(route))
+        }
+        for attachment in route.attachments {
+            let gateway = gateways[attachment.gatewayPosition]
+            let listener = gateway.listeners[attachment.listenerPosition]
+            // Attachment ignores listener validity (attachedRoutes must count it), but only
+            // served listeners get configuration.
+            guard listener.isServable else { continue }
+            output.generated.append(MeshResources.meshHTTPRoute(route.route, rules: route.rules.rules, gateway: gateway,
+                                                                listener: listener.listener, hostnames: attachment.hostnames, options: options))
+        }
+        return output
     }
 }

@@ -52,11 +52,12 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Byte-wise order of group, plural, namespace, name (byte order is cheaper than Swift's
     /// Unicode-aware String order, and every name here is ASCII anyway).
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
-        for (left, right) in [(lhs.group, rhs.group), (lhs.plural, rhs.plural), (lhs.namespace, rhs.namespace), (lhs.name, rhs.name)]
-        where left != right {
-            return left.utf8.lexicographicallyPrecedes(right.utf8)
-        }
-        return false
+        // Field by field without building a collection: sorting thousands of keys per pass
+        // made an allocating comparison visible.
+        if lhs.group != rhs.group { return lhs.group.utf8.lexicographicallyPrecedes(rhs.group.utf8) }
+        if lhs.plural != rhs.plural { return lhs.plural.utf8.lexicographicallyPrecedes(rhs.plural.utf8) }
+        if lhs.namespace != rhs.namespace { return lhs.namespace.utf8.lexicographicallyPrecedes(rhs.namespace.utf8) }
+        return lhs.name != rhs.name && lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
     }
 
     public var description: String {
