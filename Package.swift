@@ -23,12 +23,25 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Pure: object model, JSON values, validation. No NIO, no Logging.
         .target(name: "GatewayModel"),
         // Pure stage 1: Gateway API objects -> status, mesh resources, infra IR.
-        .target(name: "GatewayTranslator", dependencies: ["GatewayModel"]),
+        // swift-certificates parses and checks TLS certificates and keys (pure, no I/O).
+        .target(
+            name: "GatewayTranslator",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Pure stage 2: mesh resources for one proxy -> Envoy v3 resources.
         .target(name: "EnvoyTranslator", dependencies: ["GatewayModel"]),
         // Manifests in and out: YAML/JSON documents <-> JSONValue.
@@ -100,6 +113,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Certificates and keys made on the spot for the tests (never stored in the repository).
+        .target(
+            name: "TestCertificates",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "gatehouse",
             dependencies: [
@@ -125,8 +149,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
-        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO"], exclude: ["Testdata"]),
-        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "ManifestIO"], exclude: ["Testdata"]),
+        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
+        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         .testTarget(
             name: "EndToEndTests",
@@ -135,6 +159,7 @@ let package = Package(
                 "GatewayModel",
                 "ManifestIO",
                 "ResourceStore",
+                "TestCertificates",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -63,9 +63,12 @@ struct ResourceHandler: Sendable {
         ])
     }
 
-    /// The object as seen through the URL's version (ReferenceGrant is served as v1 and v1beta1).
+    /// The object as seen through the URL's version (ReferenceGrant is served as v1 and v1beta1),
+    /// with the data of generated mesh secrets redacted. Every response that carries an object
+    /// (GET, LIST, Table, create, update, patch, delete) goes through here; watches through
+    /// `WatchRequest.line`, which redacts the same way.
     func present(_ object: JSONValue, _ target: ResourceTarget) -> JSONValue {
-        var shown = object
+        var shown = MeshSecret.redacted(object)
         shown["apiVersion"] = .string(target.apiVersion)
         return shown
     }

@@ -41,7 +41,8 @@ struct WatchRequest: Sendable {
     func line(for item: WatchItem) -> JSONValue {
         switch item {
         case .event(let event):
-            var object = event.object
+            // Generated mesh secrets never show their data, on watches either.
+            var object = MeshSecret.redacted(event.object)
             object["apiVersion"] = .string(target.apiVersion)
             if asTable {
                 object = TableConverter.table(for: kind, objects: [object], resourceVersion: String(event.resourceVersion))

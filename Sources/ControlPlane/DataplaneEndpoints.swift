@@ -48,12 +48,13 @@ struct DataplaneEndpoints: APIExtension {
         let logger = self.logger
         let body = ResponseBody { writer in
             var lastSent: EnvoyResources?
+            let memo = EnvoyTranslationMemo()
             var pushes = 0
             while !Task.isCancelled && !hub.isClosed {
                 let (input, generation) = hub.current(gateway)
                 if let input {
                     let started = ContinuousClock.now
-                    let resources = EnvoyTranslator.translate(input, configDirectory: directory)
+                    let resources = EnvoyTranslator.translate(input, configDirectory: directory, memo: memo)
                     let translated = ContinuousClock.now
                     // Compared as values instead of hashing the serialized set on every pass;
                     // versions are this control plane run's id plus a push counter.

@@ -20,9 +20,14 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     let logger: Logger
     private let dirty: AsyncStream<Void>
     private let dirtyContinuation: AsyncStream<Void>.Continuation
-    /// Translations whose statuses and mesh resources still need writing (latest only).
-    private let pendingWrites: AsyncStream<Translation>
-    private let pendingWritesContinuation: AsyncStream<Translation>.Continuation
+    /// The newest translation whose statuses and mesh resources still need writing, and the
+    /// signal that one is waiting (latest only: an intermediate one is never written).
+    private let unwritten = Mutex<Translation?>(nil)
+    private let pendingWrites: AsyncStream<Void>
+    private let pendingWritesContinuation: AsyncStream<Void>.Continuation
+    /// How long the writer gathers passes before diffing and writing. Diffing a thousand
+    /// statuses competes with the config push for the CPU, so bursts of passes are written once.
+    let writeCoalescing: Duration
     /// How long to gather further changes after the first one before translating.
     let debounce: Duration
     /// The store's objects in typed form, kept current from the watch (one decode and one
@@ -34,7 +39,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let memory = Mutex(PassMemory())
 
     init(store: SQLiteStore, hub: ConfigHub, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
-         options: TranslationOptions, logger: Logger, debounce: Duration = .milliseconds(1)) {
+         options: TranslationOptions, logger: Logger, debounce: Duration = .milliseconds(1),
+         writeCoalescing: Duration = .milliseconds(50)) {
         self.store = store
         self.hub = hub
         self.registry = registry
@@ -42,8 +48,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         self.options = options
         self.logger = logger
         self.debounce = debounce
+        self.writeCoalescing = writeCoalescing
         (dirty, dirtyContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        (pendingWrites, pendingWritesContinuation) = AsyncStream.makeStream(of: Translation.self, bufferingPolicy: .bufferingNewest(1))
+        (pendingWrites, pendingWritesContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Asks for a reconcile soon (coalesced with any pending one).
@@ -77,7 +84,11 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                 // Status and mesh-resource writes run beside the loop, so the next change is
                 // translated and pushed without waiting for the previous pass's writes.
                 group.addTask {
-                    for await translation in self.pendingWrites { self.writeResults(of: translation) }
+                    for await _ in self.pendingWrites {
+                        try? await Task.sleep(for: self.writeCoalescing)
+                        guard let translation = self.unwritten.withLock({ $0.take() }) else { continue }
+                        self.writeResults(of: translation)
+                    }
                 }
                 await group.next()
                 group.cancelAll()
@@ -121,19 +132,23 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let translation = GatewayTranslator.translate(snapshot, options: options, memo: memo)
         let translated = ContinuousClock.now
         var inputs: [String: ProxyInput] = [:]
+        // Routes grouped by the MeshGateway they target in one sweep (not one filter per instance).
+        var routesByGateway: [String: [MeshHTTPRoute]] = [:]
+        for route in translation.meshHTTPRoutes where route.spec?.targetRef?.kind == "MeshGateway" {
+            routesByGateway[route.spec?.targetRef?.name ?? "", default: []].append(route)
+        }
         for instance in translation.gatewayInstances {
             let meshGateway = translation.meshGateways.first { $0.metadata?.name == instance.meshGatewayName }
-            let routes = translation.meshHTTPRoutes.filter {
-                $0.spec?.targetRef?.kind == "MeshGateway" && $0.spec?.targetRef?.name == instance.meshGatewayName
-            }
+            let routes = routesByGateway[instance.meshGatewayName] ?? []
             inputs[instance.gatewayKey] = ProxyInput(
                 instance: instance, meshGateway: meshGateway, routes: routes, services: snapshot.services,
-                endpointSlices: snapshot.endpointSlices, secrets: snapshot.secrets)
+                endpointSlices: snapshot.endpointSlices, secrets: translation.meshSecrets)
         }
         hub.publish(inputs)
         let published = ContinuousClock.now
         supervisor?.reconcile(translation.gatewayInstances)
-        pendingWritesContinuation.yield(translation)
+        unwritten.withLock { $0 = translation }
+        pendingWritesContinuation.yield()
         logger.debug("reconciled", metadata: [
             "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
             "snapshot": "\(snapshotTaken - started)", "translate": "\(translated - snapshotTaken)",
@@ -151,6 +166,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             .write(changedStatuses, now: Self.timestamp())
         let meshWriter = MeshResourceWriter(store: store)
         meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
+        MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
         if memory.withLock({ $0.needsLeftoverSweep() }) {
             var keep = Set(translation.meshGateways.compactMap { $0.metadata?.name }.map {
                 ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: $0) })

@@ -2,7 +2,8 @@ import Foundation
 
 /// Decides whether Envoy took a version, from its admin stats: every xDS subscription whose file
 /// changed reports that version in `version_text`, and no `update_rejected`/`update_failure`
-/// counter moved.
+/// counter moved (LDS, CDS, RDS and SDS: a certificate Envoy cannot load counts as
+/// `sds.<name>.update_rejected`).
 struct AcceptanceCheck {
     enum Outcome { case accepted, rejected }
 
@@ -37,7 +38,12 @@ struct AcceptanceCheck {
             let suffix = ".rds.\(change.name).version_text"
             let matching = stats.filter { $0.key.hasSuffix(suffix) }
             return !matching.isEmpty && matching.values.allSatisfy { $0 == version }
-        case .endpoints, .secrets:
+        case .secrets:
+            // `sds.<name>.*`: the subscription exists once a listener names the secret (in
+            // this push or before); until then there is nothing to wait for.
+            guard let loaded = stats["sds.\(change.name).version_text"] else { return true }
+            return loaded == version
+        case .endpoints:
             return true
         }
     }

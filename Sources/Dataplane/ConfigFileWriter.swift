@@ -6,11 +6,25 @@ import GatewayModel
 ///
 /// Order matters: files a resource refers to are written before the resource (RDS, EDS and SDS
 /// before the listeners and clusters that name them), and files no longer referenced are
-/// removed only after LDS and CDS stopped naming them.
-final class ConfigFileWriter {
+/// removed only `removalDelay` after LDS and CDS stopped naming them: a removed listener
+/// drains for Envoy's drain time and keeps its RDS/SDS subscriptions until then, and such a
+/// subscription re-reads its file whenever anything changes in its watched directory (a
+/// missing file then counts as an `update_failure`, which would fail the next push).
+///
+/// Thread-safe: the agent's stream writes while its supervisor loop removes expired files.
+final class ConfigFileWriter: @unchecked Sendable {
     let configDirectory: String
+    private let lock = NSLock()
     /// The last content written per file path.
-    private(set) var written: [String: [UInt8]] = [:]
+    private var contents: [String: [UInt8]] = [:]
+    /// Per-resource files no longer named, and since when.
+    private var unreferencedSince: [String: ContinuousClock.Instant] = [:]
+    /// How long an unreferenced file stays: longer than Envoy's drain time (`EnvoyProcess`: 2 s
+    /// drain, 3 s parent shutdown).
+    static let removalDelay: Duration = .seconds(5)
+
+    /// The last content written per file path.
+    var written: [String: [UInt8]] { lock.withLock { contents } }
 
     init(configDirectory: String) throws {
         self.configDirectory = configDirectory
@@ -21,6 +35,8 @@ final class ConfigFileWriter {
 
     /// Writes empty LDS/CDS files if none exist, so Envoy can start.
     func prepareEmpty() throws {
+        lock.lock()
+        defer { lock.unlock() }
         for type in [XDSFiles.ResourceType.listeners, .clusters] {
             let path = XDSFiles.path(type, in: configDirectory)
             if !FileManager.default.fileExists(atPath: path) {
@@ -42,7 +58,7 @@ final class ConfigFileWriter {
         var files: [PlannedFile] = []
         for (type, items, nameKey) in [(XDSFiles.ResourceType.routes, resources.routeConfigurations, "name"),
                                        (.endpoints, resources.clusterLoadAssignments, "cluster_name"),
-                                       (.secrets, resources.secrets, "name")] {
+                                       (.secrets, resources.secrets.map(\.resource), "name")] {
             for item in items {
                 let name = item[nameKey]?.stringValue ?? "default"
                 files.append(PlannedFile(type: type, name: name, path: XDSFiles.path(type, name: name, in: configDirectory), resources: [item]))
@@ -65,52 +81,71 @@ final class ConfigFileWriter {
     /// Writes the set; returns the resources whose files changed. Files whose resources did not
     /// change are not touched, whatever the version (so a change of one route does not rewrite
     /// every other file).
-    func write(_ resources: EnvoyResources, version: String) throws -> [Change] {
+    func write(_ resources: EnvoyResources, version: String, now: ContinuousClock.Instant = .now) throws -> [Change] {
+        lock.lock()
+        defer { lock.unlock() }
         var changes: [Change] = []
         var keep = Set<String>()
         for file in files(for: resources) {
             keep.insert(file.path)
+            unreferencedSince[file.path] = nil
             if writtenResources[file.path] == file.resources { continue }
             let content = JSONSerializer.data(["version_info": .string(version), "resources": .array(file.resources)])
             try replace(file.path, with: content)
             writtenResources[file.path] = file.resources
             changes.append(Change(type: file.type, name: file.name))
         }
-        // Only after LDS/CDS no longer name them: drop stale per-resource files.
-        for path in written.keys.sorted() where !keep.contains(path) {
-            try? FileManager.default.removeItem(atPath: path)
-            written[path] = nil
-            writtenResources[path] = nil
+        // Only after LDS/CDS no longer name them, and after the drain: see the type's doc.
+        for path in contents.keys where !keep.contains(path) && unreferencedSince[path] == nil {
+            unreferencedSince[path] = now
         }
+        removeExpiredLocked(now: now)
         return changes
+    }
+
+    /// Removes the unreferenced files whose delay has passed (called by the write and
+    /// periodically, so that no SDS file, private key inside, outlives its use by long).
+    func removeExpired(now: ContinuousClock.Instant = .now) {
+        lock.withLock { removeExpiredLocked(now: now) }
+    }
+
+    private func removeExpiredLocked(now: ContinuousClock.Instant) {
+        for (path, since) in unreferencedSince.sorted(by: { $0.key < $1.key }) where now - since >= Self.removalDelay {
+            try? FileManager.default.removeItem(atPath: path)
+            contents[path] = nil
+            writtenResources[path] = nil
+            unreferencedSince[path] = nil
+        }
     }
 
     /// Puts back earlier contents (after Envoy rejected a push), so a restarted Envoy loads the
     /// last good configuration.
-    func restore(_ snapshot: [String: [UInt8]]) throws {
+    func restore(_ snapshot: [String: [UInt8]], now: ContinuousClock.Instant = .now) throws {
+        lock.lock()
+        defer { lock.unlock() }
         for path in snapshot.keys.sorted() {
-            guard let content = snapshot[path], written[path] != content else { continue }
+            guard let content = snapshot[path], contents[path] != content else { continue }
             try replace(path, with: content)
             writtenResources[path] = (try? JSONParser.parse(content))?["resources"]?.arrayValue
         }
-        for path in written.keys.sorted() where snapshot[path] == nil {
-            try? FileManager.default.removeItem(atPath: path)
-            written[path] = nil
-            writtenResources[path] = nil
+        // Files the good version lacks go the same delayed way as stale ones.
+        for path in contents.keys where snapshot[path] == nil && unreferencedSince[path] == nil {
+            unreferencedSince[path] = now
         }
     }
 
     private func replace(_ path: String, with content: [UInt8]) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(content)) else {
+        // Only the agent and Envoy (same user) may read the files: SDS files hold private keys.
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(content), attributes: [.posixPermissions: 0o600]) else {
             throw DataplaneError("cannot write \(temporary)")
         }
         guard rename(temporary, path) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
             throw DataplaneError("cannot rename \(temporary) to \(path): errno \(errno)")
         }
-        written[path] = content
+        contents[path] = content
     }
 
 }

@@ -41,6 +41,10 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     private var admin: EnvoyAdmin?
     private var lastGood: [String: [UInt8]] = [:]
     private var report = DataplaneReport()
+    /// The sum of Envoy's rejection counters after the last check, nil when unknown (at start
+    /// and after an Envoy restart). Kept so that a push does not wait for an admin round trip
+    /// before its files are written.
+    private var rejectionBaseline: Int?
 
     /// Creates the agent (nothing runs until `run`).
     public init(configuration: DataplaneConfiguration, logger: Logger) throws {
@@ -81,6 +85,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
             envoy = process
             admin = EnvoyAdmin(address: address)
             report.running = true
+            rejectionBaseline = nil
         }
         logger.info("envoy started", metadata: ["pid": "\(process.pid)", "admin": "\(address)"])
         await sendReport()
@@ -91,6 +96,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         var backoff = Duration.milliseconds(100)
         while !Task.isCancelledOrShuttingDown {
             try await Task.sleep(for: .milliseconds(200))
+            writer.removeExpired()
             let running = lock.withLock { envoy?.isRunning ?? false }
             if running { backoff = .milliseconds(100); continue }
             logger.warning("envoy exited; restarting", metadata: ["backoff": "\(backoff)"])
@@ -135,15 +141,18 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
         var pending: [UInt8] = []
         for try await buffer in response.body {
+            let searchFrom = pending.count
             pending += Array(buffer: buffer)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                let line = Array(pending[..<newline])
-                pending.removeSubrange(...newline)
-                let received = ContinuousClock.now
-                guard !line.isEmpty, let message = try? JSONParser.parse(line) else { continue }
-                let version = message["version"]?.stringValue ?? ""
-                await apply(EnvoyResources(json: message["resources"] ?? .emptyObject), version: version, received: received)
-            }
+            // Only the newest complete line matters: a version superseded while the previous
+            // one was being checked is skipped (its successor carries the whole state).
+            guard let newline = pending[searchFrom...].lastIndex(of: 0x0A) else { continue }
+            let start = pending[..<newline].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            let line = Array(pending[start..<newline])
+            pending.removeSubrange(...newline)
+            let received = ContinuousClock.now
+            guard !line.isEmpty, let message = try? JSONParser.parse(line) else { continue }
+            let version = message["version"]?.stringValue ?? ""
+            await apply(EnvoyResources(json: message["resources"] ?? .emptyObject), version: version, received: received)
         }
     }
 
@@ -151,7 +160,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     func apply(_ resources: EnvoyResources, version: String, received: ContinuousClock.Instant = .now) async {
         let admin = lock.withLock { self.admin }
         guard let admin else { return }
-        let baseline = (try? await rejectionCount(admin)) ?? 0
+        let known = lock.withLock { rejectionBaseline }
+        let baseline: Int
+        if let known { baseline = known } else { baseline = (try? await rejectionCount(admin)) ?? 0 }
         let changes: [ConfigFileWriter.Change]
         do {
             changes = try writer.write(resources, version: version)
@@ -184,6 +195,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
             }
         }
         await sendReport()
+        // The next push's baseline, read now that this version is settled and reported.
+        let settled = try? await rejectionCount(admin)
+        lock.withLock { rejectionBaseline = settled }
     }
 
     private func rejectionCount(_ admin: EnvoyAdmin) async throws -> Int {

@@ -8,14 +8,15 @@ public struct ProxyInput: Sendable {
     public var meshGateway: MeshGateway?
     /// The MeshHTTPRoutes targeting that MeshGateway.
     public var routes: [MeshHTTPRoute]
-    /// Services, EndpointSlices and Secrets the routes and listeners may refer to.
+    /// Services and EndpointSlices the routes may refer to.
     public var services: [Service]
     public var endpointSlices: [EndpointSlice]
-    public var secrets: [Secret]
+    /// Mesh secrets the HTTPS listeners' certificates name (those of other meshes are ignored).
+    public var secrets: [MeshSecret]
 
     /// Creates an input.
     public init(instance: GatewayInstance, meshGateway: MeshGateway?, routes: [MeshHTTPRoute],
-                services: [Service], endpointSlices: [EndpointSlice], secrets: [Secret] = []) {
+                services: [Service], endpointSlices: [EndpointSlice], secrets: [MeshSecret] = []) {
         self.instance = instance
         self.meshGateway = meshGateway
         self.routes = routes
@@ -47,8 +48,8 @@ public enum EndpointDelivery: Sendable, Hashable {
 /// - per distinct port of the instance's `HTTP` listeners, one Envoy listener named
 ///   `<namespace>/<gateway>/<port>` on the instance address (`0.0.0.0` without one) and one
 ///   route configuration of the same name, delivered over RDS from its own file. Listeners are
-///   sorted by port. `HTTPS`, `TLS` and `TCP` listeners are not served yet (TLS termination
-///   is a later issue): they get no Envoy listener at all;
+///   sorted by port. `HTTPS` ports are served with TLS termination (see `TLSListeners`);
+///   `TLS` and `TCP` listeners get no Envoy listener at all;
 /// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain
 ///   (see `VirtualHostPlan`); its routes in Gateway API precedence order. Requests for no
 ///   domain get Envoy's 404;
@@ -61,8 +62,10 @@ public enum EnvoyTranslator {
 
     /// Translates one proxy's inputs. `configDirectory` is where that proxy's dataplane keeps
     /// the filesystem xDS files (see `XDSFiles`); `endpoints` says how endpoints are delivered.
+    /// A `memo` kept across calls for one proxy saves rebuilding unchanged routes' entries.
     public static func translate(_ input: ProxyInput, configDirectory: String,
-                                 endpoints: EndpointDelivery = .inline) -> EnvoyResources {
+                                 endpoints: EndpointDelivery = .inline, memo: EnvoyTranslationMemo? = nil) -> EnvoyResources {
+        defer { memo?.finishTranslation() }
         var catalog = BackendCatalog(services: input.services, endpointSlices: input.endpointSlices)
         let instance = input.instance
         let servedListeners = instance.listeners.filter { $0.protocol == "HTTP" }
@@ -72,8 +75,10 @@ public enum EnvoyTranslator {
         for port in ports {
             let name = "\(instance.namespace)/\(instance.name)/\(port)"
             let listenersOnPort = servedListeners.filter { $0.port == port }.sorted { $0.name < $1.name }
-            let plan = VirtualHostPlan(listeners: listenersOnPort, routes: routes, meshGateway: input.meshGateway)
+            let plan = VirtualHostPlan(listeners: listenersOnPort, routes: routes, meshGateway: input.meshGateway, memo: memo)
             var virtualHosts: [JSONValue] = []
+            // The CORS filter only where a route uses it (no stray filters: each costs per request).
+            let httpFilters = plan.virtualHosts.contains { RouteEntryBuilder.usesCORS($0.entries) } ? [CorsPolicy.httpFilter] : []
             for (domain, entries) in plan.virtualHosts {
                 var virtualHost: [String: JSONValue] = ["name": .string("\(name)/\(domain)"), "domains": [.string(domain)]]
                 if !entries.isEmpty {
@@ -84,8 +89,9 @@ public enum EnvoyTranslator {
             resources.routeConfigurations.append(ResourceBuilders.routeConfiguration(name: name, virtualHosts: virtualHosts))
             resources.listeners.append(ResourceBuilders.httpListener(
                 name: name, address: instance.address ?? "0.0.0.0", port: port, routeConfigurationName: name,
-                configDirectory: configDirectory))
+                configDirectory: configDirectory, httpFilters: httpFilters))
         }
+        TLSListeners.add(input, routes: routes, configDirectory: configDirectory, catalog: &catalog, to: &resources)
         let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
         resources.clusters = clusters.map {
             ResourceBuilders.cluster($0, endpoints: endpoints, configDirectory: configDirectory)
@@ -130,11 +136,14 @@ public enum EnvoyTranslator {
         let sourceParts = source.split(separator: "/")
         let referenceNamespace = sourceParts.count == 3 ? String(sourceParts[1]) : namespace
         var entries: [RouteEntry] = []
-        for (ruleIndex, rule) in (destination.rules ?? []).enumerated() {
+        let rules = destination.rules ?? []
+        let labels = RouteEntryBuilder.ruleLabels(rules)
+        for (ruleIndex, rule) in rules.enumerated() {
             let matches: [MeshHTTPRoute.Match?] = rule.matches.isEmpty ? [nil] : rule.matches
-            for (matchIndex, match) in matches.enumerated() {
+            // A match Envoy could not compile would make it refuse the whole route configuration.
+            for (matchIndex, match) in matches.enumerated() where RouteMatchBuilder.compiles(match) {
                 entries.append(RouteEntry(
-                    name: "\(prefix)/rule/\(ruleIndex)/match/\(matchIndex)",
+                    name: "\(prefix)/rule/\(labels[ruleIndex])/match/\(matchIndex)",
                     match: match,
                     rule: rule,
                     precedence: RoutePrecedence(match: match, created: created, source: source,

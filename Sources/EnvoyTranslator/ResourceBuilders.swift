@@ -22,7 +22,8 @@ enum ResourceBuilders {
     /// A plaintext HTTP listener on `address:port` whose routes come from the RDS file of
     /// `routeConfigurationName`.
     ///
-    /// The connection manager carries only the router filter (no stray filters: each costs
+    /// The connection manager carries the router filter and, before it, only the `httpFilters`
+    /// some route of the configuration needs (no stray filters: each costs
     /// per request). Its options:
     /// - `server_name` + `OVERWRITE`: responses carry `server: Kuma Gateway`;
     /// - `use_remote_address`: the gateway is the edge, so it appends the client address to
@@ -36,14 +37,15 @@ enum ResourceBuilders {
     /// - `stat_prefix` is the listener name, so the RDS stats of the dataplane's acceptance
     ///   check are `http.<listener name>.rds.<route configuration name>.*`.
     /// The router keeps its default `x-envoy-upstream-service-time` response header.
+    /// `httpFilters` go before the router (e.g. CORS, only when a route needs it).
     static func httpListener(name: String, address: String, port: Int, routeConfigurationName: String,
-                             configDirectory: String) -> JSONValue {
+                             configDirectory: String, httpFilters: [JSONValue] = []) -> JSONValue {
         let connectionManager: JSONValue = [
             "@type": .string(EnvoyType.httpConnectionManager),
             "stat_prefix": .string(name),
             "rds": ["route_config_name": .string(routeConfigurationName),
                     "config_source": XDSFiles.configSource(.routes, name: routeConfigurationName, in: configDirectory)],
-            "http_filters": [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]],
+            "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]]),
             "server_name": .string(serverName),
             "server_header_transformation": "OVERWRITE",
             "use_remote_address": true,

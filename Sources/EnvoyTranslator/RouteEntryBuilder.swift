@@ -24,15 +24,29 @@ enum RouteEntryBuilder {
     static let unresolvedClusterName = "gatehouse/unresolved-backend"
 
     /// The Envoy route of one entry; clusters it uses are recorded in `catalog`.
+    ///
+    /// A rule Gatehouse cannot honour (`unsupported`) answers 500 whatever else it says. CORS
+    /// applies to redirects and 500 answers too (a preflight is answered before routing).
     static func route(_ entry: RouteEntry, catalog: inout BackendCatalog) -> JSONValue {
         var route: [String: JSONValue] = ["name": .string(entry.name), "match": RouteMatchBuilder.match(entry.match)]
-        let filters = entry.rule.default.filters ?? []
+        let conf = entry.rule.default
+        // A header change Envoy refuses would reject the whole route configuration: only this
+        // rule fails (closed) instead.
+        let allFilters = (conf.filters ?? []) + (conf.backendRefs ?? []).flatMap { $0.filters ?? [] }
+        guard conf.unsupported == nil, !allFilters.contains(where: { $0.unmodifiableHeaderProblem != nil }) else {
+            route["direct_response"] = ["status": 500]
+            return .object(route)
+        }
+        let filters = conf.filters ?? []
         addHeaderModifiers(filters, to: &route)
+        if let cors = filters.lazy.compactMap(\.cors).first {
+            route["typed_per_filter_config"] = [CorsPolicy.filterName: CorsPolicy.policy(cors)]
+        }
         if let redirect = filters.lazy.compactMap(\.requestRedirect).first {
             route["redirect"] = RedirectAndRewrite.redirectAction(redirect, pathMatch: entry.match?.path, origin: entry.origin)
             return .object(route)
         }
-        guard var action = forwardingAction(entry.rule.default.backendRefs ?? [], defaultNamespace: entry.defaultNamespace,
+        guard var action = forwardingAction(conf.backendRefs ?? [], defaultNamespace: entry.defaultNamespace,
                                             catalog: &catalog)
         else {
             route["direct_response"] = ["status": 500]
@@ -47,19 +61,42 @@ enum RouteEntryBuilder {
             mirrorPolicy($0, defaultNamespace: entry.defaultNamespace, catalog: &catalog)
         }
         if !mirrors.isEmpty { action["request_mirror_policies"] = .array(mirrors) }
+        for (key, value) in RetryPolicy.members(conf) { action[key] = value }
         route["route"] = .object(action)
         return .object(route)
+    }
+
+    /// True when some entry's route uses the CORS filter (its connection manager needs it).
+    static func usesCORS(_ entries: [RouteEntry]) -> Bool {
+        entries.contains { entry in
+            entry.rule.default.unsupported == nil && (entry.rule.default.filters ?? []).contains { $0.cors != nil }
+        }
+    }
+
+    /// The label of each rule in route names: its `name` when it has one, else its index. A
+    /// name that equals another rule's label (a rule named `1` beside an unnamed rule 1) is
+    /// prefixed with its index, so that labels stay unique.
+    static func ruleLabels(_ rules: [MeshHTTPRoute.Rule]) -> [String] {
+        let plain = rules.enumerated().map { position, rule in rule.name ?? String(position) }
+        var counts: [String: Int] = [:]
+        for label in plain { counts[label, default: 0] += 1 }
+        return plain.enumerated().map { position, label in
+            guard counts[label, default: 0] > 1, rules[position].name != nil else { return label }
+            return "\(position)-\(label)"
+        }
     }
 
     /// The `RouteAction` that forwards to the rule's backends, or nil when no share of the
     /// traffic has anywhere to go (no backends, or all weights 0): the rule answers 500.
     ///
     /// Weights are kept as given; weight-0 references are left out; references to the same
-    /// cluster are merged; all unresolved references become one share of
-    /// `unresolvedClusterName`. A single resolved share is a plain `cluster`.
+    /// cluster with the same backend filters are merged; all unresolved references become one
+    /// share of `unresolvedClusterName`. A single resolved share without backend filters is a
+    /// plain `cluster`; backend filters (header changes) go on their `weighted_clusters` entry,
+    /// so they apply only to the requests sent there.
     static func forwardingAction(_ references: [KumaBackendRef], defaultNamespace: String,
                                  catalog: inout BackendCatalog) -> [String: JSONValue]? {
-        var shares: [(cluster: String, weight: Int64)] = []
+        var shares: [(cluster: String, weight: Int64, filters: [MeshHTTPRoute.Filter])] = []
         var unresolvedWeight: Int64 = 0
         for reference in references {
             let weight = reference.weight ?? 1
@@ -68,28 +105,27 @@ enum RouteEntryBuilder {
                 unresolvedWeight += weight
                 continue
             }
-            if let position = shares.firstIndex(where: { $0.cluster == cluster.name }) {
+            let filters = reference.filters ?? []
+            if let position = shares.firstIndex(where: { $0.cluster == cluster.name && $0.filters == filters }) {
                 shares[position].weight += weight
             } else {
-                shares.append((cluster.name, weight))
+                shares.append((cluster.name, weight, filters))
             }
         }
         if unresolvedWeight > 0 {
             if shares.isEmpty { return nil }
-            shares.append((unresolvedClusterName, unresolvedWeight))
+            shares.append((unresolvedClusterName, unresolvedWeight, []))
         }
-        switch shares.count {
-        case 0:
-            return nil
-        case 1:
-            return ["cluster": .string(shares[0].cluster)]
-        default:
-            var action: [String: JSONValue] = [
-                "weighted_clusters": ["clusters": .array(shares.map { ["name": .string($0.cluster), "weight": .integer($0.weight)] })],
-            ]
-            if unresolvedWeight > 0 { action["cluster_not_found_response_code"] = "INTERNAL_SERVER_ERROR" }
-            return action
+        if shares.isEmpty { return nil }
+        if shares.count == 1 && shares[0].filters.isEmpty { return ["cluster": .string(shares[0].cluster)] }
+        let clusters = shares.map { share -> JSONValue in
+            var cluster: [String: JSONValue] = ["name": .string(share.cluster), "weight": .integer(share.weight)]
+            addHeaderModifiers(share.filters, to: &cluster)
+            return .object(cluster)
         }
+        var action: [String: JSONValue] = ["weighted_clusters": ["clusters": .array(clusters)]]
+        if unresolvedWeight > 0 { action["cluster_not_found_response_code"] = "INTERNAL_SERVER_ERROR" }
+        return action
     }
 
     /// A `RequestMirrorPolicy`, or nil when the mirror backend cannot be resolved (mirroring
@@ -117,6 +153,7 @@ enum RouteEntryBuilder {
 
     /// `RequestHeaderModifier` and `ResponseHeaderModifier`: `set` overwrites
     /// (`OVERWRITE_IF_EXISTS_OR_ADD`), `add` appends (`APPEND_IF_EXISTS_OR_ADD`), `remove` removes.
+    /// Writes onto a `Route` or a `weighted_clusters` entry (the fields have the same names).
     private static func addHeaderModifiers(_ filters: [MeshHTTPRoute.Filter], to route: inout [String: JSONValue]) {
         var requestAdd: [JSONValue] = [], requestRemove: [JSONValue] = []
         var responseAdd: [JSONValue] = [], responseRemove: [JSONValue] = []

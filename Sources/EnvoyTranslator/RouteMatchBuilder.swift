@@ -40,6 +40,18 @@ enum RouteMatchBuilder {
         return .object(result)
     }
 
+    /// False when a `RegularExpression` of the match would not compile in Envoy (`RE2Syntax`):
+    /// such a match is left out, as the Gateway translator drops its rule (MeshHTTPRoutes
+    /// written by hand are validated on admission; this guards ones stored before that).
+    static func compiles(_ match: MeshHTTPRoute.Match?) -> Bool {
+        guard let match else { return true }
+        var patterns: [String] = []
+        if match.path?.type == "RegularExpression" { patterns.append(match.path?.value ?? "") }
+        patterns += (match.headers ?? []).filter { $0.type == "RegularExpression" }.map { $0.value ?? "" }
+        patterns += (match.queryParams ?? []).filter { $0.type == "RegularExpression" }.map(\.value)
+        return patterns.allSatisfy { RE2Syntax.problem($0) == nil }
+    }
+
     /// A `PathPrefix` value without its trailing slashes: `""` stands for `/`, which matches
     /// every path.
     static func segmentPrefix(_ value: String) -> String {

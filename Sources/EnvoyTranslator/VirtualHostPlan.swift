@@ -24,7 +24,8 @@ struct VirtualHostPlan {
     }
 
     /// Plans the virtual hosts of `listeners` (all on one port) for `routes`.
-    init(listeners: [InstanceListener], routes: [MeshHTTPRoute], meshGateway: MeshGateway?) {
+    /// With a `memo`, the entries of routes unchanged since the memo's last translation are reused.
+    init(listeners: [InstanceListener], routes: [MeshHTTPRoute], meshGateway: MeshGateway?, memo: EnvoyTranslationMemo? = nil) {
         var perListener: [ListenerRoutes] = []
         var allDomains = Set<String>()
         for listener in listeners {
@@ -37,7 +38,8 @@ struct VirtualHostPlan {
                     let hostnames = destination.hostnames.flatMap { $0.isEmpty ? nil : $0 } ?? ["*"]
                     let domains = Set(hostnames.compactMap { HostnameRules.intersection(listener: hostname, route: $0) })
                     guard !domains.isEmpty else { continue }
-                    let entries = EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin)
+                    let entries = memo?.entries(of: route, destination: destination, toIndex: toIndex, origin: origin)
+                        ?? EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin)
                     for domain in domains { byDomain[domain, default: []] += entries }
                 }
             }
@@ -65,11 +67,11 @@ struct VirtualHostPlan {
         }
         // Positions are sorted, not the entries: moving large entries around dominated the
         // Envoy stage with a thousand routes on one domain.
+        let keys = candidates.map(\.precedence)
         let order = candidates.indices.sorted { left, right in
             if ranks[left] != ranks[right] { return ranks[left] > ranks[right] }
-            if candidates[left].precedence != candidates[right].precedence {
-                return candidates[left].precedence < candidates[right].precedence
-            }
+            if keys[left] < keys[right] { return true }
+            if keys[right] < keys[left] { return false }
             return candidates[left].name < candidates[right].name
         }
         var seen = Set<String>()

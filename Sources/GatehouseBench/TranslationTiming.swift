@@ -24,7 +24,7 @@ enum TranslationTiming {
                 GatewayTranslator \(milliseconds(gatewayStage)) ms
                 EnvoyTranslator   \(milliseconds(envoyStage)) ms
                 total            \(milliseconds(total)) ms
-              one route added next to them (kept snapshot, memoized stage 1):
+              one route added next to them (kept snapshot, memoized stages):
                 snapshot apply   \(milliseconds(incrementalSnapshot)) ms
                 GatewayTranslator \(milliseconds(incrementalGatewayStage)) ms
                 EnvoyTranslator   \(milliseconds(incrementalEnvoyStage)) ms
@@ -72,13 +72,13 @@ enum TranslationTiming {
                              "backendRefs": [["name": "backend", "port": 80]]]]]]
     }
 
-    static func envoyStage(_ translation: Translation, snapshot: ResourceSnapshot) -> EnvoyResources {
+    static func envoyStage(_ translation: Translation, snapshot: ResourceSnapshot, memo: EnvoyTranslationMemo) -> EnvoyResources {
         var resources = EnvoyResources()
         for instance in translation.gatewayInstances {
             let routes = translation.meshHTTPRoutes.filter { $0.spec?.targetRef?.name == instance.meshGatewayName }
             let proxy = ProxyInput(instance: instance, meshGateway: translation.meshGateways.first, routes: routes,
                                    services: snapshot.services, endpointSlices: snapshot.endpointSlices)
-            resources = EnvoyTranslator.translate(proxy, configDirectory: "/tmp/bench")
+            resources = EnvoyTranslator.translate(proxy, configDirectory: "/tmp/bench", memo: memo)
         }
         return resources
     }
@@ -94,14 +94,15 @@ enum TranslationTiming {
         let memo = TranslationMemo()
         let gatewayTime = clock.measure { translation = GatewayTranslator.translate(snapshot, options: options, memo: memo) }
         var resources = EnvoyResources()
-        let envoyTime = clock.measure { resources = envoyStage(translation, snapshot: snapshot) }
+        let envoyMemo = EnvoyTranslationMemo()
+        let envoyTime = clock.measure { resources = envoyStage(translation, snapshot: snapshot, memo: envoyMemo) }
 
         let added = route(routes)
         let applyTime = clock.measure {
             snapshot.apply(key: ObjectKey(kind: ResourceKinds.httpRoute, namespace: "bench", name: "r\(routes)"), object: added)
         }
         let incrementalGatewayTime = clock.measure { translation = GatewayTranslator.translate(snapshot, options: options, memo: memo) }
-        let incrementalEnvoyTime = clock.measure { resources = envoyStage(translation, snapshot: snapshot) }
+        let incrementalEnvoyTime = clock.measure { resources = envoyStage(translation, snapshot: snapshot, memo: envoyMemo) }
         _ = resources
         return Result(routes: routes, snapshot: snapshotTime, gatewayStage: gatewayTime, envoyStage: envoyTime,
                       incrementalSnapshot: applyTime, incrementalGatewayStage: incrementalGatewayTime,

@@ -15,10 +15,43 @@ enum GatewayClasses {
     /// The Gateway API version Gatehouse implements.
     static let supportedVersion = "v1.6"
 
-    /// Features that work end to end at this stage, by their v1.6 names, sorted by name.
-    /// Only core features for now: the extended HTTPRoute features are listed once the Envoy
-    /// stage serves them.
-    static let supportedFeatures = ["Gateway", "HTTPRoute", "ReferenceGrant"]
+    /// Features that work end to end, by their Gateway API v1.6 names, sorted by name: the
+    /// core ones and each extended feature with golden cases in both stages and a test
+    /// against the real Envoy (EnvoyTranslatorTests, the conformance runner). Not listed:
+    /// `HTTPRouteDestinationPortMatching`, the GRPC/TLS/TCP/UDP route kinds and the Gateway
+    /// features that need a cluster (static addresses, infrastructure propagation).
+    static let supportedFeatures = [
+        "Gateway",
+        "GatewayHTTPSListenerDetectMisdirectedRequests",
+        "GatewayPort8080",
+        "HTTPRoute",
+        "HTTPRoute303RedirectStatusCode",
+        "HTTPRoute307RedirectStatusCode",
+        "HTTPRoute308RedirectStatusCode",
+        "HTTPRouteBackendProtocolH2C",
+        "HTTPRouteBackendProtocolWebSocket",
+        "HTTPRouteBackendRequestHeaderModification",
+        "HTTPRouteBackendTimeout",
+        "HTTPRouteCORS",
+        "HTTPRouteHostRewrite",
+        "HTTPRouteMethodMatching",
+        "HTTPRouteNamedRouteRule",
+        "HTTPRouteParentRefPort",
+        "HTTPRoutePathRedirect",
+        "HTTPRoutePathRewrite",
+        "HTTPRoutePortRedirect",
+        "HTTPRouteQueryParamMatching",
+        "HTTPRouteRequestMirror",
+        "HTTPRouteRequestMultipleMirrors",
+        "HTTPRouteRequestPercentageMirror",
+        "HTTPRouteRequestTimeout",
+        "HTTPRouteResponseHeaderModification",
+        "HTTPRouteRetry",
+        "HTTPRouteRetryBackendTimeout",
+        "HTTPRouteRetryConnectionError",
+        "HTTPRouteSchemeRedirect",
+        "ReferenceGrant",
+    ]
 
     /// Evaluates the classes this controller owns, by class name.
     static func evaluate(_ snapshot: ResourceSnapshot, index: SnapshotIndex, options: TranslationOptions) -> [String: ClassEvaluation] {

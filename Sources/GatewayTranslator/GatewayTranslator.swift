@@ -52,12 +52,14 @@ public enum GatewayTranslator {
         }
 
         // Certificate copies before MeshGateways: their listeners name the copies.
+        let secretCopies = MeshSecrets.plan(gateways, options: options)
+        translation.meshSecrets = secretCopies.secrets
         for gateway in gateways {
             let dataplane = snapshot.dataplanes[gateway.key]
             statuses.append(StatusUpdate(key: ObjectKey(kind: ResourceKinds.gateway, namespace: gateway.namespace, name: gateway.name),
                                          status: Gateways.status(gateway, dataplane: dataplane)))
             guard gateway.accepted.isTrue else { continue }
-            translation.meshGateways.append(MeshResources.meshGateway(gateway))
+            translation.meshGateways.append(MeshResources.meshGateway(gateway, secretNames: secretCopies.names))
             if options.addressPool == nil || gateway.address != nil {
                 translation.gatewayInstances.append(MeshResources.instance(gateway))
             }
@@ -90,7 +92,8 @@ public enum GatewayTranslator {
         let authored = snapshot.meshHTTPRoutes.sorted {
             ($0.metadata?.namespace ?? "", $0.metadata?.name ?? "") < ($1.metadata?.namespace ?? "", $1.metadata?.name ?? "")
         }
-        translation.meshHTTPRoutes = generated + authored
+        generated.append(contentsOf: authored)
+        translation.meshHTTPRoutes = generated
         translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         return translation
     }

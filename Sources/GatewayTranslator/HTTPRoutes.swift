@@ -49,7 +49,7 @@ enum HTTPRoutes {
                     attachments = found
                 }
             }
-            if accepted.isTrue, rules.rules.isEmpty {
+            if accepted.isTrue, !rules.servesSomething {
                 accepted = .no(Reason.unsupportedValue, "No rule can be served: \(rules.dropped.joined(separator: "; "))")
                 attachments = []
             }

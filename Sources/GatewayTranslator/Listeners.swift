@@ -1,4 +1,3 @@
-import Foundation
 import GatewayModel
 
 /// What the translator decided about one listener, before data plane state is folded in.
@@ -13,6 +12,8 @@ struct ListenerEvaluation {
     let invalidKinds: [RouteGroupKind]
     /// Why its certificates cannot be used (HTTPS), if so.
     let certificateProblem: Problem?
+    /// The checked certificates it serves (HTTPS, when there is no certificate problem).
+    let keyPairs: [CheckedKeyPair]
     /// Why it conflicts with another listener, if so.
     var conflict: Problem?
 
@@ -95,10 +96,11 @@ enum Listeners {
         let protocolProblem: Problem? = servedProtocols.contains(listener.protocol) ? nil
             : Problem(reason: Reason.unsupportedProtocol,
                       message: "Protocol \(listener.protocol) is not supported; supported protocols: \(servedProtocols.joined(separator: ", "))")
-        let certificateProblem = listener.protocol == "HTTPS"
-            ? Certificates.problem(listener.tls, gatewayNamespace: gatewayNamespace, index: index) : nil
+        let certificates = listener.protocol == "HTTPS"
+            ? Certificates.check(listener.tls, gatewayNamespace: gatewayNamespace, index: index) : nil
         return ListenerEvaluation(listener: listener, supportedKinds: supported, protocolProblem: protocolProblem,
-                                  invalidKinds: invalid, certificateProblem: certificateProblem, conflict: nil)
+                                  invalidKinds: invalid, certificateProblem: certificates?.problem,
+                                  keyPairs: certificates?.keyPairs ?? [], conflict: nil)
     }
 
     /// Marks listeners that share a port with a different protocol (ProtocolConflict) or with
@@ -127,58 +129,5 @@ enum Listeners {
                     message: "Listener \"\(twin.name)\" also uses port \(listener.port), protocol \(listener.protocol) and \(host)")
             }
         }
-    }
-}
-
-/// Certificate checks for HTTPS listeners (cheap ones: existence, kind, grants, PEM shape).
-/// Serving the certificates is the Envoy stage's job; secret material never leaves here.
-enum Certificates {
-    /// Why the listener's certificates cannot be used, or nil when they can.
-    static func problem(_ tls: ListenerTLSConfig?, gatewayNamespace: String, index: SnapshotIndex) -> Problem? {
-        guard let references = tls?.certificateRefs, !references.isEmpty else {
-            return Problem(reason: Reason.invalidCertificateRef, message: "An HTTPS listener needs at least one certificateRef")
-        }
-        for reference in references {
-            if let problem = problem(reference, gatewayNamespace: gatewayNamespace, index: index) { return problem }
-        }
-        return nil
-    }
-
-    static func problem(_ reference: SecretObjectReference, gatewayNamespace: String, index: SnapshotIndex) -> Problem? {
-        let group = reference.group ?? ""
-        let kind = reference.kind ?? "Secret"
-        let namespace = reference.namespace ?? gatewayNamespace
-        let described = "\(namespace)/\(reference.name)"
-        guard group.isEmpty, kind == "Secret" else {
-            return Problem(reason: Reason.invalidCertificateRef,
-                           message: "certificateRef \(described) must be a core Secret, not \(kind) of group \"\(group)\"")
-        }
-        let permitted = ReferenceGrants.permits(
-            index, from: ReferenceEnd(group: ResourceKinds.gatewayGroup, kind: "Gateway", namespace: gatewayNamespace),
-            to: ReferenceEnd(group: "", kind: "Secret", namespace: namespace, name: reference.name))
-        guard permitted else {
-            return Problem(reason: Reason.refNotPermitted,
-                           message: "certificateRef to Secret \(described) is not permitted by any ReferenceGrant")
-        }
-        guard let secret = index.secrets[objectPath(namespace, reference.name)] else {
-            return Problem(reason: Reason.invalidCertificateRef, message: "Secret \(described) does not exist")
-        }
-        guard isUsableKeyPair(secret) else {
-            return Problem(reason: Reason.invalidCertificateRef,
-                           message: "Secret \(described) must hold a PEM certificate in tls.crt and a PEM private key in tls.key")
-        }
-        return nil
-    }
-
-    /// A TLS secret whose `tls.crt` holds a PEM certificate and `tls.key` a PEM private key.
-    static func isUsableKeyPair(_ secret: Secret) -> Bool {
-        guard let certificate = decodedText(secret, key: "tls.crt"), let key = decodedText(secret, key: "tls.key") else { return false }
-        return certificate.contains("-----BEGIN CERTIFICATE-----") && key.contains("-----BEGIN ") && key.contains("PRIVATE KEY-----")
-    }
-
-    private static func decodedText(_ secret: Secret, key: String) -> String? {
-        if let text = secret.stringData?[key] { return text }
-        guard let encoded = secret.data?[key], let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -11,15 +11,17 @@ enum MeshResources {
         [GeneratedLabels.managedBy: "gatehouse", GeneratedLabels.mesh: mesh]
     }
 
-    /// The MeshGateway of an accepted Gateway: one listener per servable listener.
-    static func meshGateway(_ gateway: GatewayEvaluation) -> MeshGateway {
+    /// The MeshGateway of an accepted Gateway: one listener per servable listener. HTTPS
+    /// listeners name the mesh secret copies of their certificates (`secretNames`, from
+    /// `MeshSecrets.plan`).
+    static func meshGateway(_ gateway: GatewayEvaluation, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway {
         var metadata = ObjectMeta(name: gateway.meshGatewayName, labels: labels(mesh: gateway.mesh))
         metadata.annotations = [GeneratedLabels.source: "gateway/\(gateway.key)"]
         let listeners = gateway.listeners.filter(\.isServable).map { evaluation in
             let listener = evaluation.listener
             return MeshGateway.Listener(
                 hostname: listener.hostname, port: Int64(listener.port), protocol: listener.protocol,
-                tls: listener.protocol == "HTTPS" ? tls(listener, gatewayNamespace: gateway.namespace) : nil,
+                tls: listener.protocol == "HTTPS" ? tls(evaluation, mesh: gateway.mesh, secretNames: secretNames) : nil,
                 tags: [listenerTag: listener.name])
         }
         return MeshGateway(metadata: metadata, spec: MeshGateway.Spec(
@@ -30,11 +32,12 @@ enum MeshResources {
     /// The tag naming the Gateway listener a MeshGateway listener comes from.
     static let listenerTag = "gatehouse.io/listener"
 
-    /// TLS termination with the copies of the listener's certificate Secrets (`gapi-<namespace>-<name>`
-    /// in the system namespace; issue 5 copies them). Never the secret material itself.
-    static func tls(_ listener: Listener, gatewayNamespace: String) -> MeshGateway.TLS {
-        let certificates = (listener.tls?.certificateRefs ?? []).map { reference in
-            MeshGateway.DataSource(secret: "gapi-\(reference.namespace ?? gatewayNamespace)-\(reference.name)")
+    /// TLS termination with the mesh secret copies of the listener's certificate Secrets, in
+    /// `certificateRefs` order. Never the secret material itself.
+    static func tls(_ listener: ListenerEvaluation, mesh: String, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway.TLS {
+        let certificates = listener.keyPairs.compactMap { keyPair in
+            secretNames[MeshSecrets.Identity(mesh: mesh, namespace: keyPair.namespace, name: keyPair.name)]
+                .map(MeshGateway.DataSource.init(secret:))
         }
         return MeshGateway.TLS(mode: "TERMINATE", certificates: certificates)
     }

@@ -15,6 +15,8 @@ struct SnapshotIndex {
     let gatewayClasses: [String: GatewayClass]
     /// ReferenceGrants by the namespace they live in (the referent's namespace), in snapshot order.
     let referenceGrants: [String: [ReferenceGrant]]
+    /// TLS Secret content checks of this translation (each Secret parsed once).
+    let certificateChecks = CertificateChecks()
 
     init(_ snapshot: ResourceSnapshot) {
         services = Self.byKey(snapshot.services, \.metadata)

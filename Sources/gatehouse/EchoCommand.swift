@@ -33,7 +33,9 @@ struct EchoCommand: AsyncParsableCommand {
     }
 }
 
-/// Answers every request with a JSON description of it.
+/// Answers every request with a JSON description of it. As the Gateway API conformance echo
+/// backend does, `/status/NNN` (exactly, no query) answers status NNN with no body, and a
+/// query parameter `delay=<duration>` (e.g. `500ms`, `2s`) waits that long before answering.
 struct EchoResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let pod: String
@@ -42,6 +44,13 @@ struct EchoResponder: HTTPResponder {
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 1024 * 1024)
+        let target = request.uri.description
+        if target.hasPrefix("/status/"), target.count == 11, let code = Int(target.dropFirst(8)), (100...599).contains(code) {
+            return Response(status: HTTPResponse.Status(code: code))
+        }
+        if let delay = Self.delay(in: target) {
+            try await Task.sleep(for: .milliseconds(delay))
+        }
         var headers: [String: JSONValue] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
@@ -56,5 +65,14 @@ struct EchoResponder: HTTPResponder {
         var bytes = JSONSerializer.data(answer)
         bytes.append(0x0A)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The `delay` query parameter as milliseconds (at most a minute), if given.
+    static func delay(in target: String) -> Int64? {
+        guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for parameter in query.split(separator: "&") where parameter.hasPrefix("delay=") {
+            return RouteDuration.milliseconds(String(parameter.dropFirst(6))).map { min($0, 60_000) }
+        }
+        return nil
     }
 }

@@ -237,16 +237,14 @@ struct RejectedConfigTests {
         defer { seed.stop() }
         let (server, address) = (seed.server, seed.address)
         try await seed.waitFor(200)
-        // Admission accepts any string as a RegularExpression (its syntax is implementation
-        // specific); Envoy's RE2 refuses this one, so the route configuration is rejected.
-        try await apply("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: broken, namespace: kuma-demo}
-            spec:
-              parentRefs: [{name: kuma}]
-              rules: [{matches: [{path: {type: RegularExpression, value: "/(unclosed"}}], backendRefs: [{name: demo-app, port: 5000}]}]
-            """, to: server)
+        // Every mistake a user can write is caught before Envoy; what Envoy can still refuse is
+        // what the control plane cannot know, like a port another program holds on the address.
+        let blocker = try ListeningSocket(host: address, port: 8081)
+        let listeners = """
+            [{"name": "proxy", "port": 8080, "protocol": "HTTP"}, {"name": "extra", "port": 8081, "protocol": "HTTP"}]
+            """
+        let patch = try JSONParser.parse("{\"spec\": {\"listeners\": \(listeners)}}")
+        #expect(try await HTTP.json("PATCH", server.server + gatewayPath, patch, contentType: "application/merge-patch+json").status == 200)
         let message = try await eventually(20, "Programmed=False after the rejection") { () -> String? in
             let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
             let programmed = gateway[path: ["status", "conditions"]]?.arrayValue?.first { $0["type"] == "Programmed" }
@@ -256,8 +254,41 @@ struct RejectedConfigTests {
         #expect(!message.isEmpty)
         #expect(try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200, "the last good config still serves")
 
-        #expect(try await HTTP.json("DELETE", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/httproutes/broken").status == 200)
+        #expect(message.contains("8081"), "Envoy's message names the port: \(message)")
+        // Recovery: without the listener Envoy refused, the Gateway is Programmed again.
+        let back = try JSONParser.parse("{\"spec\": {\"listeners\": [{\"name\": \"proxy\", \"port\": 8080, \"protocol\": \"HTTP\"}]}}")
+        #expect(try await HTTP.json("PATCH", server.server + gatewayPath, back, contentType: "application/merge-patch+json").status == 200)
         _ = try await programmedAddress(server)
+        blocker.close()
         #expect(try await HTTP.request("GET", "http://\(address):8080/", timeout: 2).status == 200)
     }
+}
+
+/// A listening TCP socket held by the test process (without SO_REUSEPORT, so nothing else can
+/// bind the same address and port while it is open).
+final class ListeningSocket {
+    private var descriptor: Int32
+
+    init(host: String, port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw HarnessError("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw HarnessError("bad address \(host)") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 1) == 0 else {
+            Glibc.close(descriptor)
+            throw HarnessError("cannot hold \(host):\(port) (errno \(errno))")
+        }
+    }
+
+    func close() {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        descriptor = -1
+    }
+
+    deinit { close() }
 }

@@ -38,7 +38,7 @@ struct EnvoyHarness {
             try write(.endpoints, name: assignment["cluster_name"]?.stringValue, [assignment])
         }
         for secret in resources.secrets {
-            try write(.secrets, name: secret["name"]?.stringValue, [secret])
+            try write(.secrets, name: secret.name, [secret.resource])
         }
     }
 

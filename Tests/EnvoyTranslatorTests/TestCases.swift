@@ -1,14 +1,17 @@
 import Foundation
 import GatewayModel
 import ManifestIO
+import TestCertificates
 
 @testable import EnvoyTranslator
 
 /// A golden case: `Testdata/<name>.in.yaml`, a multi-document YAML holding one
 /// `kind: TestInstance` document (the `GatewayInstance`: `namespace`, `name`, optional
 /// `meshGatewayName` (default `<name>.<namespace>`), `mesh`, `address`, `listeners`; and
-/// `endpoints: edsFiles` to translate with `EndpointDelivery.edsFiles`), then any number of
-/// MeshGateway, MeshHTTPRoute, Service and EndpointSlice documents.
+/// `endpoints: edsFiles` to translate with `EndpointDelivery.edsFiles`; and `certificates`, key
+/// pairs made for the run, see `CertificateFixtures`), then any number of MeshGateway,
+/// MeshHTTPRoute, Service, EndpointSlice and mesh secret (`Secret` of type
+/// `system.kuma.io/secret`, its value a `{{mesh-secret NAME}}` placeholder) documents.
 struct GoldenCase: Sendable, CustomStringConvertible {
     /// The file name without `.in.yaml`.
     var name: String
@@ -16,6 +19,8 @@ struct GoldenCase: Sendable, CustomStringConvertible {
     var input: ProxyInput
     /// How the case delivers endpoints.
     var endpoints: EndpointDelivery
+    /// The certificates made for this run.
+    var fixtures = CertificateFixtures()
 
     /// The translation of the case into `configDirectory`.
     func translate(configDirectory: String = "/config", input: ProxyInput? = nil) -> EnvoyResources {
@@ -43,28 +48,34 @@ struct GoldenCase: Sendable, CustomStringConvertible {
         let text = try String(contentsOf: inputURL(name), encoding: .utf8)
         let instance = try Manifests.decode(text).first { $0["kind"]?.stringValue == "TestInstance" }
         let endpoints: EndpointDelivery = instance?["endpoints"]?.stringValue == "edsFiles" ? .edsFiles : .inline
-        return GoldenCase(name: name, input: try parse(text), endpoints: endpoints)
+        let fixtures = try CertificateFixtures(specification: instance?["certificates"])
+        return GoldenCase(name: name, input: try parse(text, fixtures: fixtures), endpoints: endpoints, fixtures: fixtures)
     }
 
     /// Parses the documents of a case file into a `ProxyInput`.
-    static func parse(_ text: String) throws -> ProxyInput {
+    static func parse(_ text: String, fixtures: CertificateFixtures = CertificateFixtures()) throws -> ProxyInput {
         var instance: GatewayInstance?
         var meshGateway: MeshGateway?
         var routes: [MeshHTTPRoute] = []
         var services: [Service] = []
         var slices: [EndpointSlice] = []
-        for document in try Manifests.decode(text) {
+        var secrets: [MeshSecret] = []
+        for document in try Manifests.decode(text).map(fixtures.substituting) {
             switch document["kind"]?.stringValue {
             case "TestInstance": instance = try gatewayInstance(document)
             case "MeshGateway": meshGateway = try document.decode(MeshGateway.self)
             case "MeshHTTPRoute": routes.append(try document.decode(MeshHTTPRoute.self))
             case "Service": services.append(try document.decode(Service.self))
             case "EndpointSlice": slices.append(try document.decode(EndpointSlice.self))
+            case "Secret":
+                guard let secret = MeshSecret(storedObject: document) else { throw TestInputError("not a mesh secret: \(document.name ?? "")") }
+                secrets.append(secret)
             case let other: throw TestInputError("unexpected document kind \(other ?? "<none>")")
             }
         }
         guard let instance else { throw TestInputError("no TestInstance document") }
-        return ProxyInput(instance: instance, meshGateway: meshGateway, routes: routes, services: services, endpointSlices: slices)
+        return ProxyInput(instance: instance, meshGateway: meshGateway, routes: routes, services: services, endpointSlices: slices,
+                          secrets: secrets)
     }
 
     private static func gatewayInstance(_ document: JSONValue) throws -> GatewayInstance {

@@ -13,8 +13,11 @@ import Testing
     func golden(_ name: String) throws {
         let input = TranslatorHarness.testdata.appendingPathComponent("\(name).in.yaml")
         let expectedFile = TranslatorHarness.testdata.appendingPathComponent("\(name).out.yaml")
-        let (snapshot, options) = try TranslatorHarness.load(String(contentsOf: input, encoding: .utf8))
+        let (snapshot, options, fixtures) = try TranslatorHarness.loadWithFixtures(String(contentsOf: input, encoding: .utf8))
         let actual = try TranslatorHarness.render(GatewayTranslator.translate(snapshot, options: options))
+        // Key material made for this run must not reach the output (status, mesh resources).
+        let leaks = fixtures.keyMaterial(in: actual)
+        #expect(leaks.isEmpty, "\(name): the translation shows private key material: \(leaks)")
         if Self.updating {
             try actual.write(to: expectedFile, atomically: true, encoding: .utf8)
             return

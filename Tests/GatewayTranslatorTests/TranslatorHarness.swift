@@ -2,6 +2,7 @@ import Foundation
 import GatewayModel
 import GatewayTranslator
 import ManifestIO
+import TestCertificates
 
 /// Loads golden-case inputs and renders translations for comparison.
 enum TranslatorHarness {
@@ -20,15 +21,26 @@ enum TranslatorHarness {
     }
 
     /// The snapshot and options a case describes. A first document of `kind: TestOptions` may
-    /// set `addressPool` (CIDR), `controllerName`, `defaultMesh`, `systemNamespace` and
+    /// set `addressPool` (CIDR), `controllerName`, `defaultMesh`, `systemNamespace`,
     /// `dataplanes` (list of `{gateway, running, acceptedVersion, rejectedVersion,
-    /// rejectionMessage, readyPorts}`).
+    /// rejectionMessage, readyPorts}`) and `certificates` (key pairs made for this run, which
+    /// `{{certificate NAME}}` / `{{private-key NAME}}` placeholders stand for; see
+    /// `CertificateFixtures`: no key material is ever stored in Testdata).
     static func load(_ text: String) throws -> (ResourceSnapshot, TranslationOptions) {
+        let (snapshot, options, _) = try loadWithFixtures(text)
+        return (snapshot, options)
+    }
+
+    /// `load`, also returning the certificates made for the case.
+    static func loadWithFixtures(_ text: String) throws -> (ResourceSnapshot, TranslationOptions, CertificateFixtures) {
         var documents = try Manifests.decode(text)
         var options = TranslationOptions()
         var dataplanes: [String: DataplaneState] = [:]
+        var fixtures = CertificateFixtures()
         if let first = documents.first, first["kind"]?.stringValue == "TestOptions" {
             documents.removeFirst()
+            fixtures = try CertificateFixtures(specification: first["certificates"])
+            documents = try documents.map(fixtures.substituting)
             if let cidr = first["addressPool"]?.stringValue { options.addressPool = try AddressPool(cidr: cidr) }
             if let name = first["controllerName"]?.stringValue { options.controllerName = name }
             if let mesh = first["defaultMesh"]?.stringValue { options.defaultMesh = mesh }
@@ -53,7 +65,7 @@ enum TranslatorHarness {
         guard snapshot.undecodable.isEmpty else {
             throw LoadError(description: "undecodable objects: \(snapshot.undecodable.map(\.description))")
         }
-        return (snapshot, options)
+        return (snapshot, options, fixtures)
     }
 
     /// The translation as one YAML document: statuses by object, then mesh resources and instances.
@@ -64,6 +76,8 @@ enum TranslatorHarness {
             "meshGateways": try .encode(translation.meshGateways),
             "meshHTTPRoutes": try .encode(translation.meshHTTPRoutes),
             "gatewayInstances": try .encode(translation.gatewayInstances),
+            // Redacted, as every reader sees them: golden files never hold key material.
+            "meshSecrets": .array(translation.meshSecrets.map { $0.redactedObject() }),
         ]
         return Manifests.yaml(document)
     }

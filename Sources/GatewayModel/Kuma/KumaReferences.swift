@@ -55,13 +55,18 @@ public struct KumaBackendRef: Codable, Sendable, Hashable {
     public var weight: Int64?
     /// Port of a real MeshService.
     public var port: Int64?
+    /// Gatehouse extension (MeshHTTPRoute only): filters applied only to the requests sent to
+    /// this backend (Gateway API `backendRefs[].filters`; `MeshHTTPRoute.backendFilterTypes`).
+    public var filters: [MeshHTTPRoute.Filter]?
 
     /// Creates a backend reference.
-    public init(kind: String, name: String? = nil, namespace: String? = nil, weight: Int64? = nil, port: Int64? = nil) {
+    public init(kind: String, name: String? = nil, namespace: String? = nil, weight: Int64? = nil, port: Int64? = nil,
+                filters: [MeshHTTPRoute.Filter]? = nil) {
         self.kind = kind
         self.name = name
         self.namespace = namespace
         self.weight = weight
         self.port = port
+        self.filters = filters
     }
 }

@@ -33,17 +33,20 @@ extension SchemaChecks {
                 if pathMatch.type != "RegularExpression" && !pathMatch.value.isEmpty {
                     rule(pathMatch.value.hasPrefix("/"), matchPath.child("path").child("value"), "must be an absolute path", on: "string")
                 }
+                if pathMatch.type == "RegularExpression" { regex(pathMatch.value, matchPath.child("path").child("value")) }
             }
             string(match.method, matchPath.child("method"), oneOf: HTTPMethods.all)
             for (parameterPosition, parameter) in (match.queryParams ?? []).enumerated() {
                 let parameterPath = matchPath.child("queryParams").index(parameterPosition)
                 string(parameter.type, parameterPath.child("type"), oneOf: ["Exact", "RegularExpression"])
                 string(parameter.name, parameterPath.child("name"), minLength: 1)
+                if parameter.type == "RegularExpression" { regex(parameter.value, parameterPath.child("value")) }
             }
             for (headerPosition, header) in (match.headers ?? []).enumerated() {
                 let headerPath = matchPath.child("headers").index(headerPosition)
                 string(header.type, headerPath.child("type"), oneOf: ["Exact", "Present", "RegularExpression", "Absent", "Prefix"])
                 headerName(header.name, headerPath.child("name"))
+                if header.type == "RegularExpression" { regex(header.value ?? "", headerPath.child("value")) }
             }
         }
         let confPath = path.child("default")
@@ -51,7 +54,45 @@ extension SchemaChecks {
             meshHTTPRouteFilter(filter, confPath.child("filters").index(position))
         }
         for (position, backend) in (routeRule.default.backendRefs ?? []).enumerated() {
-            kumaBackendRef(backend, confPath.child("backendRefs").index(position))
+            let backendPath = confPath.child("backendRefs").index(position)
+            kumaBackendRef(backend, backendPath)
+            for (filterPosition, filter) in (backend.filters ?? []).enumerated() {
+                let filterPath = backendPath.child("filters").index(filterPosition)
+                string(filter.type, filterPath.child("type"), oneOf: MeshHTTPRoute.backendFilterTypes)
+                meshHTTPRouteFilter(filter, filterPath)
+            }
+        }
+        meshHTTPRouteExtensions(routeRule, path)
+    }
+
+    /// A `RegularExpression` value: Envoy must be able to compile it (see `RE2Syntax`).
+    mutating func regex(_ value: String, _ path: FieldPath) {
+        if let problem = RE2Syntax.problem(value) {
+            add(.invalid(path.description, value: .string(value), "not a supported regular expression: \(problem)"))
+        }
+    }
+
+    /// The Gatehouse extension fields of a rule: name, timeouts, retry.
+    private mutating func meshHTTPRouteExtensions(_ routeRule: MeshHTTPRoute.Rule, _ path: FieldPath) {
+        sectionName(routeRule.name, path.child("name"))
+        let confPath = path.child("default")
+        if let timeouts = routeRule.default.timeouts {
+            for (field, value) in [("request", timeouts.request), ("backendRequest", timeouts.backendRequest)] {
+                guard let value else { continue }
+                rule(RouteDuration.milliseconds(value) != nil, confPath.child("timeouts").child(field),
+                     "must be a duration such as 500ms, 10s or 1h30m", on: "string")
+            }
+        }
+        if let retry = routeRule.default.retry {
+            let retryPath = confPath.child("retry")
+            for (position, code) in (retry.codes ?? []).enumerated() {
+                integer(code, retryPath.child("codes").index(position), minimum: 400, maximum: 599)
+            }
+            integer(retry.attempts, retryPath.child("attempts"), minimum: 0)
+            if let backoff = retry.backoff {
+                rule(RouteDuration.milliseconds(backoff).map { $0 > 0 } ?? false, retryPath.child("backoff"),
+                     "must be a positive duration such as 100ms", on: "string")
+            }
         }
     }
 
@@ -64,6 +105,7 @@ extension SchemaChecks {
             ("requestRedirect", "RequestRedirect", filter.requestRedirect != nil),
             ("urlRewrite", "URLRewrite", filter.urlRewrite != nil),
             ("requestMirror", "RequestMirror", filter.requestMirror != nil),
+            ("cors", "CORS", filter.cors != nil),
         ], path)
         for (field, modifier) in [("requestHeaderModifier", filter.requestHeaderModifier), ("responseHeaderModifier", filter.responseHeaderModifier)] {
             guard let modifier else { continue }
@@ -93,6 +135,13 @@ extension SchemaChecks {
             let mirrorPath = path.child("requestMirror")
             kumaBackendRef(mirror.backendRef, mirrorPath.child("backendRef"))
             mirrorPercentage(mirror.percentage, mirrorPath.child("percentage"))
+        }
+        if let cors = filter.cors {
+            for (position, origin) in (cors.allowOrigins ?? []).enumerated() {
+                string(origin, path.child("cors").child("allowOrigins").index(position), minLength: 1, maxLength: 253,
+                       pattern: GatewayAPIFormats.corsOrigin)
+            }
+            integer(cors.maxAge, path.child("cors").child("maxAge"), minimum: 1)
         }
     }
 
@@ -139,6 +188,10 @@ extension MeshTCPRoute {
                 let backendsPath = toPath.child("rules").index(rulePosition).child("default").child("backendRefs")
                 for (backendPosition, backend) in (routeRule.default.backendRefs ?? []).enumerated() {
                     checks.kumaBackendRef(backend, backendsPath.index(backendPosition))
+                    if backend.filters != nil {
+                        checks.add(.forbidden(backendsPath.index(backendPosition).child("filters").description,
+                                              "filters apply to MeshHTTPRoute backends only"))
+                    }
                 }
             }
         }

@@ -45,11 +45,15 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
     /// One rule: matches and what to do.
     public struct Rule: Codable, Sendable, Hashable {
         /// Creates a rule.
-        public init(matches: [MeshHTTPRoute.Match], default: MeshHTTPRoute.RuleConf) {
+        public init(name: String? = nil, matches: [MeshHTTPRoute.Match], default: MeshHTTPRoute.RuleConf) {
+            self.name = name
             self.matches = matches
             self.default = `default`
         }
 
+        /// Gatehouse extension (Kuma's rules have no name): the Gateway API rule name
+        /// (`rules[].name`), shown in the Envoy route names of the rule.
+        public var name: String?
         /// Conditions, any of which selects the rule (at least one).
         public var matches: [Match]
         /// Filters and backends.
@@ -126,17 +130,34 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
     }
 
     /// What a rule does.
+    ///
+    /// `timeouts`, `retry` and `unsupported` are Gatehouse extensions: Kuma expresses timeouts
+    /// and retries with separate `MeshTimeout` / `MeshRetry` policies targeting the route, and
+    /// has no way to say that a rule cannot be honoured. They carry the Gateway API rule fields
+    /// of the same names (see `MeshHTTPRoute+Extensions.swift`).
     public struct RuleConf: Codable, Sendable, Hashable {
         /// Creates a rule configuration.
-        public init(filters: [MeshHTTPRoute.Filter]?, backendRefs: [KumaBackendRef]?) {
+        public init(filters: [MeshHTTPRoute.Filter]?, backendRefs: [KumaBackendRef]?, timeouts: MeshHTTPRoute.Timeouts? = nil,
+                    retry: MeshHTTPRoute.Retry? = nil, unsupported: String? = nil) {
             self.filters = filters
             self.backendRefs = backendRefs
+            self.timeouts = timeouts
+            self.retry = retry
+            self.unsupported = unsupported
         }
 
         /// Processing steps.
         public var filters: [Filter]?
-        /// Where requests go.
+        /// Where requests go. Each may carry its own `filters` (Gatehouse extension).
         public var backendRefs: [KumaBackendRef]?
+        /// Gatehouse extension: request and backend request timeouts (Gateway API `timeouts`).
+        public var timeouts: Timeouts?
+        /// Gatehouse extension: retries (Gateway API `retry`).
+        public var retry: Retry?
+        /// Gatehouse extension: why the rule cannot be honoured as written (e.g. a filter
+        /// Gatehouse does not implement). Such a rule fails closed: every request it matches is
+        /// answered with 500, instead of falling through to another rule.
+        public var unsupported: String?
     }
 
     /// A processing step; exactly the field named by `type` is set.
@@ -144,17 +165,19 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
         /// Creates a filter; set exactly the field named by `type`.
         public init(type: String, requestHeaderModifier: MeshHTTPRoute.HeaderModifier? = nil,
                     responseHeaderModifier: MeshHTTPRoute.HeaderModifier? = nil, requestRedirect: MeshHTTPRoute.RequestRedirect? = nil,
-                    urlRewrite: MeshHTTPRoute.URLRewrite? = nil, requestMirror: MeshHTTPRoute.RequestMirror? = nil) {
+                    urlRewrite: MeshHTTPRoute.URLRewrite? = nil, requestMirror: MeshHTTPRoute.RequestMirror? = nil,
+                    cors: MeshHTTPRoute.CORS? = nil) {
             self.type = type
             self.requestHeaderModifier = requestHeaderModifier
             self.responseHeaderModifier = responseHeaderModifier
             self.requestRedirect = requestRedirect
             self.urlRewrite = urlRewrite
             self.requestMirror = requestMirror
+            self.cors = cors
         }
 
-        /// `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestRedirect`, `URLRewrite`
-        /// or `RequestMirror`.
+        /// `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestRedirect`, `URLRewrite`,
+        /// `RequestMirror`, or (Gatehouse extension) `CORS`.
         public var type: String
         /// Request header changes.
         public var requestHeaderModifier: HeaderModifier?
@@ -166,6 +189,8 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
         public var urlRewrite: URLRewrite?
         /// Mirror requests.
         public var requestMirror: RequestMirror?
+        /// Gatehouse extension: answer cross-origin requests (Gateway API `CORS` filter).
+        public var cors: CORS?
     }
 
     /// Header changes.
@@ -270,6 +295,8 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
         public var backendRef: KumaBackendRef
     }
 
-    /// Filter types Kuma accepts.
-    public static let filterTypes = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror"]
+    /// Filter types Gatehouse accepts: Kuma's five, and the `CORS` extension.
+    public static let filterTypes = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite", "RequestMirror", "CORS"]
+    /// Filter types allowed on a backendRef (Gatehouse extension): header changes only.
+    public static let backendFilterTypes = ["RequestHeaderModifier", "ResponseHeaderModifier"]
 }

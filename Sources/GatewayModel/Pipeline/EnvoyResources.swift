@@ -9,12 +9,13 @@ public struct EnvoyResources: Sendable, Hashable {
     public var clusters: [JSONValue]
     /// `envoy.config.endpoint.v3.ClusterLoadAssignment`s, each its own EDS file.
     public var clusterLoadAssignments: [JSONValue]
-    /// `envoy.extensions.transport_sockets.tls.v3.Secret`s, each its own SDS file.
-    public var secrets: [JSONValue]
+    /// `envoy.extensions.transport_sockets.tls.v3.Secret`s, each its own SDS file. Their
+    /// private keys stay in `SecretBytes` until the wire form is built.
+    public var secrets: [EnvoySecret]
 
     /// Creates a resource set.
     public init(listeners: [JSONValue] = [], routeConfigurations: [JSONValue] = [], clusters: [JSONValue] = [],
-                clusterLoadAssignments: [JSONValue] = [], secrets: [JSONValue] = []) {
+                clusterLoadAssignments: [JSONValue] = [], secrets: [EnvoySecret] = []) {
         self.listeners = listeners
         self.routeConfigurations = routeConfigurations
         self.clusters = clusters
@@ -26,8 +27,15 @@ public struct EnvoyResources: Sendable, Hashable {
     /// equal versions, so an unchanged translation is not pushed again.
     public var version: String { StableHash.hex(JSONSerializer.data(json)) }
 
-    /// The wire form: `{"listeners": [...], "routeConfigurations": [...], ...}`.
-    public var json: JSONValue {
+    /// The wire form: `{"listeners": [...], "routeConfigurations": [...], ...}`, private keys
+    /// included: only for the stream to the dataplane agent, which hands them to Envoy.
+    public var json: JSONValue { json(secrets: secrets.map(\.resource)) }
+
+    /// The form for everything else (golden files, dumps, logs): the wire form with every
+    /// private key replaced by `[redacted]`.
+    public var redactedJSON: JSONValue { json(secrets: secrets.map(\.redactedResource)) }
+
+    private func json(secrets: [JSONValue]) -> JSONValue {
         ["listeners": .array(listeners), "routeConfigurations": .array(routeConfigurations), "clusters": .array(clusters),
          "clusterLoadAssignments": .array(clusterLoadAssignments), "secrets": .array(secrets)]
     }
@@ -38,7 +46,7 @@ public struct EnvoyResources: Sendable, Hashable {
         routeConfigurations = json["routeConfigurations"]?.arrayValue ?? []
         clusters = json["clusters"]?.arrayValue ?? []
         clusterLoadAssignments = json["clusterLoadAssignments"]?.arrayValue ?? []
-        secrets = json["secrets"]?.arrayValue ?? []
+        secrets = (json["secrets"]?.arrayValue ?? []).compactMap(EnvoySecret.init(resource:))
     }
 }
 

@@ -109,6 +109,9 @@ public struct Translation: Sendable {
     public var meshHTTPRoutes: [MeshHTTPRoute] = []
     /// Gateway instances that must run, sorted by namespace/name.
     public var gatewayInstances: [GatewayInstance] = []
+    /// Mesh secrets copied from the TLS Secrets that served listeners use, sorted by name
+    /// (see `MeshSecret`; their bytes never print).
+    public var meshSecrets: [MeshSecret] = []
 
     /// An empty translation.
     public init() {}

@@ -1,0 +1,36 @@
+import GatewayModel
+import Testing
+
+@testable import EnvoyTranslator
+
+/// A translation with a memo kept across pushes must equal one without it, whatever changed.
+@Suite struct EnvoyMemoTests {
+    /// Inputs a stream sees one after another: the case, a route removed, a route's match
+    /// edited, a route renamed, and the case again.
+    static func sequence(_ input: ProxyInput) -> [ProxyInput] {
+        var sequence = [input, input]
+        guard !input.routes.isEmpty else { return sequence }
+        var removed = input
+        removed.routes.removeLast()
+        var edited = input
+        if var rules = edited.routes[0].spec?.to?.first?.rules, !rules.isEmpty {
+            rules[0].matches = [MeshHTTPRoute.Match(path: MeshHTTPRoute.PathMatch(value: "/edited", type: "Exact"))]
+            edited.routes[0].spec?.to?[0].rules = rules
+        }
+        var renamed = input
+        renamed.routes[0].metadata?.name = "renamed"
+        sequence += [removed, input, edited, edited, renamed, input]
+        return sequence
+    }
+
+    @Test(arguments: GoldenCase.allNames())
+    func memoizedTranslationEqualsAFreshOne(_ name: String) throws {
+        let golden = try GoldenCase.load(name)
+        let memo = EnvoyTranslationMemo()
+        for (step, input) in Self.sequence(golden.input).enumerated() {
+            let fresh = EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints)
+            let memoized = EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints, memo: memo)
+            #expect(memoized == fresh, "step \(step) of \(name)")
+        }
+    }
+}
