@@ -70,7 +70,9 @@ public enum EnvoyTranslator {
         let instance = input.instance
         let servedListeners = instance.listeners.filter { $0.protocol == "HTTP" }
         let ports = Set(servedListeners.map(\.port)).sorted()
-        let routes = input.routes.filter { targetsGateway($0, instance: instance, meshGateway: input.meshGateway) }
+        // Usually every input route targets this gateway: then the list is used as is, not copied.
+        let targets = { (route: MeshHTTPRoute) in targetsGateway(route, instance: instance, meshGateway: input.meshGateway) }
+        let routes = input.routes.allSatisfy(targets) ? input.routes : input.routes.filter(targets)
         var resources = EnvoyResources()
         for port in ports {
             let name = "\(instance.namespace)/\(instance.name)/\(port)"

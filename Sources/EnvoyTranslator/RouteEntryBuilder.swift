@@ -1,18 +1,29 @@
 import GatewayModel
 
 /// One Envoy route before rendering: one match of one rule of one MeshHTTPRoute, for one
-/// virtual host.
-struct RouteEntry: Sendable {
+/// virtual host. A class: planning hands each entry to several lists and sorts them, and
+/// copying a large value (its rule, match and keys) every time dominated the Envoy stage.
+final class RouteEntry: Sendable {
     /// `httproute/<namespace>/<name>/rule/<i>/match/<j>`.
-    var name: String
+    let name: String
     /// The match; nil for a rule without matches (Gateway API default: `PathPrefix /`).
-    var match: MeshHTTPRoute.Match?
-    var rule: MeshHTTPRoute.Rule
-    var precedence: RoutePrecedence
+    let match: MeshHTTPRoute.Match?
+    let rule: MeshHTTPRoute.Rule
+    let precedence: RoutePrecedence
     /// Where the route's MeshService references default to.
-    var defaultNamespace: String
+    let defaultNamespace: String
     /// The listener the route is attached to (for redirects).
-    var origin: ListenerOrigin
+    let origin: ListenerOrigin
+
+    init(name: String, match: MeshHTTPRoute.Match?, rule: MeshHTTPRoute.Rule, precedence: RoutePrecedence,
+         defaultNamespace: String, origin: ListenerOrigin) {
+        self.name = name
+        self.match = match
+        self.rule = rule
+        self.precedence = precedence
+        self.defaultNamespace = defaultNamespace
+        self.origin = origin
+    }
 }
 
 /// Renders route entries as Envoy `Route`s.
