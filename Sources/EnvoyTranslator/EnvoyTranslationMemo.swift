@@ -13,9 +13,15 @@ public final class EnvoyTranslationMemo: Sendable {
         var origin: ListenerOrigin
     }
 
-    struct Entry: Sendable {
-        var route: MeshHTTPRoute
-        var entries: [RouteEntry]
+    /// A class, so that looking an entry up does not copy the (large) route it was made from.
+    final class Entry: Sendable {
+        let route: MeshHTTPRoute
+        let entries: [RouteEntry]
+
+        init(route: MeshHTTPRoute, entries: [RouteEntry]) {
+            self.route = route
+            self.entries = entries
+        }
     }
 
     private struct State {

@@ -57,6 +57,16 @@ struct RoutePrecedence: Comparable, Sendable, Hashable {
         self.matchIndex = matchIndex
     }
 
+    /// Steps 1-5 of the order as one number (smaller comes first): path kind, then longer
+    /// paths, then a method match, then more header and query matches. Equal numbers leave the
+    /// decision to the rest of the key.
+    var numericKey: UInt64 {
+        let length = UInt64(max(0, min(pathLength, 0xFFFF)))
+        let headers = UInt64(max(0, min(headerCount, 0xFF))), queries = UInt64(max(0, min(queryCount, 0xFF)))
+        return UInt64(pathKind.rawValue) << 40 | (0xFFFF - length) << 24 | (hasMethod ? 0 : 1) << 16
+            | (0xFF - headers) << 8 | (0xFF - queries)
+    }
+
     /// True when `lhs` must come before `rhs`.
     static func < (lhs: RoutePrecedence, rhs: RoutePrecedence) -> Bool {
         if lhs.pathKind != rhs.pathKind { return lhs.pathKind < rhs.pathKind }

@@ -33,7 +33,9 @@ struct VirtualHostPlan {
             let origin = ListenerOrigin(scheme: listener.protocol == "HTTPS" ? "https" : "http", port: listener.port)
             var byDomain: [String: [RouteEntry]] = [:]
             if hostname != "*" { byDomain[hostname] = [] }
-            for route in routes where EnvoyTranslator.attaches(route, to: listener, meshGateway: meshGateway) {
+            // Routes are read in place (binding each large route value copies it).
+            for position in routes.indices where EnvoyTranslator.attaches(routes[position], to: listener, meshGateway: meshGateway) {
+                let route = routes[position]
                 for (toIndex, destination) in (route.spec?.to ?? []).enumerated() {
                     let hostnames = destination.hostnames.flatMap { $0.isEmpty ? nil : $0 } ?? ["*"]
                     let domains = Set(hostnames.compactMap { HostnameRules.intersection(listener: hostname, route: $0) })
@@ -67,12 +69,16 @@ struct VirtualHostPlan {
         }
         // Positions are sorted, not the entries: moving large entries around dominated the
         // Envoy stage with a thousand routes on one domain.
-        let keys = candidates.map(\.precedence)
+        // Most comparisons are decided by the numeric part of the precedence key, read from a
+        // flat array; the full key (creation time, source, names) only breaks ties.
+        let primaries = candidates.map { $0.precedence.numericKey }
         let order = candidates.indices.sorted { left, right in
             if ranks[left] != ranks[right] { return ranks[left] > ranks[right] }
-            if keys[left] < keys[right] { return true }
-            if keys[right] < keys[left] { return false }
-            return candidates[left].name < candidates[right].name
+            if primaries[left] != primaries[right] { return primaries[left] < primaries[right] }
+            let (one, other) = (candidates[left], candidates[right])
+            if one.precedence < other.precedence { return true }
+            if other.precedence < one.precedence { return false }
+            return one.name < other.name
         }
         var seen = Set<String>()
         return order.compactMap { seen.insert(candidates[$0].name).inserted ? candidates[$0] : nil }

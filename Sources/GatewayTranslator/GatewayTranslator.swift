@@ -32,23 +32,26 @@ public enum GatewayTranslator {
 
         // Routes before Gateway status: attachedRoutes counts the accepted attachments.
         let remembered = memo?.begin(TranslationContext(snapshot, options: options)) ?? [:]
-        var routes: [(key: String, route: HTTPRoute, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
+        // (key, position in the snapshot, fresh evaluation or remembered entry): positions, not
+        // route values, so that a pass over thousands of unchanged routes copies none of them.
+        var routes: [(key: String, position: Int, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
         routes.reserveCapacity(snapshot.httpRoutes.count)
-        for route in snapshot.httpRoutes where route.metadata?.name != nil {
-            let key = objectPath(route.metadata?.namespace ?? "", route.metadata?.name ?? "")
-            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: route) {
+        for position in snapshot.httpRoutes.indices {
+            guard let name = snapshot.httpRoutes[position].metadata?.name else { continue }
+            let key = objectPath(snapshot.httpRoutes[position].metadata?.namespace ?? "", name)
+            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: snapshot.httpRoutes[position]) {
                 for attachment in entry.evaluation.attachments {
                     gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
                 }
-                routes.append((key, route, nil, entry))
+                routes.append((key, position, nil, entry))
                 continue
             }
-            let evaluation = HTTPRoutes.evaluate(route, gateways: gateways, gatewayPositions: gatewayPositions,
+            let evaluation = HTTPRoutes.evaluate(snapshot.httpRoutes[position], gateways: gateways, gatewayPositions: gatewayPositions,
                                                  index: index, options: options)
             for attachment in evaluation.attachments {
                 gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
             }
-            routes.append((key, route, evaluation, nil))
+            routes.append((key, position, evaluation, nil))
         }
 
         // Certificate copies before MeshGateways: their listeners name the copies.
@@ -68,12 +71,12 @@ public enum GatewayTranslator {
         var generated: [MeshHTTPRoute] = []
         var entries: [String: TranslationMemo.Entry] = [:]
         if memo != nil { entries.reserveCapacity(routes.count) }
-        for (key, route, evaluation, remembered) in routes {
+        for (key, position, evaluation, remembered) in routes {
             let entry: TranslationMemo.Entry
             if let remembered {
                 entry = remembered
             } else if let evaluation {
-                entry = TranslationMemo.Entry(route: route, evaluation: evaluation,
+                entry = TranslationMemo.Entry(route: snapshot.httpRoutes[position], evaluation: evaluation,
                                               output: routeOutput(evaluation, gateways: gateways, options: options))
             } else {
                 continue
@@ -88,7 +91,7 @@ public enum GatewayTranslator {
         translation.statuses = statuses.sorted { $0.key < $1.key }
         translation.meshGateways.sort { ($0.metadata?.name ?? "") < ($1.metadata?.name ?? "") }
         // Generated routes first (by name), then the user's own (by namespace/name).
-        generated.sort { ($0.metadata?.name ?? "") < ($1.metadata?.name ?? "") }
+        generated = Self.sortedByName(generated)
         let authored = snapshot.meshHTTPRoutes.sorted {
             ($0.metadata?.namespace ?? "", $0.metadata?.name ?? "") < ($1.metadata?.namespace ?? "", $1.metadata?.name ?? "")
         }
@@ -96,6 +99,15 @@ public enum GatewayTranslator {
         translation.meshHTTPRoutes = generated
         translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         return translation
+    }
+
+    /// Mesh routes by name: positions are sorted against names read once, then the routes are
+    /// placed once (comparing through the large route values copied them at every comparison).
+    static func sortedByName(_ routes: [MeshHTTPRoute]) -> [MeshHTTPRoute] {
+        let names = routes.map { $0.metadata?.name ?? "" }
+        let order = names.indices.sorted { names[$0] < names[$1] }
+        if order.elementsEqual(names.indices) { return routes }
+        return order.map { routes[$0] }
     }
 
     /// One route's status update (when it needs one) and its generated mesh routes. These

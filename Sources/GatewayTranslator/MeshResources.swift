@@ -76,10 +76,14 @@ enum MeshResources {
     /// Dotted names can collide (route `a.b` in `c` vs route `a` in `b` on Gateway `c.d`, ...):
     /// colliding generated routes get a hash of their unambiguous identity appended.
     static func disambiguateNames(_ routes: inout [MeshHTTPRoute]) {
+        // Names read once (reading them through each large route value costs a copy per read).
+        let names = routes.map { $0.metadata?.name }
         var counts: [String: Int] = [:]
-        for route in routes { counts[route.metadata?.name ?? "", default: 0] += 1 }
+        counts.reserveCapacity(names.count)
+        for name in names { counts[name ?? "", default: 0] += 1 }
+        guard counts.count < names.count else { return }
         for position in routes.indices {
-            guard let name = routes[position].metadata?.name, counts[name, default: 0] > 1 else { continue }
+            guard let name = names[position], counts[name, default: 0] > 1 else { continue }
             // Names never contain "/", so this identity cannot collide.
             let identity = [routes[position].metadata?.annotations?[GeneratedLabels.source] ?? "",
                             routes[position].spec?.targetRef?.name ?? "", routes[position].spec?.targetRef?.sectionName ?? ""]
