@@ -29,6 +29,8 @@ struct BackendCatalog {
     private var slicesByService: [String: [EndpointSlice]] = [:]
     /// Clusters used so far, by name.
     private(set) var usedClusters: [String: UpstreamCluster] = [:]
+    /// Clusters resolved since `startRecording()` (what one route's rendering used), in order.
+    private(set) var recorded: [UpstreamCluster] = []
 
     /// The label that ties an EndpointSlice to its Service.
     static let serviceNameLabel = "kubernetes.io/service-name"
@@ -58,7 +60,10 @@ struct BackendCatalog {
         else { return nil }
         let namespace = reference.namespace ?? defaultNamespace
         let clusterName = "\(namespace)/\(name)/\(portNumber)"
-        if let known = usedClusters[clusterName] { return known }
+        if let known = usedClusters[clusterName] {
+            recorded.append(known)
+            return known
+        }
         guard let service = servicesByKey[Self.key(namespace, name)],
               let servicePort = service.spec?.ports?.first(where: { $0.port.map(Int64.init) == portNumber })
         else { return nil }
@@ -68,7 +73,16 @@ struct BackendCatalog {
             endpoints: readyEndpoints(namespace: namespace, service: name, portName: servicePort.name ?? "")
         )
         usedClusters[clusterName] = cluster
+        recorded.append(cluster)
         return cluster
+    }
+
+    /// Starts a fresh `recorded` list.
+    mutating func startRecording() { recorded = [] }
+
+    /// Marks clusters as used again (a memoized route rendering that used them is reused).
+    mutating func use(_ clusters: [UpstreamCluster]) {
+        for cluster in clusters where usedClusters[cluster.name] == nil { usedClusters[cluster.name] = cluster }
     }
 
     /// Ready endpoints of a Service port: from the slices labelled with the Service's name, the

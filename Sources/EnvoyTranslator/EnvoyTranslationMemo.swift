@@ -24,9 +24,27 @@ public final class EnvoyTranslationMemo: Sendable {
         }
     }
 
+    /// One entry's Envoy route and the clusters rendering it used.
+    struct Rendered: Sendable {
+        var entry: RouteEntry
+        var route: JSONValue
+        var clusters: [UpstreamCluster]
+    }
+
     private struct State {
         var previous: [Key: Entry] = [:]
         var current: [Key: Entry] = [:]
+        /// Rendered routes by entry identity (the entry is kept, so its identity is not reused),
+        /// valid while the Services and EndpointSlices are those of `catalogStamp`.
+        var previousRendered: [ObjectIdentifier: Rendered] = [:]
+        var currentRendered: [ObjectIdentifier: Rendered] = [:]
+        var catalogStamp: CatalogStamp?
+    }
+
+    /// What rendered routes depend on besides their entry. Unchecked: the parts are strings or
+    /// Sendable model values behind `AnyHashable`.
+    struct CatalogStamp: Equatable, @unchecked Sendable {
+        var parts: [AnyHashable]
     }
 
     private let state = Mutex(State())
@@ -48,12 +66,52 @@ public final class EnvoyTranslationMemo: Sendable {
         return entries
     }
 
+    /// Starts one translation: rendered routes survive only when the Services and EndpointSlices
+    /// they were rendered against are unchanged (by resourceVersion, or value without one).
+    func startTranslation(services: [Service], endpointSlices: [EndpointSlice]) {
+        var parts: [AnyHashable] = [services.count]
+        for service in services { parts.append(Self.stamp(service.metadata) ?? AnyHashable(service)) }
+        for slice in endpointSlices { parts.append(Self.stamp(slice.metadata) ?? AnyHashable(slice)) }
+        let stamp = CatalogStamp(parts: parts)
+        state.withLock { state in
+            if state.catalogStamp != stamp {
+                state.catalogStamp = stamp
+                state.previousRendered = [:]
+                state.currentRendered = [:]
+            }
+        }
+    }
+
+    private static func stamp(_ metadata: ObjectMeta?) -> AnyHashable? {
+        guard let metadata, let version = metadata.resourceVersion else { return nil }
+        return "\(metadata.namespace ?? "")/\(metadata.name ?? "")@\(version)/\(metadata.uid ?? "")"
+    }
+
+    /// The Envoy route of `entry`, rendered once per entry and catalog; the clusters it uses are
+    /// marked used in `catalog` either way.
+    func route(_ entry: RouteEntry, catalog: inout BackendCatalog) -> JSONValue {
+        let key = ObjectIdentifier(entry)
+        if let known = state.withLock({ $0.currentRendered[key] ?? $0.previousRendered[key] }) {
+            catalog.use(known.clusters)
+            state.withLock { $0.currentRendered[key] = known }
+            return known.route
+        }
+        catalog.startRecording()
+        let route = RouteEntryBuilder.route(entry, catalog: &catalog)
+        let rendered = Rendered(entry: entry, route: route, clusters: catalog.recorded)
+        state.withLock { $0.currentRendered[key] = rendered }
+        return route
+    }
+
     /// Ends one translation: only what it used is kept for the next.
     func finishTranslation() {
         state.withLock { state in
             state.previous = state.current
             state.current = [:]
             state.current.reserveCapacity(state.previous.count)
+            state.previousRendered = state.currentRendered
+            state.currentRendered = [:]
+            state.currentRendered.reserveCapacity(state.previousRendered.count)
         }
     }
 }

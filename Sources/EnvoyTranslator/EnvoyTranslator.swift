@@ -65,6 +65,7 @@ public enum EnvoyTranslator {
     /// A `memo` kept across calls for one proxy saves rebuilding unchanged routes' entries.
     public static func translate(_ input: ProxyInput, configDirectory: String,
                                  endpoints: EndpointDelivery = .inline, memo: EnvoyTranslationMemo? = nil) -> EnvoyResources {
+        memo?.startTranslation(services: input.services, endpointSlices: input.endpointSlices)
         defer { memo?.finishTranslation() }
         var catalog = BackendCatalog(services: input.services, endpointSlices: input.endpointSlices)
         let instance = input.instance
@@ -84,7 +85,9 @@ public enum EnvoyTranslator {
             for (domain, entries) in plan.virtualHosts {
                 var virtualHost: [String: JSONValue] = ["name": .string("\(name)/\(domain)"), "domains": [.string(domain)]]
                 if !entries.isEmpty {
-                    virtualHost["routes"] = .array(entries.map { RouteEntryBuilder.route($0, catalog: &catalog) })
+                    virtualHost["routes"] = .array(entries.map { entry in
+                        memo?.route(entry, catalog: &catalog) ?? RouteEntryBuilder.route(entry, catalog: &catalog)
+                    })
                 }
                 virtualHosts.append(.object(virtualHost))
             }

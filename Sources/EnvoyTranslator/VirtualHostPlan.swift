@@ -35,13 +35,12 @@ struct VirtualHostPlan {
             if hostname != "*" { byDomain[hostname] = [] }
             // Routes are read in place (binding each large route value copies it).
             for position in routes.indices where EnvoyTranslator.attaches(routes[position], to: listener, meshGateway: meshGateway) {
-                let route = routes[position]
-                for (toIndex, destination) in (route.spec?.to ?? []).enumerated() {
+                for (toIndex, destination) in (routes[position].spec?.to ?? []).enumerated() {
                     let hostnames = destination.hostnames.flatMap { $0.isEmpty ? nil : $0 } ?? ["*"]
                     let domains = Set(hostnames.compactMap { HostnameRules.intersection(listener: hostname, route: $0) })
                     guard !domains.isEmpty else { continue }
-                    let entries = memo?.entries(of: route, destination: destination, toIndex: toIndex, origin: origin)
-                        ?? EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin)
+                    let entries = memo?.entries(of: routes[position], destination: destination, toIndex: toIndex, origin: origin)
+                        ?? EnvoyTranslator.entriesOf(routes[position], destination: destination, toIndex: toIndex, origin: origin)
                     for domain in domains { byDomain[domain, default: []] += entries }
                 }
             }

@@ -20,6 +20,19 @@ import Testing
         var renamed = input
         renamed.routes[0].metadata?.name = "renamed"
         sequence += [removed, input, edited, edited, renamed, input]
+        // Backends change under unchanged routes: rendered routes must follow.
+        if !input.endpointSlices.isEmpty {
+            var drained = input
+            drained.endpointSlices[0].endpoints = []
+            sequence += [drained, drained, input]
+        }
+        if !input.services.isEmpty, !(input.services[0].spec?.ports ?? []).isEmpty {
+            var h2c = input
+            h2c.services[0].spec?.ports?[0].appProtocol = "kubernetes.io/h2c"
+            var removedService = input
+            removedService.services.removeFirst()
+            sequence += [h2c, h2c, removedService, input]
+        }
         return sequence
     }
 
