@@ -121,7 +121,7 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         process.executableURL = URL(fileURLWithPath: settings.executable)
         process.arguments = ["dataplane", "--control-plane", settings.controlPlaneURL, "--gateway", instance.gatewayKey,
                              "--replica", String(replica), "--work-dir", directory, "--envoy", settings.envoyBinary,
-                             "--log-level", settings.logLevel]
+                             "--log-level", settings.logLevel, "--parent-pid", String(getpid())]
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let logPath = directory + "/dataplane.log"

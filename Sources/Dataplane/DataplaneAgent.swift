@@ -17,14 +17,19 @@ public struct DataplaneConfiguration: Sendable {
     public var workDirectory: String
     /// The Envoy binary.
     public var envoyBinary: String
+    /// The process that started the agent, if it must not outlive it (standalone mode): when
+    /// the parent is gone, the agent stops its Envoy and exits.
+    public var parentPID: Int32?
 
     /// Creates a configuration.
-    public init(controlPlane: String, gateway: String, replica: Int, workDirectory: String, envoyBinary: String) {
+    public init(controlPlane: String, gateway: String, replica: Int, workDirectory: String, envoyBinary: String,
+                parentPID: Int32? = nil) {
         self.controlPlane = controlPlane
         self.gateway = gateway
         self.replica = replica
         self.workDirectory = workDirectory
         self.envoyBinary = envoyBinary
+        self.parentPID = parentPID
     }
 }
 
@@ -96,6 +101,12 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         var backoff = Duration.milliseconds(100)
         while !Task.isCancelledOrShuttingDown {
             try await Task.sleep(for: .milliseconds(200))
+            // An orphaned agent (its control plane killed) stops: returning ends the agent,
+            // which then drains and stops Envoy like on SIGTERM.
+            if let parent = configuration.parentPID, getppid() != parent {
+                logger.warning("the control plane that started this agent is gone; stopping", metadata: ["parent": "\(parent)"])
+                return
+            }
             writer.removeExpired()
             let running = lock.withLock { envoy?.isRunning ?? false }
             if running { backoff = .milliseconds(100); continue }

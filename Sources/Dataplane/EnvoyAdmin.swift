@@ -38,9 +38,10 @@ struct EnvoyAdmin: Sendable {
         return Array(Set(ports)).sorted()
     }
 
-    /// Stops accepting new connections and lets existing ones finish.
+    /// Starts a graceful drain of every listener: open connections are asked to close
+    /// (`connection: close`, HTTP/2 GOAWAY) before Envoy stops.
     func drainListeners() async {
-        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners?graceful&inboundonly")
+        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners?graceful")
         request.method = .POST
         _ = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
     }

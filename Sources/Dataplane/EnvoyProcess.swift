@@ -29,7 +29,7 @@ final class EnvoyProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try UnblockedLaunch.run(process)
     }
 
     var isRunning: Bool { process.isRunning }

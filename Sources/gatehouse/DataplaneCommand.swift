@@ -27,6 +27,9 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel: String = "info"
 
+    @Option(help: "Stop (draining Envoy) when this process is no longer the parent: set by a standalone control plane, so no agent outlives it.")
+    var parentPid: Int32?
+
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
     }
@@ -45,7 +48,7 @@ struct DataplaneCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
-                                                  workDirectory: workDir, envoyBinary: binary),
+                                                  workDirectory: workDir, envoyBinary: binary, parentPID: parentPid),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -2,6 +2,7 @@ import Foundation
 import Harness
 import GatewayModel
 import ResourceStore
+import Synchronization
 import Testing
 
 /// `kill -9` in the middle of a stream of writes loses no acknowledged write and corrupts nothing.
@@ -14,7 +15,10 @@ struct DurabilityTests {
         let first = try await GatehouseProcess(dataDirectory: directory)
         _ = try await HTTP.json("POST", first.server + "/api/v1/namespaces", Fixtures.namespace("default"))
 
-        // Four concurrent writers; each records the names the server acknowledged (201).
+        // Four concurrent writers; each records the names the server acknowledged (201). The
+        // kill comes once they have made progress (a loaded machine is slow to start them),
+        // while they are still writing.
+        let progress = WriteCounter()
         let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
             for writer in 0..<4 {
                 group.addTask {
@@ -25,12 +29,17 @@ struct DurabilityTests {
                         guard let answer = try? await HTTP.json("POST", first.server + Fixtures.configMaps, Fixtures.configMap(name)),
                               answer.status == 201 else { break }
                         names.append(name)
+                        progress.count.add(1, ordering: .relaxed)
                     }
                     return names
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(1_500))
+                let deadline = ContinuousClock.now + .seconds(12)
+                while progress.count.load(ordering: .relaxed) < 100, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await Task.sleep(for: .milliseconds(300))
                 first.kill()
                 return []
             }
@@ -54,4 +63,9 @@ struct DurabilityTests {
         let reopened = try SQLiteStore(directory: directory)
         #expect(reopened.list(ObjectFilter(kind: ResourceKinds.configMap)).items.count == stored.count + 1)
     }
+}
+
+/// Acknowledged writes so far, shared by the writers and the task that kills the server.
+final class WriteCounter: Sendable {
+    let count = Atomic<Int>(0)
 }
