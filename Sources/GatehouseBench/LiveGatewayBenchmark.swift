@@ -75,8 +75,8 @@ enum LiveGatewayBenchmark {
             defer { reference.stop() }
             progress("hand-written Envoy on 127.0.0.1:\(reference.port)")
             for round in 0..<5 {
-                gatehouseRuns.append(try Load.run(url: "http://\(address):8080/r0", seconds: loadSeconds))
-                referenceRuns.append(try Load.run(url: "http://127.0.0.1:\(reference.port)/r0", seconds: loadSeconds))
+                gatehouseRuns.append(try await Load.run(url: "http://\(address):8080/r0", seconds: loadSeconds))
+                referenceRuns.append(try await Load.run(url: "http://127.0.0.1:\(reference.port)/r0", seconds: loadSeconds))
                 progress("round \(round + 1): gatehouse \(Int(gatehouseRuns.last?.requestsPerSecond ?? 0)) req/s, hand-written \(Int(referenceRuns.last?.requestsPerSecond ?? 0)) req/s")
             }
         }

@@ -47,9 +47,11 @@ public struct CommandResult {
     public var error: String
 }
 
-/// Runs a command to completion with a time limit, capturing its output.
+/// Runs a command to completion with a time limit, capturing its output. It waits by
+/// sleeping between polls, never by blocking a thread: a test process shares a cooperative
+/// pool as wide as the machine has cores, and blocked threads starve every other test's tasks.
 public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
-                timeoutSeconds: Double = 60) throws -> CommandResult {
+                timeoutSeconds: Double = 60) async throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -73,7 +75,7 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     }
     try process.run()
     let deadline = Date().addingTimeInterval(timeoutSeconds)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
+    while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
     if process.isRunning {
         kill(process.processIdentifier, SIGKILL)
         waitForExit(process)

@@ -232,10 +232,12 @@ public final class SQLiteStore: Sendable {
                 throw StoreError(.internalError, "storage write failed: \(error)")
             }
             state.apply(pending.events, historyLimit: historyLimit)
+            // On a Dispatch queue, not a Swift task: the cooperative pool may be saturated by
+            // callers, and a namespace must still finish terminating.
+            let (seconds, attoseconds) = namespaceFinalizationDelay.components
+            let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
             for namespace in pending.namespacesToFinalize {
-                let delay = namespaceFinalizationDelay
-                Task { [weak self] in
-                    try? await Task.sleep(for: delay)
+                DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
                     self?.finalizeNamespace(namespace)
                 }
             }

@@ -36,8 +36,8 @@ struct Kubectl {
 
     var environment: [String: String] { ["KUBECONFIG": kubeconfig.path, "HOME": home.path] }
 
-    func run(_ arguments: String...) throws -> CommandResult {
-        try runCommand(binary, arguments, environment: environment)
+    func run(_ arguments: String...) async throws -> CommandResult {
+        try await runCommand(binary, arguments, environment: environment)
     }
 }
 
@@ -51,7 +51,7 @@ struct KubectlTests {
         defer { server.stop() }
         let kubectl = try Kubectl(server: server)
 
-        let first = try kubectl.run("apply", "-f", seedDirectory)
+        let first = try await kubectl.run("apply", "-f", seedDirectory)
         #expect(first.status == 0, "\(first.error)")
         for line in ["namespace/kuma-demo created", "service/demo-app created", "gateway.gateway.networking.k8s.io/kuma created",
                      "httproute.gateway.networking.k8s.io/echo created",
@@ -60,7 +60,7 @@ struct KubectlTests {
                      "meshgatewayconfig.kuma.io/default created"] {
             #expect(first.output.contains(line), "missing \(line) in \(first.output)")
         }
-        let second = try kubectl.run("apply", "-f", seedDirectory)
+        let second = try await kubectl.run("apply", "-f", seedDirectory)
         #expect(second.status == 0, "\(second.error)")
         #expect(second.output.contains("gateway.gateway.networking.k8s.io/kuma unchanged"), "\(second.output)")
 
@@ -81,7 +81,7 @@ struct KubectlTests {
               selector: {app: demo-app}
               ports: [{name: http, appProtocol: http, port: 5000, protocol: TCP, targetPort: 5001}]
             """.utf8).write(to: edited)
-        let third = try kubectl.run("apply", "-f", edited.path)
+        let third = try await kubectl.run("apply", "-f", edited.path)
         #expect(third.status == 0, "\(third.error)")
         #expect(third.output.contains("gateway.gateway.networking.k8s.io/kuma configured"))
         #expect(third.output.contains("service/demo-app configured"))
@@ -91,16 +91,16 @@ struct KubectlTests {
         let service = try await HTTP.json("GET", server.server + "/api/v1/namespaces/kuma-demo/services/demo-app").json
         #expect(service[path: ["spec", "ports"]]?.arrayValue?.first?["targetPort"] == 5001)
 
-        let list = try kubectl.run("get", "gateways", "-A")
+        let list = try await kubectl.run("get", "gateways", "-A")
         #expect(list.status == 0)
         #expect(list.output.contains("NAMESPACE") && list.output.contains("kuma-demo") && list.output.contains("PROGRAMMED"))
-        let yaml = try kubectl.run("get", "httproute", "echo", "-n", "kuma-demo", "-o", "yaml")
+        let yaml = try await kubectl.run("get", "httproute", "echo", "-n", "kuma-demo", "-o", "yaml")
         #expect(yaml.status == 0)
         #expect(yaml.output.contains("kind: HTTPRoute") && yaml.output.contains("name: demo-app"))
-        let resources = try kubectl.run("api-resources")
+        let resources = try await kubectl.run("api-resources")
         #expect(resources.status == 0)
         #expect(resources.output.contains("httproutes") && resources.output.contains("meshgatewayconfigs"))
-        let shortName = try kubectl.run("get", "gtw", "-n", "kuma-demo", "-o", "name")
+        let shortName = try await kubectl.run("get", "gtw", "-n", "kuma-demo", "-o", "name")
         #expect(shortName.output.trimmingCharacters(in: .whitespacesAndNewlines) == "gateway.gateway.networking.k8s.io/kuma")
     }
 
@@ -109,8 +109,8 @@ struct KubectlTests {
         let server = try await GatehouseProcess()
         defer { server.stop() }
         let kubectl = try Kubectl(server: server)
-        #expect(try kubectl.run("apply", "-f", seedDirectory).status == 0)
-        let deleted = try kubectl.run("delete", "-f", seedDirectory)
+        #expect(try await kubectl.run("apply", "-f", seedDirectory).status == 0)
+        let deleted = try await kubectl.run("delete", "-f", seedDirectory)
         #expect(deleted.status == 0, "\(deleted.error)")
         #expect(deleted.output.contains("httproute.gateway.networking.k8s.io \"echo\" deleted"))
         let deadline = Date().addingTimeInterval(10)
@@ -128,7 +128,7 @@ struct KubectlTests {
         let server = try await GatehouseProcess()
         defer { server.stop() }
         let kubectl = try Kubectl(server: server)
-        #expect(try kubectl.run("apply", "-f", seedDirectory).status == 0)
+        #expect(try await kubectl.run("apply", "-f", seedDirectory).status == 0)
         let output = server.dataDirectory.appendingPathComponent("watch.out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let watcher = Process()
@@ -137,7 +137,7 @@ struct KubectlTests {
         watcher.environment = ProcessInfo.processInfo.environment.merging(kubectl.environment) { $1 }
         watcher.standardOutput = try FileHandle(forWritingTo: output)
         watcher.standardError = FileHandle.nullDevice
-        try watcher.run()
+        try await watcher.run()
         defer {
             if watcher.isRunning { kill(watcher.processIdentifier, SIGKILL) }
             waitForExit(watcher)
@@ -174,7 +174,7 @@ struct KubectlTests {
               listeners: [{name: proxy, port: 70000, protocol: HTTP}]
             """.utf8).write(to: bad)
         _ = try await HTTP.json("POST", server.server + "/api/v1/namespaces", Fixtures.namespace("default"))
-        let result = try kubectl.run("apply", "-f", bad.path)
+        let result = try await kubectl.run("apply", "-f", bad.path)
         #expect(result.status != 0)
         #expect(result.error.contains("spec.listeners[0].port"), "\(result.error)")
         let unknown = server.dataDirectory.appendingPathComponent("unknown.yaml")
@@ -186,7 +186,7 @@ struct KubectlTests {
               gatewayClassName: kuma
               listeners: [{name: proxy, port: 80, protocol: HTTP, hostnamez: example.com}]
             """.utf8).write(to: unknown)
-        let strict = try kubectl.run("apply", "-f", unknown.path)
+        let strict = try await kubectl.run("apply", "-f", unknown.path)
         #expect(strict.status != 0)
         #expect(strict.error.contains("spec.listeners[0].hostnamez"), "\(strict.error)")
     }

@@ -68,7 +68,7 @@ struct TLSSecretTests {
         let blueAddress = try await programmedAddress(server, namespace: "blue", name: "web")
         for address in [redAddress, blueAddress] {
             _ = try await eventually(15, "HTTPS through \(address)") {
-                try curlTLS(host: "site.example.com", address: address, caFile: ca).status == 200 ? true : nil
+                try await curlTLS(host: "site.example.com", address: address, caFile: ca).status == 200 ? true : nil
             }
         }
 
@@ -103,7 +103,7 @@ struct TLSSecretTests {
         let cli = try gatehouseBinary().path
         for arguments in [["get", "secrets", "-n", "kuma-system", "-o", "yaml"], ["get", "secrets", "-n", "kuma-system", "-o", "json"],
                           ["get", "secrets", "-A"], ["describe", "secret", "gapi-certs-site", "-n", "kuma-system"]] {
-            let result = try runCommand(cli, arguments, environment: ["GATEHOUSE_SERVER": server.server])
+            let result = try await runCommand(cli, arguments, environment: ["GATEHOUSE_SERVER": server.server])
             #expect(result.status == 0, "\(arguments): \(result.error)")
             outputs.append((arguments.joined(separator: " "), result.output + result.error))
         }
@@ -164,7 +164,7 @@ struct TLSSecretTests {
         ].joined(separator: "\n---\n"), to: server)
         let address = try await programmedAddress(server, namespace: "red", name: "web")
         _ = try await eventually(15, "HTTPS with the granted certificate") {
-            try curlTLS(host: "site.example.com", address: address, caFile: ca).status == 200 ? true : nil
+            try await curlTLS(host: "site.example.com", address: address, caFile: ca).status == 200 ? true : nil
         }
 
         let revoked = ContinuousClock.now
@@ -173,7 +173,7 @@ struct TLSSecretTests {
                                                   type: "ResolvedRefs", status: "False", seconds: 5)
         #expect(refused["reason"] == "RefNotPermitted")
         _ = try await eventually(5, "the certificate no longer served") {
-            try curlTLS(host: "site.example.com", address: address, caFile: ca).status == 0 ? true : nil
+            try await curlTLS(host: "site.example.com", address: address, caFile: ca).status == 0 ? true : nil
         }
         #expect(ContinuousClock.now - revoked < .seconds(3), "revocation took \(ContinuousClock.now - revoked)")
         _ = try await eventually(10, "the copy deleted with the grant") { try await Self.copies(server).isEmpty ? true : nil }
@@ -187,7 +187,7 @@ struct TLSSecretTests {
               to: [{group: "", kind: Secret}]
             """, to: server)
         _ = try await eventually(15, "HTTPS again with a grant for every Secret of the namespace") {
-            try curlTLS(host: "site.example.com", address: address, caFile: ca).status == 200 ? true : nil
+            try await curlTLS(host: "site.example.com", address: address, caFile: ca).status == 200 ? true : nil
         }
     }
 

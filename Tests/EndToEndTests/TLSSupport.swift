@@ -114,14 +114,14 @@ struct TrustFiles {
 /// trusting only `caFile` (or nothing checked with `insecure`). With `host` an IP address,
 /// curl sends no SNI.
 func curlTLS(host: String, address: String, port: Int = 443, path: String = "/", caFile: String?, insecure: Bool = false,
-             extra: [String] = []) throws -> CurlResult {
+             extra: [String] = []) async throws -> CurlResult {
     var arguments = ["--silent", "--show-error", "--max-time", "5", "--write-out", "\n%{http_code} %{http_version}",
                      "--resolve", "\(host):\(port):\(address)"]
     if let caFile { arguments += ["--cacert", caFile] }
     if insecure { arguments.append("--insecure") }
     arguments += extra
     arguments.append("https://\(host):\(port)\(path)")
-    let result = try runCommand("/usr/bin/curl", arguments, timeoutSeconds: 20)
+    let result = try await runCommand("/usr/bin/curl", arguments, timeoutSeconds: 20)
     let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
     let summary = (lines.last ?? "").split(separator: " ")
     return CurlResult(exit: result.status, status: Int(summary.first ?? "") ?? 0,

@@ -64,29 +64,29 @@ struct TLSTests {
         let address = try await programmedAddress(setup.server, namespace: "tls", name: "edge")
 
         let viaSNI = try await eventually(15, "HTTPS 200 for a.example.com") {
-            let result = try curlTLS(host: "a.example.com", address: address, caFile: ca)
+            let result = try await curlTLS(host: "a.example.com", address: address, caFile: ca)
             return result.status == 200 ? result : nil
         }
         #expect(viaSNI.httpVersion == "2", "ALPN offers h2 first")
         #expect(viaSNI.body.contains("echo-tls-1"))
-        let http1 = try curlTLS(host: "a.example.com", address: address, caFile: ca, extra: ["--http1.1"])
+        let http1 = try await curlTLS(host: "a.example.com", address: address, caFile: ca, extra: ["--http1.1"])
         #expect(http1.status == 200 && http1.httpVersion == "1.1", "ALPN http/1.1: \(http1.error)")
         // The certificate for a.example.com verifies only if the `specific` chain served it;
         // another name on the port is served by the catch-all listener's wildcard certificate.
-        #expect(try curlTLS(host: "b.example.com", address: address, caFile: ca).status == 200)
+        #expect(try await curlTLS(host: "b.example.com", address: address, caFile: ca).status == 200)
         // No SNI (an IP literal): the listener without hostname answers, with its certificate.
-        let noSNI = try curlTLS(host: address, address: address, caFile: nil, insecure: true)
+        let noSNI = try await curlTLS(host: address, address: address, caFile: nil, insecure: true)
         #expect(noSNI.status == 200, "no SNI: \(noSNI.error)")
         // The listener with both an RSA and an ECDSA certificate serves each to the client
         // that asks for it.
         for cipher in ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"] {
-            let result = try curlTLS(host: "both.example.com", address: address, caFile: ca,
+            let result = try await curlTLS(host: "both.example.com", address: address, caFile: ca,
                                      extra: ["--tls-max", "1.2", "--ciphers", cipher])
             #expect(result.status == 200, "\(cipher): \(result.error)")
         }
-        #expect(try curlTLS(host: "a.example.com", address: address, caFile: ca, extra: ["--tlsv1.3"]).status == 200)
+        #expect(try await curlTLS(host: "a.example.com", address: address, caFile: ca, extra: ["--tlsv1.3"]).status == 200)
         // A Host that belongs to another listener than the SNI chose: 421 Misdirected Request.
-        let misdirected = try curlTLS(host: "a.example.com", address: address, caFile: ca, extra: ["-H", "Host: both.example.com"])
+        let misdirected = try await curlTLS(host: "a.example.com", address: address, caFile: ca, extra: ["-H", "Host: both.example.com"])
         #expect(misdirected.status == 421)
         // Plain HTTP on port 80 of the same Gateway.
         #expect(try await HTTP.request("GET", "http://\(address):80/", timeout: 2).status == 200)
@@ -104,11 +104,11 @@ struct TLSTests {
             """, to: setup.server)
         let strict = try await programmedAddress(setup.server, namespace: "tls", name: "strict")
         _ = try await eventually(15, "the strict Gateway serves a.example.com") {
-            try curlTLS(host: "a.example.com", address: strict, path: "/x", caFile: ca).status == 404 ? true : nil
+            try await curlTLS(host: "a.example.com", address: strict, path: "/x", caFile: ca).status == 404 ? true : nil
         }
-        let wrongSNI = try curlTLS(host: "other.example.org", address: strict, caFile: nil, insecure: true)
+        let wrongSNI = try await curlTLS(host: "other.example.org", address: strict, caFile: nil, insecure: true)
         #expect(wrongSNI.exit == 35 && wrongSNI.status == 0, "wrong SNI must fail the handshake: \(wrongSNI)")
-        let none = try curlTLS(host: strict, address: strict, caFile: nil, insecure: true)
+        let none = try await curlTLS(host: strict, address: strict, caFile: nil, insecure: true)
         #expect(none.exit == 35 && none.status == 0, "no SNI must fail the handshake: \(none)")
     }
 
@@ -142,13 +142,13 @@ struct TLSTests {
         ].joined(separator: "\n---\n"), to: setup.server)
         let address = try await programmedAddress(setup.server, namespace: "tls", name: "bad")
         _ = try await eventually(15, "HTTPS 200 for good.example.com") {
-            try curlTLS(host: "good.example.com", address: address, caFile: ca).status == 200 ? true : nil
+            try await curlTLS(host: "good.example.com", address: address, caFile: ca).status == 200 ? true : nil
         }
 
-        let expiredResult = try curlTLS(host: "expired.example.com", address: address, caFile: ca)
+        let expiredResult = try await curlTLS(host: "expired.example.com", address: address, caFile: ca)
         #expect(expiredResult.exit == 60 && expiredResult.error.contains("expired"), "\(expiredResult)")
-        #expect(try curlTLS(host: "expired.example.com", address: address, caFile: ca, insecure: true).status == 200)
-        let wrongName = try curlTLS(host: "wrong.example.com", address: address, caFile: ca)
+        #expect(try await curlTLS(host: "expired.example.com", address: address, caFile: ca, insecure: true).status == 200)
+        let wrongName = try await curlTLS(host: "wrong.example.com", address: address, caFile: ca)
         #expect(wrongName.exit == 60 && wrongName.status == 0, "a certificate for another name must not verify: \(wrongName)")
 
         let refused = try await listenerCondition(setup.server, namespace: "tls", gateway: "bad", listener: "mismatched",
@@ -157,7 +157,7 @@ struct TLSTests {
         #expect(refused["message"]?.stringValue?.contains("does not match the certificate") == true, "\(refused)")
         _ = try await listenerCondition(setup.server, namespace: "tls", gateway: "bad", listener: "mismatched",
                                         type: "Programmed", status: "False")
-        let unserved = try curlTLS(host: "mismatch.example.com", address: address, port: 8443, caFile: ca)
+        let unserved = try await curlTLS(host: "mismatch.example.com", address: address, port: 8443, caFile: ca)
         #expect(unserved.exit == 7, "the port of the refused listener is not served: \(unserved)")
     }
 
@@ -184,7 +184,7 @@ struct TLSTests {
         ].joined(separator: "\n---\n"), to: setup.server)
         let address = try await programmedAddress(setup.server, namespace: "tls", name: "rotating")
         _ = try await eventually(15, "HTTPS 200 with the first certificate") {
-            try curlTLS(host: "rotate.example.com", address: address, caFile: beforeCA).status == 200 ? true : nil
+            try await curlTLS(host: "rotate.example.com", address: address, caFile: beforeCA).status == 200 ? true : nil
         }
         let copyURL = setup.server.server + "/api/v1/namespaces/kuma-system/secrets/gapi-tls-rotating"
         let copyVersion = try await HTTP.json("GET", copyURL).json.resourceVersion
@@ -196,12 +196,12 @@ struct TLSTests {
         let rotated = ContinuousClock.now
         try await apply(tlsSecret("rotating", namespace: "tls", try after.issue(["rotate.example.com"])), to: setup.server)
         let reached = try await eventually(10, "new handshakes get the rotated certificate") {
-            try curlTLS(host: "rotate.example.com", address: address, caFile: afterCA).status == 200 ? ContinuousClock.now : nil
+            try await curlTLS(host: "rotate.example.com", address: address, caFile: afterCA).status == 200 ? ContinuousClock.now : nil
         }
         let latency = reached - rotated
         // Each probe is a curl process (~10-30 ms); the control plane and Envoy take a few ms.
         #expect(latency < .seconds(1), "rotation took \(latency)")
-        #expect(try curlTLS(host: "rotate.example.com", address: address, caFile: beforeCA).exit == 60,
+        #expect(try await curlTLS(host: "rotate.example.com", address: address, caFile: beforeCA).exit == 60,
                 "the old certificate is no longer served")
         // The connection opened before the rotation was neither drained nor reset: a second
         // request on it is answered (a restarted Envoy or a drained listener would close it).
