@@ -83,6 +83,9 @@ enum LiveGatewayBenchmark {
         progress("creating \(existingRoutes - 1) more routes")
         try await createRoutes(range: 1..<existingRoutes, prefix: "r", collection: base, concurrency: 8)
         try await waitFor200("http://\(address):8080/r\(existingRoutes - 1)", seconds: 120)
+        // Measured from a settled state: every existing route's status written (the status
+        // writes of a thousand creations trail the traffic by a second or more).
+        try await waitForAttachedRoutes(existingRoutes, server: server)
         let rss = residentMiB(server.process.processIdentifier)
         progress("\(existingRoutes) routes serving; measuring \(addedRoutes) additions")
 
@@ -165,6 +168,19 @@ enum LiveGatewayBenchmark {
             }
             try await group.waitForAll()
         }
+    }
+
+    static func waitForAttachedRoutes(_ count: Int, server: GatehouseProcess) async throws {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let gateway = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/gateways/gw").json
+            if gateway[path: ["status", "listeners"]]?.arrayValue?.first?["attachedRoutes"]?.integerValue == Int64(count) {
+                try await Task.sleep(for: .milliseconds(500))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("the bench Gateway did not report \(count) attached routes within 120 s")
     }
 
     static func waitFor200(_ url: String, seconds: Double, interval: Duration = .milliseconds(20)) async throws {
