@@ -42,6 +42,9 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
     private let logger: Logger
     private let registry: DataplaneRegistry
     private let state = Mutex(State())
+    /// Serializes `converge` (called by the reconciler and by the supervision loop): two
+    /// concurrent passes could both see a child missing and both start one.
+    private let converging = NSLock()
 
     init(settings: Settings, registry: DataplaneRegistry, logger: Logger) {
         self.settings = settings
@@ -79,6 +82,8 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
 
     /// Starts missing children, restarts dead ones, stops unwanted ones.
     private func converge() {
+        converging.lock()
+        defer { converging.unlock() }
         let (toStart, toStop) = state.withLock { state -> ([(String, GatewayInstance, Int)], [Child]) in
             if state.stopping { return ([], []) }
             var stop: [Child] = []

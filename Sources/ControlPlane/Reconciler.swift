@@ -33,6 +33,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// The store's objects in typed form, kept current from the watch (one decode and one
     /// sorted insertion per change): a pass starts from a copy instead of re-reading the store.
     private let live = Mutex(ResourceSnapshot())
+    /// The address each Gateway got in the last pass (its status may not be written yet).
+    private let assignedAddresses = Mutex<[String: String]>([:])
     /// Route evaluations reused across passes while their inputs are unchanged.
     private let memo = TranslationMemo()
     /// What the previous passes wrote, so an unchanged pass writes nothing.
@@ -127,10 +129,26 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let started = ContinuousClock.now
         var snapshot = live.withLock { $0 }
         snapshot.dataplanes = registry.states()
+        // Addresses handed out by an earlier pass whose status is not written yet count as the
+        // Gateways' current ones, so assignment stays stable while status writes trail behind.
+        let assigned = assignedAddresses.withLock { $0 }
+        for position in snapshot.gateways.indices where (snapshot.gateways[position].status?.addresses ?? []).isEmpty {
+            let key = "\(snapshot.gateways[position].metadata?.namespace ?? "")/\(snapshot.gateways[position].metadata?.name ?? "")"
+            guard let address = assigned[key] else { continue }
+            var status = snapshot.gateways[position].status ?? GatewayStatus()
+            status.addresses = [GatewayStatusAddress(value: address)]
+            snapshot.gateways[position].status = status
+        }
         let version = snapshot.resourceVersion
         let snapshotTaken = ContinuousClock.now
         let translation = GatewayTranslator.translate(snapshot, options: options, memo: memo)
         let translated = ContinuousClock.now
+        assignedAddresses.withLock { assigned in
+            assigned = [:]
+            for instance in translation.gatewayInstances {
+                if let address = instance.address { assigned[instance.gatewayKey] = address }
+            }
+        }
         var inputs: [String: ProxyInput] = [:]
         // Routes grouped by the MeshGateway they target in one sweep (not one filter per instance).
         var routesByGateway: [String: [MeshHTTPRoute]] = [:]

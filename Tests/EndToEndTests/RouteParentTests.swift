@@ -107,3 +107,53 @@ struct RouteParentTests {
         }
     }
 }
+
+@Suite("Gateways created together (real Envoy)", .serialized)
+struct GatewayBurstTests {
+    @Test("Gateways created in one burst keep distinct stable addresses and get one dataplane each")
+    func burst() async throws {
+        let server = try await GatehouseProcess()
+        defer { server.stop() }
+        let names = ["delta", "charlie", "bravo", "alpha"]  // created in reverse name order, same second
+        try await apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: burst}\n", to: server)
+        // Created concurrently, one after another within milliseconds: passes run before the
+        // previous ones' statuses (with their addresses) are written.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, name) in names.enumerated() {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(15 * index))
+                    let gateway: JSONValue = [
+                        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+                        "metadata": ["name": .string(name), "namespace": "burst"],
+                        "spec": ["gatewayClassName": "kuma", "listeners": [["name": "web", "port": 80, "protocol": "HTTP"]]],
+                    ]
+                    let answer = try await HTTP.json("POST", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/burst/gateways", gateway)
+                    guard answer.status == 201 else { throw HarnessError("POST \(name): \(answer.status)") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        func addresses() async throws -> [String: String] {
+            var result: [String: String] = [:]
+            for name in names {
+                let gateway = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/burst/gateways/\(name)").json
+                let programmed = gateway[path: ["status", "conditions"]]?.arrayValue?.contains { $0["type"] == "Programmed" && $0["status"] == "True" }
+                guard programmed == true, let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue else { continue }
+                result[name] = address
+            }
+            return result
+        }
+        let first = try await eventually(30, "every Gateway Programmed with an address") { () -> [String: String]? in
+            let found = try await addresses()
+            return found.count == names.count ? found : nil
+        }
+        #expect(Set(first.values).count == names.count, "distinct addresses: \(first)")
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await addresses() == first, "addresses are stable")
+        let agents = childProcesses(of: server.process.processIdentifier).filter { pid in
+            // The agent's command line is `gatehouse dataplane ...` (arguments NUL-separated).
+            ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("\u{0}dataplane\u{0}")
+        }
+        #expect(agents.count == names.count, "one dataplane per Gateway, not \(agents.count)")
+    }
+}
