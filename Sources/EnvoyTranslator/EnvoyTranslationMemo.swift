@@ -70,8 +70,8 @@ public final class EnvoyTranslationMemo: Sendable {
     /// they were rendered against are unchanged (by resourceVersion, or value without one).
     func startTranslation(services: [Service], endpointSlices: [EndpointSlice]) {
         var parts: [AnyHashable] = [services.count]
-        for service in services { parts.append(Self.stamp(service.metadata) ?? AnyHashable(service)) }
-        for slice in endpointSlices { parts.append(Self.stamp(slice.metadata) ?? AnyHashable(slice)) }
+        for service in services { parts.append(service.metadata?.revisionStamp.map(AnyHashable.init) ?? AnyHashable(service)) }
+        for slice in endpointSlices { parts.append(slice.metadata?.revisionStamp.map(AnyHashable.init) ?? AnyHashable(slice)) }
         let stamp = CatalogStamp(parts: parts)
         state.withLock { state in
             if state.catalogStamp != stamp {
@@ -80,11 +80,6 @@ public final class EnvoyTranslationMemo: Sendable {
                 state.currentRendered = [:]
             }
         }
-    }
-
-    private static func stamp(_ metadata: ObjectMeta?) -> AnyHashable? {
-        guard let metadata, let version = metadata.resourceVersion else { return nil }
-        return "\(metadata.namespace ?? "")/\(metadata.name ?? "")@\(version)/\(metadata.uid ?? "")"
     }
 
     /// The Envoy route of `entry`, rendered once per entry and catalog; the clusters it uses are

@@ -12,9 +12,6 @@ struct RouteEvaluation {
     var attachments: [RouteAttachment] = []
     /// Whether a status update must be written (a parent is ours, or a stale entry of ours must go).
     var needsStatus = false
-
-    /// "namespace/name".
-    var key: String { objectPath(route.metadata?.namespace ?? "", route.metadata?.name ?? "") }
 }
 
 /// HTTPRoute rules: per-parent conditions and attachment.

@@ -96,11 +96,7 @@ struct TranslationContext: Equatable, @unchecked Sendable {
         func add<T: Hashable>(_ objects: [T], _ meta: KeyPath<T, ObjectMeta?>) {
             others.append(objects.count)
             for object in objects {
-                if let metadata = object[keyPath: meta], let version = metadata.resourceVersion {
-                    others.append("\(metadata.namespace ?? "")/\(metadata.name ?? "")@\(version)/\(metadata.uid ?? "")")
-                } else {
-                    others.append(AnyHashable(object))
-                }
+                others.append(object[keyPath: meta]?.revisionStamp.map(AnyHashable.init) ?? AnyHashable(object))
             }
         }
         add(snapshot.grpcRoutes, \.metadata)

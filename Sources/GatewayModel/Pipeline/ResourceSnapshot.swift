@@ -28,52 +28,14 @@ public struct ResourceSnapshot: Sendable {
     /// An empty snapshot.
     public init() {}
 
-    /// Builds a snapshot from stored objects (as the store lists them, any order). With a
-    /// `cache`, objects whose resourceVersion did not change since the last snapshot are not
-    /// decoded again.
+    /// Builds a snapshot from stored objects (as the store lists them, any order): each is
+    /// applied as a change (see `apply(key:object:)`), in key order so every insertion appends.
     public init(objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64 = 0,
-                dataplanes: [String: DataplaneState] = [:], cache: TypedObjectCache? = nil) {
+                dataplanes: [String: DataplaneState] = [:]) {
         self.resourceVersion = resourceVersion
         self.dataplanes = dataplanes
-        let cache = cache ?? TypedObjectCache()
-        // Only the kinds the pipeline reads are sorted and decoded.
-        let relevant = objects.filter { entry in
-            guard Self.readKinds.contains(entry.key.plural) else { return false }
-            // Generated MeshHTTPRoutes are the translator's own output, produced anew each pass.
-            return entry.key.plural != "meshhttproutes"
-                || entry.object[path: ["metadata", "labels", GeneratedLabels.managedBy]] == nil
-        }
-        for (key, object) in relevant.sorted(by: { $0.key < $1.key }) {
-            do {
-                try add(key: key, object: object, cache: cache)
-            } catch {
-                undecodable.append(key)
-            }
-        }
-    }
-
-    private static let readKinds: Set<String> = [
-        "gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants", "namespaces", "services",
-        "endpointslices", "secrets", "meshgatewayconfigs", "meshhttproutes",
-    ]
-
-    private mutating func add(key: ObjectKey, object: JSONValue, cache: TypedObjectCache) throws {
-        func typed<T: Decodable>(_ type: T.Type) throws -> T { try cache.decode(type, key: key, object: object) }
-        switch (key.group, key.plural) {
-        case (ResourceKinds.gatewayGroup, "gatewayclasses"): gatewayClasses.append(try typed(GatewayClass.self))
-        case (ResourceKinds.gatewayGroup, "gateways"): gateways.append(try typed(Gateway.self))
-        case (ResourceKinds.gatewayGroup, "httproutes"): httpRoutes.append(try typed(HTTPRoute.self))
-        case (ResourceKinds.gatewayGroup, "grpcroutes"): grpcRoutes.append(try typed(GRPCRoute.self))
-        case (ResourceKinds.gatewayGroup, "referencegrants"): referenceGrants.append(try typed(ReferenceGrant.self))
-        case ("", "namespaces"): namespaces.append(try typed(Namespace.self))
-        case ("", "services"): services.append(try typed(Service.self))
-        case ("discovery.k8s.io", "endpointslices"): endpointSlices.append(try typed(EndpointSlice.self))
-        case ("", "secrets"): secrets.append(try typed(Secret.self))
-        case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): meshGatewayConfigs.append(try typed(MeshGatewayConfig.self))
-        case (ResourceKinds.kumaGroup, "meshhttproutes"):
-            meshHTTPRoutes.append(try typed(MeshHTTPRoute.self))
-        default:
-            break
+        for (key, object) in objects.sorted(by: { $0.key < $1.key }) {
+            apply(key: key, object: object)
         }
     }
 }

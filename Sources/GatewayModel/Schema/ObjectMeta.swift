@@ -17,6 +17,12 @@ public struct ObjectMeta: Codable, Sendable, Hashable {
     public var finalizers: [String]?
     public var managedFields: [JSONValue]?
 
+    /// `namespace/name@resourceVersion/uid`: equal exactly when the stored object is unchanged
+    /// (nil for objects that were never stored). Memos compare these instead of whole objects.
+    public var revisionStamp: String? {
+        resourceVersion.map { "\(namespace ?? "")/\(name ?? "")@\($0)/\(uid ?? "")" }
+    }
+
     /// Creates metadata with a name and optional namespace.
     public init(name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil) {
         self.name = name
