@@ -24,14 +24,21 @@ struct EnvoyAcceptanceTests {
             return
         }
         let testCase = try GoldenCase.load(name)
-        let input = try Self.onFreeLoopbackPorts(testCase.input)
-        let directory = try Self.makeTemporaryDirectory(name)
+        try await Self.serving(testCase, input: try Self.onFreeLoopbackPorts(testCase.input), envoyPath: envoyPath) { _ in }
+    }
+
+    /// Translates `testCase` with `input` into a fresh directory, starts Envoy on it, waits until
+    /// Envoy loaded that version, and runs `body`; Envoy and the directory go afterwards.
+    static func serving<T>(_ testCase: GoldenCase, input: ProxyInput, envoyPath: String,
+                           _ body: (EnvoyHarness) async throws -> T) async throws -> T {
+        let directory = try makeTemporaryDirectory(testCase.name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let resources = testCase.translate(configDirectory: directory, input: input)
         try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
         defer { envoy.stop() }
-        try await Self.waitUntilLoaded(resources, by: envoy)
+        try await waitUntilLoaded(resources, by: envoy)
+        return try await body(envoy)
     }
 
     @Test("the check fails on a configuration Envoy refuses (a misspelled field)")

@@ -21,14 +21,7 @@ struct EnvoyBehaviorTests {
         let input = try EnvoyAcceptanceTests.onFreeLoopbackPorts(original)
         var ports: [Int: Int] = [:]
         for (before, after) in zip(original.instance.listeners, input.instance.listeners) { ports[before.port] = after.port }
-        let directory = try EnvoyAcceptanceTests.makeTemporaryDirectory(name)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let resources = testCase.translate(configDirectory: directory, input: input)
-        try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
-        let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
-        defer { envoy.stop() }
-        try await EnvoyAcceptanceTests.waitUntilLoaded(resources, by: envoy)
-        try body(ports)
+        try await EnvoyAcceptanceTests.serving(testCase, input: input, envoyPath: envoyPath) { _ in try body(ports) }
     }
 
     static func get(_ port: Int?, _ path: String, host: String) throws -> HTTPResponse {

@@ -51,14 +51,10 @@ struct FilterBehaviorTests {
         defer { echo.stop() }
         let testCase = try GoldenCase.load(name)
         let input = echo.serving(try EnvoyAcceptanceTests.onFreeLoopbackPorts(testCase.input), keeping: keeping)
-        let directory = try EnvoyAcceptanceTests.makeTemporaryDirectory(name)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let resources = testCase.translate(configDirectory: directory, input: input)
-        try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
-        let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
-        defer { envoy.stop() }
-        try await EnvoyAcceptanceTests.waitUntilLoaded(resources, by: envoy)
-        try await body(Running(envoy: envoy, port: try #require(input.instance.listeners.first?.port)))
+        let port = try #require(input.instance.listeners.first?.port)
+        try await EnvoyAcceptanceTests.serving(testCase, input: input, envoyPath: envoyPath) { envoy in
+            try await body(Running(envoy: envoy, port: port))
+        }
     }
 
     @Test("backendRef header modifiers apply to the requests sent to that backend only")
