@@ -6,8 +6,8 @@ import Hummingbird
 import Logging
 
 /// The control plane side of the dataplane protocol, under `/gatehouse/v1/dataplanes/`:
-/// - `GET config?gateway=<ns/name>&replica=<n>&dir=<xds dir>`: a stream of JSON lines
-///   `{"version": v, "resources": {...}}`, one whenever that proxy's Envoy config changes;
+/// - `GET config?gateway=<ns/name>&replica=<n>&dir=<xds dir>`: a stream of `ConfigPush`
+///   messages, one whenever that proxy's Envoy config changes, each with the files that changed;
 /// - `POST status`: the agent's report (running, accepted/rejected version, ready ports).
 struct DataplaneEndpoints: APIExtension {
     let hub: ConfigHub
@@ -47,26 +47,31 @@ struct DataplaneEndpoints: APIExtension {
         let hub = self.hub
         let logger = self.logger
         let body = ResponseBody { writer in
-            var lastSent: EnvoyResources?
+            // What this stream already delivered, per file: a push carries only the files
+            // whose resources changed (the first push carries all).
+            var sent: [String: [UInt8]] = [:]
+            var sentPaths: [String] = []
             let memo = EnvoyTranslationMemo()
             var pushes = 0
             while !Task.isCancelled && !hub.isClosed {
                 let (input, generation) = hub.current(gateway)
                 if let input {
                     let started = ContinuousClock.now
-                    let resources = EnvoyTranslator.translate(input, configDirectory: directory, memo: memo)
+                    let files = EnvoyTranslator.files(input, configDirectory: directory, memo: memo)
                     let translated = ContinuousClock.now
-                    // Compared as values instead of hashing the serialized set on every pass;
-                    // versions are this control plane run's id plus a push counter.
-                    if resources != lastSent {
+                    let changed = files.filter { sent[$0.path] != $0.resources }
+                    let paths = files.map(\.path)
+                    if !changed.isEmpty || paths != sentPaths {
                         pushes += 1
                         let version = "\(Self.runID)-\(pushes)"
-                        var line = JSONSerializer.data(["version": .string(version), "resources": resources.json])
-                        line.append(0x0A)
-                        try await writer.write(ByteBuffer(bytes: line))
-                        lastSent = resources
+                        let message = ConfigPush(version: version, files: changed, paths: paths).encoded()
+                        try await writer.write(ByteBuffer(bytes: message))
+                        for file in changed { sent[file.path] = file.resources }
+                        let current = Set(paths)
+                        sent = sent.filter { current.contains($0.key) }
+                        sentPaths = paths
                         logger.debug("config pushed", metadata: [
-                            "gateway": "\(gateway)", "version": "\(version)", "bytes": "\(line.count)",
+                            "gateway": "\(gateway)", "version": "\(version)", "files": "\(changed.count)", "bytes": "\(message.count)",
                             "translate": "\(translated - started)", "total": "\(ContinuousClock.now - started)"])
                     }
                 }
@@ -74,7 +79,7 @@ struct DataplaneEndpoints: APIExtension {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
     }
 
     private static func error(_ code: Int, _ message: String) -> Response {

@@ -23,9 +23,6 @@ final class ConfigFileWriter: @unchecked Sendable {
     /// drain, 3 s parent shutdown).
     static let removalDelay: Duration = .seconds(5)
 
-    /// The last content written per file path.
-    var written: [String: [UInt8]] { lock.withLock { contents } }
-
     init(configDirectory: String) throws {
         self.configDirectory = configDirectory
         for type in XDSFiles.ResourceType.allCases {
@@ -45,56 +42,39 @@ final class ConfigFileWriter: @unchecked Sendable {
         }
     }
 
-    /// One file of a resource set: which subscription, and the resources it carries.
-    struct PlannedFile {
-        var type: XDSFiles.ResourceType
-        var name: String
-        var path: String
-        var resources: [JSONValue]
-    }
-
-    /// The files of one resource set, in write order (referenced files first).
-    func files(for resources: EnvoyResources) -> [PlannedFile] {
-        var files: [PlannedFile] = []
-        for (type, items, nameKey) in [(XDSFiles.ResourceType.routes, resources.routeConfigurations, "name"),
-                                       (.endpoints, resources.clusterLoadAssignments, "cluster_name"),
-                                       (.secrets, resources.secrets.map(\.resource), "name")] {
-            for item in items {
-                let name = item[nameKey]?.stringValue ?? "default"
-                files.append(PlannedFile(type: type, name: name, path: XDSFiles.path(type, name: name, in: configDirectory), resources: [item]))
-            }
-        }
-        files.append(PlannedFile(type: .clusters, name: "", path: XDSFiles.path(.clusters, in: configDirectory), resources: resources.clusters))
-        files.append(PlannedFile(type: .listeners, name: "", path: XDSFiles.path(.listeners, in: configDirectory), resources: resources.listeners))
-        return files
-    }
-
     /// What one write changed, for the acceptance check.
     struct Change {
         var type: XDSFiles.ResourceType
         var name: String
     }
 
-    /// The resources last written per path (compared as values: no re-parsing of files).
-    private var writtenResources: [String: [JSONValue]] = [:]
+    /// The serialized resources last written per path: a file whose resources are unchanged
+    /// is not rewritten, whatever the version.
+    private var writtenResources: [String: [UInt8]] = [:]
 
-    /// Writes the set; returns the resources whose files changed. Files whose resources did not
-    /// change are not touched, whatever the version (so a change of one route does not rewrite
-    /// every other file).
-    func write(_ resources: EnvoyResources, version: String, now: ContinuousClock.Instant = .now) throws -> [Change] {
+    /// What was written, for putting it back after a rejection.
+    struct Snapshot: Sendable {
+        fileprivate var contents: [String: [UInt8]] = [:]
+        fileprivate var resources: [String: [UInt8]] = [:]
+    }
+
+    /// The files as they are now.
+    var snapshot: Snapshot { lock.withLock { Snapshot(contents: contents, resources: writtenResources) } }
+
+    /// Writes the `files` whose resources changed, stamped with `version`, in the given order
+    /// (referenced files first); `current` names every file of the version, and files not in
+    /// it start their removal delay. Returns what changed.
+    func write(_ files: [XDSFile], version: String, current: [String], now: ContinuousClock.Instant = .now) throws -> [Change] {
         lock.lock()
         defer { lock.unlock() }
         var changes: [Change] = []
-        var keep = Set<String>()
-        for file in files(for: resources) {
-            keep.insert(file.path)
-            unreferencedSince[file.path] = nil
-            if writtenResources[file.path] == file.resources { continue }
-            let content = JSONSerializer.data(["version_info": .string(version), "resources": .array(file.resources)])
-            try replace(file.path, with: content)
+        for file in files where writtenResources[file.path] != file.resources {
+            try replace(file.path, with: file.content(version: version))
             writtenResources[file.path] = file.resources
             changes.append(Change(type: file.type, name: file.name))
         }
+        let keep = Set(current)
+        for path in keep { unreferencedSince[path] = nil }
         // Only after LDS/CDS no longer name them, and after the drain: see the type's doc.
         for path in contents.keys where !keep.contains(path) && unreferencedSince[path] == nil {
             unreferencedSince[path] = now
@@ -118,18 +98,18 @@ final class ConfigFileWriter: @unchecked Sendable {
         }
     }
 
-    /// Puts back earlier contents (after Envoy rejected a push), so a restarted Envoy loads the
+    /// Puts back earlier files (after Envoy rejected a push), so a restarted Envoy loads the
     /// last good configuration.
-    func restore(_ snapshot: [String: [UInt8]], now: ContinuousClock.Instant = .now) throws {
+    func restore(_ snapshot: Snapshot, now: ContinuousClock.Instant = .now) throws {
         lock.lock()
         defer { lock.unlock() }
-        for path in snapshot.keys.sorted() {
-            guard let content = snapshot[path], contents[path] != content else { continue }
+        for path in snapshot.contents.keys.sorted() {
+            guard let content = snapshot.contents[path], contents[path] != content else { continue }
             try replace(path, with: content)
-            writtenResources[path] = (try? JSONParser.parse(content))?["resources"]?.arrayValue
+            writtenResources[path] = snapshot.resources[path]
         }
         // Files the good version lacks go the same delayed way as stale ones.
-        for path in contents.keys where snapshot[path] == nil && unreferencedSince[path] == nil {
+        for path in contents.keys where snapshot.contents[path] == nil && unreferencedSince[path] == nil {
             unreferencedSince[path] = now
         }
     }

@@ -44,7 +44,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     private let lock = NSLock()
     private var envoy: EnvoyProcess?
     private var admin: EnvoyAdmin?
-    private var lastGood: [String: [UInt8]] = [:]
+    private var lastGood = ConfigFileWriter.Snapshot()
     private var report = DataplaneReport()
     /// The sum of Envoy's rejection counters after the last check, nil when unknown (at start
     /// and after an Envoy restart). Kept so that a push does not wait for an admin round trip
@@ -151,24 +151,26 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
         var pending: [UInt8] = []
+        var desired = DesiredConfig()
         for try await buffer in response.body {
-            let searchFrom = pending.count
             pending += Array(buffer: buffer)
-            // Only the newest complete line matters: a version superseded while the previous
-            // one was being checked is skipped (its successor carries the whole state).
-            guard let newline = pending[searchFrom...].lastIndex(of: 0x0A) else { continue }
-            let start = pending[..<newline].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            let line = Array(pending[start..<newline])
-            pending.removeSubrange(...newline)
-            let received = ContinuousClock.now
-            guard !line.isEmpty, let message = try? JSONParser.parse(line) else { continue }
-            let version = message["version"]?.stringValue ?? ""
-            await apply(EnvoyResources(json: message["resources"] ?? .emptyObject), version: version, received: received)
+            // Messages carry only what changed since the previous one, so each is folded into
+            // the desired state; those that arrived while the previous version was being
+            // checked are written together, as their newest version.
+            let messages = try ConfigPush.takeMessages(from: &pending)
+            guard !messages.isEmpty else { continue }
+            for message in messages { desired.fold(message) }
+            await apply(desired, received: ContinuousClock.now)
         }
     }
 
     /// Writes one version and finds out whether Envoy took it.
-    func apply(_ resources: EnvoyResources, version: String, received: ContinuousClock.Instant = .now) async {
+    ///
+    /// Every desired file is compared with what is on disk, not only the last message's: after
+    /// a rejection the disk holds the last good files, and a later version must still bring
+    /// the good parts of the rejected one.
+    func apply(_ desired: DesiredConfig, received: ContinuousClock.Instant = .now) async {
+        let version = desired.version
         let admin = lock.withLock { self.admin }
         guard let admin else { return }
         let known = lock.withLock { rejectionBaseline }
@@ -176,7 +178,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         if let known { baseline = known } else { baseline = (try? await rejectionCount(admin)) ?? 0 }
         let changes: [ConfigFileWriter.Change]
         do {
-            changes = try writer.write(resources, version: version)
+            changes = try writer.write(desired.files, version: version, current: desired.paths)
         } catch {
             logger.error("cannot write config files", metadata: ["error": "\(error)"])
             return
@@ -185,7 +187,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         let outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline).wait()
         switch outcome {
         case .accepted:
-            lastGood = writer.written
+            lastGood = writer.snapshot
             let ports = (try? await admin.boundPorts()) ?? []
             lock.withLock {
                 report.acceptedVersion = version
@@ -232,6 +234,28 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
 
     private func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+}
+
+/// The newest version of every file, folded from the config stream's messages (each carries
+/// only the files that changed).
+struct DesiredConfig {
+    private(set) var version = ""
+    private(set) var paths: [String] = []
+    private var byPath: [String: XDSFile] = [:]
+
+    /// Takes in one message: its files replace earlier ones, and only its paths remain.
+    mutating func fold(_ push: ConfigPush) {
+        version = push.version
+        paths = push.paths
+        for file in push.files { byPath[file.path] = file }
+        let current = Set(push.paths)
+        byPath = byPath.filter { current.contains($0.key) }
+    }
+
+    /// The files in write order: referenced files before the files naming them.
+    var files: [XDSFile] {
+        byPath.values.sorted { ($0.type.writeRank, $0.path) < ($1.type.writeRank, $1.path) }
     }
 }
 

@@ -48,6 +48,8 @@ public final class EnvoyTranslationMemo: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Serialized routes of the previous `EnvoyTranslator.files` call.
+    let fragments = RouteFragments()
 
     /// An empty memo.
     public init() {}

@@ -46,4 +46,24 @@ import Testing
             #expect(memoized == fresh, "step \(step) of \(name)")
         }
     }
+
+    /// The files a config stream sends (route configurations assembled from reused route
+    /// bytes) must carry what a fresh serialization carries, step after step.
+    @Test(arguments: GoldenCase.allNames())
+    func filesFromReusedRoutesEqualFreshOnes(_ name: String) throws {
+        let golden = try GoldenCase.load(name)
+        let memo = EnvoyTranslationMemo()
+        for (step, input) in Self.sequence(golden.input).enumerated() {
+            let fresh = XDSFiles.files(for: EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints),
+                                       in: "/config")
+            let reused = EnvoyTranslator.files(input, configDirectory: "/config", endpoints: golden.endpoints, memo: memo)
+            #expect(reused.map(\.path).sorted() == fresh.map(\.path).sorted(), "step \(step) of \(name)")
+            for file in fresh {
+                let counterpart = reused.first { $0.path == file.path }
+                #expect(counterpart?.type == file.type && counterpart?.name == file.name, "step \(step) of \(name): \(file.path)")
+                #expect(try counterpart.map { try JSONParser.parse($0.resources) } == JSONParser.parse(file.resources),
+                        "step \(step) of \(name): \(file.path)")
+            }
+        }
+    }
 }
