@@ -39,6 +39,9 @@ public final class EnvoyTranslationMemo: Sendable {
         var previousRendered: [ObjectIdentifier: Rendered] = [:]
         var currentRendered: [ObjectIdentifier: Rendered] = [:]
         var catalogStamp: CatalogStamp?
+        /// The match order of each virtual host's entries (see `ordered`).
+        var previousOrders: [String: [RouteEntry]] = [:]
+        var currentOrders: [String: [RouteEntry]] = [:]
     }
 
     /// What rendered routes depend on besides their entry. Unchecked: the parts are strings or
@@ -100,9 +103,19 @@ public final class EnvoyTranslationMemo: Sendable {
         return route
     }
 
+    func previousOrder(_ key: String) -> [RouteEntry]? {
+        state.withLock { $0.currentOrders[key] ?? $0.previousOrders[key] }
+    }
+
+    func keepOrder(_ entries: [RouteEntry], key: String) {
+        state.withLock { $0.currentOrders[key] = entries }
+    }
+
     /// Ends one translation: only what it used is kept for the next.
     func finishTranslation() {
         state.withLock { state in
+            state.previousOrders = state.currentOrders
+            state.currentOrders = [:]
             state.previous = state.current
             state.current = [:]
             state.current.reserveCapacity(state.previous.count)

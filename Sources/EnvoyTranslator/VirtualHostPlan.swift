@@ -52,35 +52,68 @@ struct VirtualHostPlan {
                 .filter { HostnameRules.includes($0.hostname, domain) }
                 .max { HostnameRules.specificity($0.hostname) < HostnameRules.specificity($1.hostname) }
             guard let owner else { continue }
-            virtualHosts.append((domain, Self.entries(serving: domain, from: owner.byDomain)))
+            let orderKey = "\(listeners.first?.port ?? 0)/\(domain)"
+            virtualHosts.append((domain, Self.entries(serving: domain, from: owner.byDomain, memo: memo, orderKey: orderKey)))
         }
     }
 
     /// The entries of every route hostname that includes `domain`, most specific hostname
-    /// first, then by precedence; each entry once.
-    private static func entries(serving domain: String, from byDomain: [String: [RouteEntry]]) -> [RouteEntry] {
-        var candidates: [RouteEntry] = []
-        var ranks: [Int] = []
+    /// first, then by precedence; each entry once. With a `memo`, a domain served by one route
+    /// hostname keeps its previous order and only places the entries that are new.
+    private static func entries(serving domain: String, from byDomain: [String: [RouteEntry]],
+                                memo: EnvoyTranslationMemo?, orderKey: String) -> [RouteEntry] {
+        var lists: [(rank: Int, entries: [RouteEntry])] = []
         for candidate in Self.includingHostnames(of: domain) {
             guard let entries = byDomain[candidate] else { continue }
-            candidates += entries
-            ranks += repeatElement(HostnameRules.specificity(candidate), count: entries.count)
+            lists.append((HostnameRules.specificity(candidate), entries))
         }
-        // Positions are sorted, not the entries: moving large entries around dominated the
-        // Envoy stage with a thousand routes on one domain.
-        // Most comparisons are decided by the numeric part of the precedence key, read from a
-        // flat array; the full key (creation time, source, names) only breaks ties.
-        let primaries = candidates.map { $0.precedence.numericKey }
-        let order = candidates.indices.sorted { left, right in
-            if ranks[left] != ranks[right] { return ranks[left] > ranks[right] }
-            if primaries[left] != primaries[right] { return primaries[left] < primaries[right] }
-            let (one, other) = (candidates[left], candidates[right])
-            if one.precedence < other.precedence { return true }
-            if other.precedence < one.precedence { return false }
-            return one.name < other.name
+        // One hostname's entries never repeat (one entry per route, destination and match).
+        if lists.count == 1, let memo {
+            return memo.ordered(lists[0].entries, key: orderKey, by: precedes) { sortedByPrecedence($0) }
+        }
+        if lists.count == 1 { return sortedByPrecedence(lists[0].entries) }
+        var candidates: [RouteEntry] = []
+        var ranks: [Int] = []
+        for (rank, entries) in lists {
+            candidates += entries
+            ranks += repeatElement(rank, count: entries.count)
+        }
+        let order = sortedPositions(candidates) { left, right in
+            ranks[left] != ranks[right] ? (ranks[left] > ranks[right] ? .before : .after) : .undecided
         }
         var seen = Set<String>()
         return order.compactMap { seen.insert(candidates[$0].name).inserted ? candidates[$0] : nil }
+    }
+
+    /// Entries of one route hostname in match order.
+    private static func sortedByPrecedence(_ entries: [RouteEntry]) -> [RouteEntry] {
+        sortedPositions(entries) { _, _ in .undecided }.map { entries[$0] }
+    }
+
+    private enum Decision { case before, after, undecided }
+
+    /// Positions of `entries` in match order, `first` deciding before the precedence does.
+    /// Positions are sorted, not the entries, and most comparisons are decided by the numeric
+    /// part of the precedence key read from a flat array; the full key (creation time,
+    /// source, names) only breaks ties.
+    private static func sortedPositions(_ entries: [RouteEntry], first: (Int, Int) -> Decision) -> [Int] {
+        let primaries = entries.map { $0.precedence.numericKey }
+        return entries.indices.sorted { left, right in
+            switch first(left, right) {
+            case .before: return true
+            case .after: return false
+            case .undecided: break
+            }
+            if primaries[left] != primaries[right] { return primaries[left] < primaries[right] }
+            return precedes(entries[left], entries[right])
+        }
+    }
+
+    /// The match order of two entries of one route hostname: by precedence, then by name.
+    static func precedes(_ one: RouteEntry, _ other: RouteEntry) -> Bool {
+        if one.precedence < other.precedence { return true }
+        if other.precedence < one.precedence { return false }
+        return one.name < other.name
     }
 
     /// The hostnames whose matches include all of `domain`'s: itself, the wildcards of each

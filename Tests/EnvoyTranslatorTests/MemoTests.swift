@@ -67,3 +67,76 @@ import Testing
         }
     }
 }
+
+/// The memo keeps each virtual host's previous order and places only new entries: over many
+/// random changes to hundreds of routes of every precedence kind, the result must stay the one
+/// a fresh translation sorts from scratch.
+@Suite struct EntryOrderTests {
+    /// A deterministic generator (the test must be repeatable).
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
+    }
+
+    static func route(_ index: Int, hostname: String?, using random: inout SplitMix) throws -> MeshHTTPRoute {
+        let types = ["Exact", "PathPrefix", "RegularExpression", "PathPrefix"]
+        let type = types[Int(random.next() % 4)]
+        let depth = Int(random.next() % 4)
+        let path = "/" + (0...depth).map { _ in ["a", "b", "api", "v1"][Int(random.next() % 4)] }.joined(separator: "/")
+        var match: JSONValue = ["path": ["type": .string(type), "value": .string(type == "RegularExpression" ? path + ".*" : path)]]
+        if random.next() % 4 == 0 { match["method"] = "GET" }
+        let headers = Int(random.next() % 3)
+        if headers > 0 { match["headers"] = .array((0..<headers).map { ["type": "Exact", "name": .string("h\($0)"), "value": "v"] }) }
+        // Creation times collide on purpose: ties go on to the source name.
+        let created = "2024-01-0\(1 + random.next() % 3)T00:00:00Z"
+        var destination: JSONValue = ["targetRef": ["kind": "Mesh"],
+                                      "rules": [["matches": [match], "default": ["backendRefs": [["kind": "MeshService", "name": "backend", "port": 80]]]]]]
+        if let hostname { destination["hostnames"] = [.string(hostname)] }
+        let document: JSONValue = [
+            "apiVersion": "kuma.io/v1alpha1", "kind": "MeshHTTPRoute",
+            "metadata": ["name": .string("r\(index)"), "namespace": "kuma-system",
+                         "annotations": ["gatehouse.io/source": .string("httproute/default/r\(index)"), "gatehouse.io/source-created": .string(created)]],
+            "spec": ["targetRef": ["kind": "MeshGateway", "name": "gw.default"], "to": [destination]],
+        ]
+        return try document.decode(MeshHTTPRoute.self)
+    }
+
+    @Test func incrementalOrderEqualsAFullSort() throws {
+        var random = SplitMix(state: 42)
+        let instance = GatewayInstance(namespace: "default", name: "gw", meshGatewayName: "gw.default", mesh: "default",
+                                       address: "127.0.100.1",
+                                       listeners: [InstanceListener(name: "web", port: 8080, protocol: "HTTP")])
+        let hostnames: [String?] = [nil, nil, "a.example.com", "*.example.com"]
+        var routes = try (0..<400).map { try Self.route($0, hostname: hostnames[$0 % 4], using: &random) }
+        var next = routes.count
+        let memo = EnvoyTranslationMemo()
+        for step in 0..<60 {
+            // A few adds, removals and edits per step; every tenth step a large batch.
+            let changes = step % 10 == 9 ? 80 : 1 + Int(random.next() % 4)
+            for _ in 0..<changes {
+                switch random.next() % 3 {
+                case 0:
+                    routes.append(try Self.route(next, hostname: hostnames[next % 4], using: &random))
+                    next += 1
+                case 1 where !routes.isEmpty:
+                    routes.remove(at: Int(random.next() % UInt64(routes.count)))
+                default:
+                    let position = Int(random.next() % UInt64(routes.count))
+                    let name = routes[position].metadata?.name ?? ""
+                    let index = Int(name.dropFirst()) ?? 0
+                    routes[position] = try Self.route(index, hostname: hostnames[index % 4], using: &random)
+                }
+            }
+            let input = ProxyInput(instance: instance, meshGateway: nil, routes: routes, services: [], endpointSlices: [])
+            let fresh = EnvoyTranslator.translate(input, configDirectory: "/config")
+            let memoized = EnvoyTranslator.translate(input, configDirectory: "/config", memo: memo)
+            #expect(memoized == fresh, "step \(step)")
+        }
+    }
+}

@@ -42,13 +42,3 @@ extension MeshGateway.DataSource {
     }
 }
 
-extension MeshHTTPRoute {
-    /// Creates a MeshHTTPRoute.
-    public init(apiVersion: String? = "kuma.io/v1alpha1", kind: String? = "MeshHTTPRoute", metadata: ObjectMeta?, spec: Spec?) {
-        self.apiVersion = apiVersion
-        self.kind = kind
-        self.metadata = metadata
-        self.spec = spec
-        self.status = nil
-    }
-}

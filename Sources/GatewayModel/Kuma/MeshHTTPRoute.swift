@@ -1,15 +1,78 @@
 /// kuma.io `MeshHTTPRoute`: HTTP routing policy for sidecars and built-in gateways.
+///
+/// A value type whose fields live in shared storage until a copy is modified: routes are
+/// copied at every step of the pipeline (a thousand per pass), and two copies of one route
+/// compare equal without walking their rules.
 public struct MeshHTTPRoute: ValidatedResource, Hashable {
     /// `kuma.io/v1alpha1`.
-    public var apiVersion: String?
+    public var apiVersion: String? {
+        _read { yield storage.fields.apiVersion }
+        set { update { $0.apiVersion = newValue } }
+    }
     /// `MeshHTTPRoute`.
-    public var kind: String?
+    public var kind: String? {
+        _read { yield storage.fields.kind }
+        set { update { $0.kind = newValue } }
+    }
     /// Object metadata.
-    public var metadata: ObjectMeta?
+    public var metadata: ObjectMeta? {
+        _read { yield storage.fields.metadata }
+        set { update { $0.metadata = newValue } }
+    }
     /// The policy.
-    public var spec: Spec?
+    public var spec: Spec? {
+        _read { yield storage.fields.spec }
+        set { update { $0.spec = newValue } }
+    }
     /// Free-form status (Kuma policies carry none or implementation data).
-    public var status: JSONValue?
+    public var status: JSONValue? {
+        _read { yield storage.fields.status }
+        set { update { $0.status = newValue } }
+    }
+
+    /// The stored fields (their coding keys are the object's).
+    private struct Fields: Codable, Hashable, Sendable {
+        var apiVersion: String?
+        var kind: String?
+        var metadata: ObjectMeta?
+        var spec: Spec?
+        var status: JSONValue?
+    }
+
+    /// Shared by copies; replaced, never changed, while shared (see `update`).
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    // Fields are read in place (`_read`): a getter would copy the spec's arrays on each read.
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
+    }
+
+    /// Creates a MeshHTTPRoute.
+    public init(apiVersion: String? = "kuma.io/v1alpha1", kind: String? = "MeshHTTPRoute", metadata: ObjectMeta?, spec: Spec?) {
+        storage = Storage(Fields(apiVersion: apiVersion, kind: kind, metadata: metadata, spec: spec, status: nil))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        storage = Storage(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try storage.fields.encode(to: encoder)
+    }
+
+    public static func == (lhs: MeshHTTPRoute, rhs: MeshHTTPRoute) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
+    }
 
     /// The policy: which proxies (`targetRef`) route which destinations (`to`) how.
     public struct Spec: Codable, Sendable, Hashable {
