@@ -12,9 +12,14 @@ struct MessageEncoder {
 
     let registry: ProtoRegistry
     var writer: ProtobufWriter
-    /// Fields found but not yet written: (index in `ProtoMessage.fields`, value), per level a
-    /// slice at the top of the stack.
-    private var pending: [(field: Int, value: JSONValue)] = []
+    /// A member found but not yet written: its field (index in `ProtoMessage.fields`) and value.
+    private struct PendingField {
+        var field: Int
+        var value: JSONValue
+    }
+
+    /// Fields found but not yet written, per level a slice at the top of the stack.
+    private var pending: [PendingField] = []
 
     init(registry: ProtoRegistry = .shared, capacity: Int = 256) {
         self.registry = registry
@@ -36,7 +41,7 @@ struct MessageEncoder {
             throw Failure("expected a JSON object (\(message.fullName)), found \(value.typeName)")
         }
         let start = pending.count
-        defer { pending.removeSubrange(start...) }
+        defer { pending.removeLast(pending.count - start) }
         for (key, member) in members {
             guard let fieldIndex = message.fieldIndexByName[key] else {
                 if allowsTypeKey && key == "@type" { continue }
@@ -44,7 +49,7 @@ struct MessageEncoder {
             }
             if case .null = member, !message.fields[fieldIndex].acceptsNull { continue }
             if !omitting.isEmpty && omitting.contains(fieldIndex) { continue }
-            pending.append((fieldIndex, member))
+            pending.append(PendingField(field: fieldIndex, value: member))
         }
         let end = pending.count
         if end - start > 1 {
@@ -52,12 +57,11 @@ struct MessageEncoder {
             try checkDistinct(message, start, end)
         }
         for position in start..<end {
-            let (fieldIndex, member) = pending[position]
-            let field = message.fields[fieldIndex]
+            let fieldIndex = pending[position].field
             do throws(Failure) {
-                try writeField(member, field)
+                try writeField(pending[position].value, message.fields[fieldIndex])
             } catch {
-                throw error.within(.field(field.protoName))
+                throw error.within(.field(message.fieldNames[fieldIndex]))
             }
         }
     }
@@ -65,18 +69,26 @@ struct MessageEncoder {
     /// Rejects a field given twice (by its proto and its JSON name) and two members of one
     /// oneof: the official parsers refuse both, and a decoder would silently keep the last.
     private func checkDistinct(_ message: ProtoMessage, _ start: Int, _ end: Int) throws(Failure) {
-        var oneofsSeen: [Int] = []
+        var oneofsSeen: UInt64 = 0
         for position in start..<end {
-            let field = message.fields[pending[position].field]
-            if position > start && pending[position - 1].field == pending[position].field {
-                throw Failure("given twice (by its proto name and its JSON name)", at: [.field(field.protoName)])
+            let fieldIndex = pending[position].field
+            if position > start && pending[position - 1].field == fieldIndex {
+                throw Failure("given twice (by its proto name and its JSON name)", at: [.field(message.fieldNames[fieldIndex])])
             }
-            guard field.oneof >= 0 else { continue }
-            if oneofsSeen.contains(field.oneof) {
-                let others = message.fields.filter { $0.oneof == field.oneof }.map(\.protoName)
-                throw Failure("more than one member of a oneof is set (\(others.joined(separator: ", ")))", at: [.field(field.protoName)])
+            let oneof = message.fields[fieldIndex].oneof
+            guard oneof >= 0 else { continue }
+            let alreadySet: Bool
+            if oneof < 64 {
+                alreadySet = oneofsSeen & (1 << UInt64(oneof)) != 0
+                oneofsSeen |= 1 << UInt64(oneof)
+            } else {
+                alreadySet = pending[start..<position].contains { message.fields[$0.field].oneof == oneof }
             }
-            oneofsSeen.append(field.oneof)
+            if alreadySet {
+                let members = message.fields.indices.filter { message.fields[$0].oneof == oneof }.map { message.fieldNames[$0] }
+                throw Failure("more than one member of a oneof is set (\(members.joined(separator: ", ")))",
+                              at: [.field(message.fieldNames[fieldIndex])])
+            }
         }
     }
 
@@ -122,8 +134,8 @@ struct MessageEncoder {
             writer.appendVarint(UInt64(bitPattern: Int64(number)))
         case .scalar(let scalar):
             try writeScalar(value, scalar, number: field.number, skippingDefault: skippingDefault)
-        case .unresolved(let name):
-            throw Failure("type \(name) is not in the protobuf schema")
+        case .unresolved(let nameIndex):
+            throw Failure("type \(registry.unresolvedTypeNames[nameIndex]) is not in the protobuf schema")
         }
     }
 
@@ -196,8 +208,7 @@ struct MessageEncoder {
             }
         }
         entries.sort { $0.key < $1.key }
-        let valueField = ProtoField(number: 2, protoName: "value", value: field.value, label: .explicitPresence, oneof: -1,
-                                    acceptsNull: field.acceptsNull)
+        let valueField = ProtoField(number: 2, value: field.value, label: .explicitPresence, oneof: -1, acceptsNull: field.acceptsNull)
         for entry in entries {
             do throws(Failure) {
                 if case .null = entry.value, !field.acceptsNull { throw Failure("null is not a value of a map") }

@@ -9,6 +9,8 @@ final class ProtoRegistry: Sendable {
     let messages: [ProtoMessage]
     let enums: [ProtoEnum]
     let messageIndexByName: [String: Int]
+    /// Type names the schema references but does not hold (see `ProtoValueKind.unresolved`).
+    let unresolvedTypeNames: [String]
 
     init(messages messageSchemas: [ProtoMessageSchema], enums enumSchemas: [ProtoEnumSchema]) {
         var messageIndexByName: [String: Int] = [:]
@@ -16,18 +18,24 @@ final class ProtoRegistry: Sendable {
         var enumIndexByName: [String: Int] = [:]
         for (index, schema) in enumSchemas.enumerated() { enumIndexByName[schema.fullName] = index }
 
+        var unresolvedTypeNames: [String] = []
+        func unresolved(_ name: String) -> ProtoValueKind {
+            unresolvedTypeNames.append(name)
+            return .unresolved(unresolvedTypeNames.count - 1)
+        }
         func resolve(_ kind: ProtoFieldKind) -> ProtoValueKind {
             switch kind {
-            case .message(let name): return messageIndexByName[name].map(ProtoValueKind.message) ?? .unresolved(name)
-            case .enumeration(let name): return enumIndexByName[name].map(ProtoValueKind.enumeration) ?? .unresolved(name)
-            default: return ProtoScalar(kind).map(ProtoValueKind.scalar) ?? .unresolved("\(kind)")
+            case .message(let name): return messageIndexByName[name].map(ProtoValueKind.message) ?? unresolved(name)
+            case .enumeration(let name): return enumIndexByName[name].map(ProtoValueKind.enumeration) ?? unresolved(name)
+            default: return ProtoScalar(kind).map(ProtoValueKind.scalar) ?? unresolved("\(kind)")
             }
         }
         func acceptsNull(_ kind: ProtoFieldKind) -> Bool {
             kind == .message("google.protobuf.Value") || kind == .enumeration("google.protobuf.NullValue")
         }
 
-        self.messages = messageSchemas.map { schema in
+        var messages: [ProtoMessage] = []
+        for schema in messageSchemas {
             let ordered = schema.fields.sorted { $0.number < $1.number }
             var indexByName: [String: Int] = [:]
             let fields = ordered.enumerated().map { index, field -> ProtoField in
@@ -41,14 +49,16 @@ final class ProtoRegistry: Sendable {
                 case .packed: label = .packed
                 case .map(let key): label = ProtoScalar(key).map(ProtoField.Label.map) ?? .unsupportedMapKey
                 }
-                return ProtoField(number: field.number, protoName: field.protoName, value: resolve(field.kind), label: label,
+                return ProtoField(number: field.number, value: resolve(field.kind), label: label,
                                   oneof: field.oneof ?? -1, acceptsNull: acceptsNull(field.kind))
             }
-            return ProtoMessage(fullName: schema.fullName, fields: fields, fieldIndexByName: indexByName,
-                                wellKnown: WellKnownType(fullName: schema.fullName))
+            messages.append(ProtoMessage(fullName: schema.fullName, fields: fields, fieldNames: ordered.map(\.protoName),
+                                         fieldIndexByName: indexByName, wellKnown: WellKnownType(fullName: schema.fullName)))
         }
+        self.messages = messages
         self.enums = enumSchemas.map { ProtoEnum(fullName: $0.fullName, values: $0.values) }
         self.messageIndexByName = messageIndexByName
+        self.unresolvedTypeNames = unresolvedTypeNames
     }
 }
 
@@ -98,11 +108,12 @@ enum ProtoValueKind: Sendable {
     /// An index into `ProtoRegistry.messages`.
     case message(Int)
     /// A type the schema does not hold (the generator would have to be wrong): encoding a
-    /// value of it throws.
-    case unresolved(String)
+    /// value of it throws. An index into `ProtoRegistry.unresolvedTypeNames`.
+    case unresolved(Int)
 }
 
-/// One field of a message type, ready for encoding.
+/// One field of a message type, ready for encoding. Plain data (no strings, no references), so
+/// copying one costs no reference counting; names live in `ProtoMessage.fieldNames`.
 struct ProtoField: Sendable {
     enum Label: Sendable {
         case singular, explicitPresence, repeated, packed
@@ -112,7 +123,6 @@ struct ProtoField: Sendable {
     }
 
     let number: Int32
-    let protoName: String
     let value: ProtoValueKind
     let label: Label
     /// The oneof the field belongs to, or -1.
@@ -121,15 +131,26 @@ struct ProtoField: Sendable {
     let acceptsNull: Bool
 }
 
-/// One message type, ready for encoding.
-struct ProtoMessage: Sendable {
+/// One message type, ready for encoding (a class: the encoder takes one reference per message,
+/// not one per table).
+final class ProtoMessage: Sendable {
     let fullName: String
     /// Sorted by field number: encoding in index order writes fields in number order.
     let fields: [ProtoField]
+    /// The proto name of each field, by index in `fields` (for error paths).
+    let fieldNames: [String]
     /// Both the proto name and the JSON name of every field -> its index in `fields`.
     let fieldIndexByName: [String: Int]
     /// Set for the well-known types whose JSON form is not an object of their fields.
     let wellKnown: WellKnownType?
+
+    init(fullName: String, fields: [ProtoField], fieldNames: [String], fieldIndexByName: [String: Int], wellKnown: WellKnownType?) {
+        self.fullName = fullName
+        self.fields = fields
+        self.fieldNames = fieldNames
+        self.fieldIndexByName = fieldIndexByName
+        self.wellKnown = wellKnown
+    }
 }
 
 /// One enum type.
