@@ -149,6 +149,32 @@ struct ProtobufEncoderTests {
         }
     }
 
+    @Test("scalars the route schema does not exercise: zigzag, fixed, float, 64-bit strings, base64")
+    func scalarPayloads() throws {
+        #expect(try ScalarConversion.payload(-1, .sint32) == 1)
+        #expect(try ScalarConversion.payload(-2, .sint64) == 3)
+        #expect(try ScalarConversion.payload(2_147_483_647, .sint32) == 4_294_967_294)
+        #expect(try ScalarConversion.payload(-1, .sfixed32) == 0xffff_ffff)
+        #expect(try ScalarConversion.payload(-1, .int32) == UInt64.max)
+        #expect(try ScalarConversion.payload("18446744073709551615", .uint64) == UInt64.max)
+        #expect(try ScalarConversion.payload("-9223372036854775808", .int64) == 1 << 63)
+        #expect(try ScalarConversion.payload(1.5, .float) == UInt64(Float(1.5).bitPattern))
+        #expect(try ScalarConversion.payload("-Infinity", .double) == (-Double.infinity).bitPattern)
+        #expect(try ScalarConversion.payload(-0.0, .double) != 0, "-0.0 is written, as the official encoders do")
+        #expect(try ScalarConversion.payload(true, .bool) == 1)
+        for (value, scalar) in [(JSONValue.integer(2_147_483_648), ProtoScalar.int32), ("9223372036854775808", .int64), (-1, .uint64),
+                                (1e300, .float), ("1e3", .int32), (" 1", .int32), (9.1e15, .int64), ("nan", .double), ("0x10", .double),
+                                (1, .bool), (true, .int32)] {
+            #expect(throws: ProtobufEncodingError.self, "\(value) as \(scalar)") { try ScalarConversion.payload(value, scalar) }
+        }
+        #expect(try ScalarConversion.base64("aGk=") == Array("hi".utf8))
+        #expect(try ScalarConversion.base64("aGk") == Array("hi".utf8))
+        #expect(try ScalarConversion.base64("-_8") == [0xfb, 0xff])
+        for bad in ["a", "aGk=x", "a b", "aGk==="] {
+            #expect(throws: ProtobufEncodingError.self, "\(bad)") { try ScalarConversion.base64(bad) }
+        }
+    }
+
     // MARK: Assembling from pieces
 
     @Test("a message assembled from pre-encoded pieces decodes like the whole")

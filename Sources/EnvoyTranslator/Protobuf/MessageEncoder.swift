@@ -10,7 +10,9 @@ import GatewayModel
 struct MessageEncoder {
     typealias Failure = ProtobufEncodingError
 
+    /// The types it encodes.
     let registry: ProtoRegistry
+    /// The output.
     var writer: ProtobufWriter
     /// A member found but not yet written: its field (index in `ProtoMessage.fields`) and value.
     private struct PendingField {
@@ -21,6 +23,7 @@ struct MessageEncoder {
     /// Fields found but not yet written, per level a slice at the top of the stack.
     private var pending: [PendingField] = []
 
+    /// An encoder with an empty output of `capacity` reserved bytes.
     init(registry: ProtoRegistry = .shared, capacity: Int = 256) {
         self.registry = registry
         self.writer = ProtobufWriter(capacity: capacity)
@@ -234,6 +237,7 @@ enum MapKey: Comparable {
     /// Unsigned integers, and booleans as 0 and 1.
     case unsigned(UInt64)
 
+    /// The key `text` read as `keyType`; throws when it is not one.
     init(_ text: String, _ keyType: ProtoScalar) throws(ProtobufEncodingError) {
         let name = JSONValue.string(text)
         switch keyType {

@@ -6,12 +6,16 @@ final class ProtoRegistry: Sendable {
     /// The registry of `EnvoyProtoSchema`, built on first use.
     static let shared = ProtoRegistry(messages: EnvoyProtoSchema.messages, enums: EnvoyProtoSchema.enums)
 
+    /// Message types, in schema order; fields refer to them by index.
     let messages: [ProtoMessage]
+    /// Enum types, in schema order; fields refer to them by index.
     let enums: [ProtoEnum]
+    /// Full name -> index in `messages`.
     let messageIndexByName: [String: Int]
     /// Type names the schema references but does not hold (see `ProtoValueKind.unresolved`).
     let unresolvedTypeNames: [String]
 
+    /// Resolves the type names of `messageSchemas` and `enumSchemas` against each other.
     init(messages messageSchemas: [ProtoMessageSchema], enums enumSchemas: [ProtoEnumSchema]) {
         var messageIndexByName: [String: Int] = [:]
         for (index, schema) in messageSchemas.enumerated() { messageIndexByName[schema.fullName] = index }
@@ -68,6 +72,7 @@ enum ProtoScalar: UInt8, Sendable {
     case fixed32, fixed64, sfixed32, sfixed64
     case bool, double, float, string, bytes
 
+    /// The scalar type of a schema kind; nil for enums and messages.
     init?(_ kind: ProtoFieldKind) {
         switch kind {
         case .int32: self = .int32
@@ -115,6 +120,7 @@ enum ProtoValueKind: Sendable {
 /// One field of a message type, ready for encoding. Plain data (no strings, no references), so
 /// copying one costs no reference counting; names live in `ProtoMessage.fieldNames`.
 struct ProtoField: Sendable {
+    /// How many values the field holds and how they go on the wire (see `ProtoFieldLabel`).
     enum Label: Sendable {
         case singular, explicitPresence, repeated, packed
         case map(key: ProtoScalar)
@@ -122,8 +128,11 @@ struct ProtoField: Sendable {
         case unsupportedMapKey
     }
 
+    /// The field number.
     let number: Int32
+    /// What the values are.
     let value: ProtoValueKind
+    /// How many and how they are written.
     let label: Label
     /// The oneof the field belongs to, or -1.
     let oneof: Int
@@ -134,6 +143,7 @@ struct ProtoField: Sendable {
 /// One message type, ready for encoding (a class: the encoder takes one reference per message,
 /// not one per table).
 final class ProtoMessage: Sendable {
+    /// `envoy.config.route.v3.Route`.
     let fullName: String
     /// Sorted by field number: encoding in index order writes fields in number order.
     let fields: [ProtoField]
@@ -144,6 +154,7 @@ final class ProtoMessage: Sendable {
     /// Set for the well-known types whose JSON form is not an object of their fields.
     let wellKnown: WellKnownType?
 
+    /// A message type from its resolved fields (sorted by number) and their names.
     init(fullName: String, fields: [ProtoField], fieldNames: [String], fieldIndexByName: [String: Int], wellKnown: WellKnownType?) {
         self.fullName = fullName
         self.fields = fields
@@ -155,7 +166,9 @@ final class ProtoMessage: Sendable {
 
 /// One enum type.
 struct ProtoEnum: Sendable {
+    /// `envoy.config.route.v3.RouteAction.ClusterNotFoundResponseCode`.
     let fullName: String
+    /// Value name -> number.
     let values: [String: Int32]
 }
 
@@ -166,6 +179,7 @@ enum WellKnownType: Sendable, Equatable {
     /// `google.protobuf.DoubleValue`, `UInt32Value`, ...: the JSON form is the plain scalar.
     case wrapper
 
+    /// The well-known type of a full message name, if it is one with its own JSON form.
     init?(fullName: String) {
         switch fullName {
         case "google.protobuf.Any": self = .any

@@ -29,12 +29,15 @@ enum ProtoFieldLabel: Sendable, Equatable {
 
 /// One field of a message type.
 struct ProtoFieldSchema: Sendable {
+    /// The field number.
     var number: Int32
     /// The name in the `.proto` file (`virtual_hosts`).
     var protoName: String
     /// The proto3 JSON name (`virtualHosts`); the encoder accepts both names.
     var jsonName: String
+    /// What the values are (for maps: what the map's values are).
     var kind: ProtoFieldKind
+    /// How many values and how they go on the wire.
     var label: ProtoFieldLabel
     /// The index of the (real, not proto3-`optional`) oneof the field belongs to.
     var oneof: Int?
@@ -48,9 +51,12 @@ struct ProtoFieldSchema: Sendable {
 
 /// One message type: its full name (`envoy.config.route.v3.Route`) and fields, sorted by number.
 struct ProtoMessageSchema: Sendable {
+    /// `envoy.config.route.v3.Route`.
     var fullName: String
+    /// Sorted by number.
     var fields: [ProtoFieldSchema]
 
+    /// One entry of the generated table.
     init(_ fullName: String, _ fields: [ProtoFieldSchema]) {
         self.fullName = fullName
         self.fields = fields
@@ -59,9 +65,12 @@ struct ProtoMessageSchema: Sendable {
 
 /// One enum type: value names and their numbers.
 struct ProtoEnumSchema: Sendable {
+    /// `envoy.type.v3.FractionalPercent.DenominatorType`.
     var fullName: String
+    /// Value name -> number (aliases are separate names of one number).
     var values: [String: Int32]
 
+    /// One entry of the generated table.
     init(_ fullName: String, _ values: [String: Int32]) {
         self.fullName = fullName
         self.values = values

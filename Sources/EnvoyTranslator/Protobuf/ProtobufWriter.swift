@@ -13,14 +13,18 @@ enum WireType: UInt32, Sendable {
 /// when the length needs more than one byte (bodies of 128 bytes or more; one `memmove` per
 /// such body, no scratch buffer, no second pass).
 struct ProtobufWriter {
+    /// Everything written so far.
     var bytes: [UInt8] = []
 
+    /// An empty writer with room for `capacity` bytes before it grows.
     init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The number of bytes written.
     var count: Int { bytes.count }
 
+    /// A base-128 varint, low group first.
     mutating func appendVarint(_ value: UInt64) {
         var remaining = value
         while remaining >= 0x80 {
@@ -30,14 +34,17 @@ struct ProtobufWriter {
         bytes.append(UInt8(remaining))
     }
 
+    /// A field tag: `number << 3 | wireType`, as a varint.
     mutating func appendTag(_ number: Int32, _ wireType: WireType) {
         appendVarint(UInt64(UInt32(bitPattern: number) << 3 | wireType.rawValue))
     }
 
+    /// Four bytes, little-endian.
     mutating func appendFixed32(_ value: UInt32) {
         for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
+    /// Eight bytes, little-endian.
     mutating func appendFixed64(_ value: UInt64) {
         for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
