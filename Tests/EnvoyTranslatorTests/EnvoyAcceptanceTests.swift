@@ -29,12 +29,14 @@ struct EnvoyAcceptanceTests {
 
     /// Translates `testCase` with `input` into a fresh directory, starts Envoy on it, waits until
     /// Envoy loaded that version, and runs `body`; Envoy and the directory go afterwards.
+    /// Route configurations are delivered in `routeFormat`.
     static func serving<T>(_ testCase: GoldenCase, input: ProxyInput, envoyPath: String,
+                           routeFormat: EnvoyHarness.RouteFileFormat = .json,
                            _ body: (EnvoyHarness) async throws -> T) async throws -> T {
         let directory = try makeTemporaryDirectory(testCase.name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let resources = testCase.translate(configDirectory: directory, input: input)
-        try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
+        try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory, routeFormat: routeFormat)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
         defer { envoy.stop() }
         try await waitUntilLoaded(resources, by: envoy)
