@@ -61,10 +61,11 @@ public enum EnvoyTranslator {
     public static let listenerTag = "gatehouse.io/listener"
 
     /// Translates one proxy's inputs. `configDirectory` is where that proxy's dataplane keeps
-    /// the filesystem xDS files (see `XDSFiles`); `endpoints` says how endpoints are delivered.
+    /// the filesystem xDS files (see `XDSFiles`); `endpoints` says how endpoints are delivered;
+    /// `routeFormat` is the format of the route configuration files the listeners name.
     /// A `memo` kept across calls for one proxy saves rebuilding unchanged routes' entries.
-    public static func translate(_ input: ProxyInput, configDirectory: String,
-                                 endpoints: EndpointDelivery = .inline, memo: EnvoyTranslationMemo? = nil) -> EnvoyResources {
+    public static func translate(_ input: ProxyInput, configDirectory: String, endpoints: EndpointDelivery = .inline,
+                                 routeFormat: XDSFile.Format = .json, memo: EnvoyTranslationMemo? = nil) -> EnvoyResources {
         memo?.startTranslation(services: input.services, endpointSlices: input.endpointSlices)
         defer { memo?.finishTranslation() }
         var catalog = BackendCatalog(services: input.services, endpointSlices: input.endpointSlices)
@@ -94,9 +95,10 @@ public enum EnvoyTranslator {
             resources.routeConfigurations.append(ResourceBuilders.routeConfiguration(name: name, virtualHosts: virtualHosts))
             resources.listeners.append(ResourceBuilders.httpListener(
                 name: name, address: instance.address ?? "0.0.0.0", port: port, routeConfigurationName: name,
-                configDirectory: configDirectory, httpFilters: httpFilters))
+                configDirectory: configDirectory, routeFormat: routeFormat, httpFilters: httpFilters))
         }
-        TLSListeners.add(input, routes: routes, configDirectory: configDirectory, catalog: &catalog, to: &resources)
+        TLSListeners.add(input, routes: routes, configDirectory: configDirectory, routeFormat: routeFormat,
+                         catalog: &catalog, to: &resources)
         let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
         resources.clusters = clusters.map {
             ResourceBuilders.cluster($0, endpoints: endpoints, configDirectory: configDirectory)

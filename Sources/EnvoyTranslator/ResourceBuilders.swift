@@ -39,12 +39,12 @@ enum ResourceBuilders {
     /// The router keeps its default `x-envoy-upstream-service-time` response header.
     /// `httpFilters` go before the router (e.g. CORS, only when a route needs it).
     static func httpListener(name: String, address: String, port: Int, routeConfigurationName: String,
-                             configDirectory: String, httpFilters: [JSONValue] = []) -> JSONValue {
+                             configDirectory: String, routeFormat: XDSFile.Format, httpFilters: [JSONValue] = []) -> JSONValue {
         let connectionManager: JSONValue = [
             "@type": .string(EnvoyType.httpConnectionManager),
             "stat_prefix": .string(name),
             "rds": ["route_config_name": .string(routeConfigurationName),
-                    "config_source": XDSFiles.configSource(.routes, name: routeConfigurationName, in: configDirectory)],
+                    "config_source": XDSFiles.configSource(.routes, name: routeConfigurationName, in: configDirectory, format: routeFormat)],
             "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]]),
             "server_name": .string(serverName),
             "server_header_transformation": "OVERWRITE",

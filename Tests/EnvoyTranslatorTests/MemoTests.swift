@@ -48,23 +48,53 @@ import Testing
     }
 
     /// The files a config stream sends (route configurations assembled from reused route
-    /// bytes) must carry what a fresh serialization carries, step after step.
+    /// bytes, in JSON and in protobuf) must carry what a fresh serialization carries, step
+    /// after step.
     @Test(arguments: GoldenCase.allNames())
     func filesFromReusedRoutesEqualFreshOnes(_ name: String) throws {
         let golden = try GoldenCase.load(name)
-        let memo = EnvoyTranslationMemo()
+        let jsonMemo = EnvoyTranslationMemo(), protobufMemo = EnvoyTranslationMemo()
         for (step, input) in Self.sequence(golden.input).enumerated() {
             let fresh = XDSFiles.files(for: EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints),
                                        in: "/config")
-            let reused = EnvoyTranslator.files(input, configDirectory: "/config", endpoints: golden.endpoints, memo: memo)
-            #expect(reused.map(\.path).sorted() == fresh.map(\.path).sorted(), "step \(step) of \(name)")
+            let json = try EnvoyTranslator.files(input, configDirectory: "/config", endpoints: golden.endpoints, memo: jsonMemo)
+            #expect(json.map(\.path).sorted() == fresh.map(\.path).sorted(), "step \(step) of \(name)")
             for file in fresh {
-                let counterpart = reused.first { $0.path == file.path }
+                let counterpart = json.first { $0.path == file.path }
                 #expect(counterpart?.type == file.type && counterpart?.name == file.name, "step \(step) of \(name): \(file.path)")
                 #expect(try counterpart.map { try JSONParser.parse($0.resources) } == JSONParser.parse(file.resources),
                         "step \(step) of \(name): \(file.path)")
             }
+            let protobuf = try EnvoyTranslator.files(input, configDirectory: "/config", endpoints: golden.endpoints,
+                                                     routeFormat: .protobuf, memo: protobufMemo)
+            let routeFiles = protobuf.filter { $0.type == .routes }
+            #expect(routeFiles.allSatisfy { $0.format == .protobuf && $0.path.hasSuffix(".pb") })
+            #expect(protobuf.filter { $0.type != .routes }.allSatisfy { $0.format == .json })
+            for configuration in EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints).routeConfigurations {
+                let file = try #require(routeFiles.first { $0.name == configuration["name"]?.stringValue })
+                let expected = try WireDecoder.canonical(ProtobufEncoder.encode(configuration, as: RouteFragments.routeConfigurationType),
+                                                         as: RouteFragments.routeConfigurationType)
+                #expect(try Self.routeConfiguration(inFile: file.resources) == expected, "step \(step) of \(name): \(file.path)")
+            }
         }
+    }
+
+    /// The route configuration of a protobuf RDS file's resources: field 2 holding one `Any`
+    /// whose `value` (2) is the configuration.
+    static func routeConfiguration(inFile resources: [UInt8]) throws -> [Int32: [WireDecoder.Value]] {
+        guard resources.first == 0x12 else { throw WireDecoder.Malformed() }
+        var position = 1, length = 0, shift = 0
+        while position < resources.count {
+            let byte = resources[position]
+            position += 1
+            length |= Int(byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80 { break }
+        }
+        guard position + length == resources.count else { throw WireDecoder.Malformed() }
+        let any = try WireDecoder.canonical(Array(resources[position...]), as: "google.protobuf.Any")
+        guard case .bytes(let value)? = any[2]?.first else { throw WireDecoder.Malformed() }
+        return try WireDecoder.canonical(value, as: RouteFragments.routeConfigurationType)
     }
 }
 

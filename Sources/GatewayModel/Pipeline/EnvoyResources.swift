@@ -69,12 +69,14 @@ public enum XDSFiles {
     }
 
     /// The file of one resource: LDS and CDS have a single file for all resources; RDS, EDS
-    /// and SDS one file per resource name.
-    public static func path(_ type: ResourceType, name: String? = nil, in configDirectory: String) -> String {
+    /// and SDS one file per resource name. The extension tells Envoy the `format`.
+    public static func path(_ type: ResourceType, name: String? = nil, in configDirectory: String,
+                            format: XDSFile.Format = .json) -> String {
+        let fileExtension = format == .protobuf ? "pb" : "json"
         switch type {
-        case .listeners: return "\(directory(type, in: configDirectory))/listeners.json"
-        case .clusters: return "\(directory(type, in: configDirectory))/clusters.json"
-        default: return "\(directory(type, in: configDirectory))/\(fileName(for: name ?? "default")).json"
+        case .listeners: return "\(directory(type, in: configDirectory))/listeners.\(fileExtension)"
+        case .clusters: return "\(directory(type, in: configDirectory))/clusters.\(fileExtension)"
+        default: return "\(directory(type, in: configDirectory))/\(fileName(for: name ?? "default")).\(fileExtension)"
         }
     }
 
@@ -95,9 +97,10 @@ public enum XDSFiles {
     }
 
     /// The `config_source` that points Envoy at one resource's file.
-    public static func configSource(_ type: ResourceType, name: String? = nil, in configDirectory: String) -> JSONValue {
+    public static func configSource(_ type: ResourceType, name: String? = nil, in configDirectory: String,
+                                    format: XDSFile.Format = .json) -> JSONValue {
         ["resource_api_version": "V3",
-         "path_config_source": ["path": .string(path(type, name: name, in: configDirectory)),
+         "path_config_source": ["path": .string(path(type, name: name, in: configDirectory, format: format)),
                                 "watched_directory": ["path": .string(directory(type, in: configDirectory))]]]
     }
 
