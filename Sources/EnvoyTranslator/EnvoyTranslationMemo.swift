@@ -63,7 +63,10 @@ public final class EnvoyTranslationMemo: Sendable {
         let key = Key(namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "", destination: toIndex, origin: origin)
         let known = state.withLock { $0.current[key] ?? $0.previous[key] }
         if let known, known.route == route {
-            state.withLock { $0.current[key] = known }
+            // An equal route in other storage (regenerated upstream) takes the kept one's
+            // place, so that the next comparison is by identity again.
+            let kept = known.route.isStored(like: route) ? known : Entry(route: route, entries: known.entries)
+            state.withLock { $0.current[key] = kept }
             return known.entries
         }
         let entries = EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin)

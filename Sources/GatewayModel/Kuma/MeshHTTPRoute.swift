@@ -70,6 +70,9 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
+    /// True when both share storage (then they are equal without comparing fields).
+    public func isStored(like other: MeshHTTPRoute) -> Bool { storage === other.storage }
+
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.fields)
     }
