@@ -7,7 +7,7 @@ import ResourceStore
 import ServiceLifecycle
 import Synchronization
 
-/// The control loop: on any relevant change (debounced, latest state only, never a queue of
+/// The control loop: on any relevant change (coalesced, latest state only, never a queue of
 /// events) it reads one snapshot, runs the pure pipeline, pushes the proxies' inputs to the
 /// config hub (first: that is the latency users feel), then converges processes, statuses and
 /// the visible mesh resources.
@@ -28,7 +28,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// How long the writer gathers passes before diffing and writing. Diffing a thousand
     /// statuses competes with the config push for the CPU, so bursts of passes are written once.
     let writeCoalescing: Duration
-    /// How long to gather further changes after the first one before translating.
+    /// How long to gather further changes after the first one before translating. None by
+    /// default: the changes that arrive while a pass runs are gathered into the next pass
+    /// anyway (the signal buffers one), and a lone change waits for nothing.
     let debounce: Duration
     /// The store's objects in typed form, kept current from the watch (one decode and one
     /// sorted insertion per change): a pass starts from a copy instead of re-reading the store.
@@ -41,7 +43,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let memory = Mutex(PassMemory())
 
     init(store: SQLiteStore, hub: ConfigHub, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
-         options: TranslationOptions, logger: Logger, debounce: Duration = .milliseconds(1),
+         options: TranslationOptions, logger: Logger, debounce: Duration = .zero,
          writeCoalescing: Duration = .milliseconds(50)) {
         self.store = store
         self.hub = hub
@@ -79,7 +81,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                 }
                 group.addTask {
                     for await _ in self.dirty {
-                        try? await Task.sleep(for: self.debounce)
+                        if self.debounce > .zero { try? await Task.sleep(for: self.debounce) }
                         self.reconcile()
                     }
                 }

@@ -17,6 +17,8 @@ final class ConfigFileWriter: @unchecked Sendable {
     private let lock = NSLock()
     /// The last content written per file path.
     private var contents: [String: [UInt8]] = [:]
+    /// Numbers temporary files (with the process id, unique in the directory).
+    private var temporaryCounter = 0
     /// Per-resource files no longer named, and since when.
     private var unreferencedSince: [String: ContinuousClock.Instant] = [:]
     /// How long an unreferenced file stays: longer than Envoy's drain time (`EnvoyProcess`: 2 s
@@ -116,18 +118,35 @@ final class ConfigFileWriter: @unchecked Sendable {
 
     private func replace(_ path: String, with content: [UInt8]) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
+        temporaryCounter += 1
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(getpid()).\(temporaryCounter).tmp"
         // Only the agent and Envoy (same user) may read the files: SDS files hold private keys.
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(content), attributes: [.posixPermissions: 0o600]) else {
-            throw DataplaneError("cannot write \(temporary)")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DataplaneError("cannot create \(temporary): errno \(errno)") }
+        var written = 0
+        let failure: Int32? = content.withUnsafeBytes { bytes in
+            while written < bytes.count {
+                let result = Glibc.write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += result
+            }
+            return nil
+        }
+        Glibc.close(descriptor)
+        if let failure {
+            unlink(temporary)
+            throw DataplaneError("cannot write \(temporary): errno \(failure)")
         }
         guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw DataplaneError("cannot rename \(temporary) to \(path): errno \(errno)")
+            let failed = errno
+            unlink(temporary)
+            throw DataplaneError("cannot rename \(temporary) to \(path): errno \(failed)")
         }
         contents[path] = content
     }
-
 }
 
 /// An operational error of the dataplane agent.
