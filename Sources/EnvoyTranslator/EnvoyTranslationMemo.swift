@@ -74,6 +74,12 @@ public final class EnvoyTranslationMemo: Sendable {
         return entries
     }
 
+    /// The route kept for `route`'s entries (for tests: which copy the memo holds).
+    func keptRoute(of route: MeshHTTPRoute, toIndex: Int, origin: ListenerOrigin) -> MeshHTTPRoute? {
+        let key = Key(namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "", destination: toIndex, origin: origin)
+        return state.withLock { ($0.current[key] ?? $0.previous[key])?.route }
+    }
+
     /// Starts one translation: rendered routes survive only when the Services and EndpointSlices
     /// they were rendered against are unchanged (by resourceVersion, or value without one).
     func startTranslation(services: [Service], endpointSlices: [EndpointSlice]) {

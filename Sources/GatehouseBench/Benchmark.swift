@@ -22,8 +22,8 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Routes for the offline translation timing.")
     var translationRoutes: Int = 10_000
 
-    @Option(help: "Seconds per throughput run (each side runs twice, alternating).")
-    var loadSeconds: Int = 8
+    @Option(help: "Seconds per throughput run (nine pairs, the order alternating).")
+    var loadSeconds: Int = 5
 
     @Flag(help: "Skip the throughput comparison (needs wrk).")
     var skipThroughput = false

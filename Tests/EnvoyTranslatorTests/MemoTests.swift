@@ -170,3 +170,24 @@ import Testing
         }
     }
 }
+
+/// A route regenerated upstream with equal content arrives in new storage; the memo must take
+/// the new copy in, so that later passes compare by identity instead of field by field.
+@Suite struct MemoStorageTests {
+    @Test func anEqualRouteInNewStorageReplacesTheKeptOne() throws {
+        let golden = try GoldenCase.load(try #require(GoldenCase.allNames().first))
+        let route = try #require(golden.input.routes.first)
+        let destination = try #require(route.spec?.to?.first)
+        let origin = ListenerOrigin(scheme: "http", port: 8080)
+        let memo = EnvoyTranslationMemo()
+        let first = memo.entries(of: route, destination: destination, toIndex: 0, origin: origin)
+        memo.finishTranslation()
+        // Equal content, other storage: as a route decoded or generated again.
+        let regenerated = try JSONValue.encode(route).decode(MeshHTTPRoute.self)
+        #expect(regenerated == route && !regenerated.isStored(like: route))
+        let second = memo.entries(of: regenerated, destination: destination, toIndex: 0, origin: origin)
+        #expect(second.map(ObjectIdentifier.init) == first.map(ObjectIdentifier.init), "entries are reused")
+        memo.finishTranslation()
+        #expect(memo.keptRoute(of: regenerated, toIndex: 0, origin: origin)?.isStored(like: regenerated) == true)
+    }
+}
