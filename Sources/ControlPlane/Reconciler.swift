@@ -182,8 +182,15 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let (changedStatuses, changedMeshGateways, changedMeshRoutes, removedMesh) = memory.withLock {
             $0.changes(statuses: translation.statuses, meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
         }
-        let statusWrites = StatusWriter(store: store, controllerName: options.controllerName)
-            .write(changedStatuses, now: Self.timestamp())
+        var statusWrites = 0
+        do {
+            statusWrites = try StatusWriter(store: store, controllerName: options.controllerName)
+                .write(changedStatuses, now: Self.timestamp())
+        } catch {
+            // Nothing of the batch was stored: the next pass writes these statuses again.
+            logger.error("status write failed", metadata: ["error": "\(error)", "statuses": "\(changedStatuses.count)"])
+            memory.withLock { $0.forgetStatuses() }
+        }
         let meshWriter = MeshResourceWriter(store: store)
         meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
         MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
@@ -207,6 +214,9 @@ struct PassMemory {
     var meshGateways: [String: MeshGateway] = [:]
     var meshHTTPRoutes: [String: MeshHTTPRoute] = [:]
     var sweptLeftovers = false
+
+    /// Makes the next pass hand every status to the writer again (after a failed write).
+    mutating func forgetStatuses() { statuses = [:] }
 
     /// True once, on the first pass: generated objects of an earlier run are swept then.
     mutating func needsLeftoverSweep() -> Bool {

@@ -10,29 +10,26 @@ struct StatusWriter {
     let store: SQLiteStore
     let controllerName: String
 
-    /// Writes every update; returns how many objects changed.
+    /// Writes every update in one store transaction; returns how many objects changed.
+    /// Objects gone since the translation are skipped (the next pass settles them).
     @discardableResult
-    func write(_ updates: [StatusUpdate], now: String) -> Int {
-        var written = 0
+    func write(_ updates: [StatusUpdate], now: String) throws(StoreError) -> Int {
+        var computed: [ObjectKey: JSONValue] = [:]
+        var targets: [(kind: ResourceKind, key: ObjectKey)] = []
         for update in updates {
             guard let kind = ResourceKinds.kind(of: update.key) else { continue }
-            let namespace = update.key.namespace.isEmpty ? nil : update.key.namespace
-            do {
-                var changed = false
-                try store.modify(kind, namespace: namespace, name: update.key.name, status: true) { (stored: JSONValue) throws(StoreError) -> JSONValue in
-                    let merged = merge(update.status, onto: stored["status"], kind: kind, now: now)
-                    changed = merged != (stored["status"] ?? .null)
-                    var object = stored
-                    object["status"] = merged
-                    return object
-                }
-                if changed { written += 1 }
-            } catch {
-                // The object went away between translation and write: the next pass settles it.
-                continue
-            }
+            computed[update.key] = update.status
+            targets.append((kind, update.key))
         }
-        return written
+        let changed = try store.modifyEach(targets, status: true) { key, stored in
+            guard let status = computed[key], let kind = ResourceKinds.kind(of: key) else { return nil }
+            let merged = merge(status, onto: stored["status"], kind: kind, now: now)
+            if merged == (stored["status"] ?? .null) { return nil }
+            var object = stored
+            object["status"] = merged
+            return object
+        }
+        return changed.count
     }
 
     private func merge(_ computed: JSONValue, onto stored: JSONValue?, kind: ResourceKind, now: String) -> JSONValue {

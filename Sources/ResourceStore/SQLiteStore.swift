@@ -174,6 +174,37 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// Like `modify` for many objects in one transaction (one commit instead of one per object;
+    /// each changed object still gets its own resourceVersion and watch event, in order).
+    /// Objects that no longer exist are skipped, and `transform` returning nil leaves one as it
+    /// is. Returns the keys of the objects that changed.
+    @discardableResult
+    public func modifyEach(
+        _ targets: [(kind: ResourceKind, key: ObjectKey)], status: Bool = false,
+        _ transform: (ObjectKey, JSONValue) -> JSONValue?
+    ) throws(StoreError) -> [ObjectKey] {
+        try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> [ObjectKey] in
+            var changed: [ObjectKey] = []
+            for (kind, key) in targets {
+                guard let stored = pending.current(for: key, in: state), var submitted = transform(key, stored) else { continue }
+                // The name cannot change through a modification.
+                submitted[path: ["metadata", "name"]] = .string(key.name)
+                let version = pending.version + 1
+                guard let updated = ObjectLifecycle.prepareUpdate(
+                    submitted, stored: stored, kind: kind, scope: status ? .status : .main, resourceVersion: version)
+                else { continue }
+                if updated[path: ["metadata", "deletionTimestamp"]] != nil && updated.finalizers.isEmpty {
+                    pending.record(.deleted, key: key, object: updated, previous: stored, version: version)
+                    Self.finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
+                } else {
+                    pending.record(.modified, key: key, object: updated, previous: stored, version: version)
+                }
+                changed.append(key)
+            }
+            return changed
+        }
+    }
+
     /// Deletes an object: at once without finalizers, else by setting `deletionTimestamp`
     /// (the object goes when its last finalizer is removed). Deleting a namespace deletes its
     /// contents the same way. Returns the object as last seen.

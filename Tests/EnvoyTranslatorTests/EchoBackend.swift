@@ -11,7 +11,7 @@ import Glibc
 /// request with JSON describing it (headers included), `/status/NNN` with status NNN, and
 /// waits `?delay=<duration>` first.
 final class EchoBackend: @unchecked Sendable {
-    let process = Process()
+    let process: Process
     let port: Int
 
     /// The `gatehouse` binary: `$GATEHOUSE_BINARY`, else the package's debug build.
@@ -24,26 +24,40 @@ final class EchoBackend: @unchecked Sendable {
         return FileManager.default.isExecutableFile(atPath: debug) ? debug : nil
     }
 
-    /// Starts the backend and waits (10 s at most) until it answers.
+    /// Starts the backend and waits (10 s at most) until it answers. A free port can be taken
+    /// between choosing it and binding it (outgoing connections of other tests use the same
+    /// range): when the backend exits at once, it starts again on another port.
     init(name: String) async throws {
         guard let binary = Self.binary() else { throw HarnessError("gatehouse binary not found; run swift build") }
-        port = try freePort()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["echo", "--host", "127.0.0.1", "--port", String(port), "--name", name, "--namespace", "default"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if (try? HTTPResponse.get(host: "127.0.0.1", port: port, path: "/"))?.status == 200 { return }
-            try await Task.sleep(nanoseconds: 30_000_000)
+        for _ in 0..<3 {
+            let port = try freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["echo", "--host", "127.0.0.1", "--port", String(port), "--name", name, "--namespace", "default"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline && process.isRunning {
+                if (try? HTTPResponse.get(host: "127.0.0.1", port: port, path: "/"))?.status == 200 {
+                    self.process = process
+                    self.port = port
+                    return
+                }
+                try await Task.sleep(nanoseconds: 30_000_000)
+            }
+            Self.stop(process)
+            guard process.terminationReason == .exit, Date() < deadline else {
+                throw HarnessError("echo backend did not start on 127.0.0.1:\(port)")
+            }
         }
-        stop()
-        throw HarnessError("echo backend did not start on 127.0.0.1:\(port)")
+        throw HarnessError("echo backend exited at start three times (ports taken?)")
     }
 
     /// SIGTERM, then SIGKILL after 3 s; waits for the exit.
-    func stop() {
+    func stop() { Self.stop(process) }
+
+    private static func stop(_ process: Process) {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(3)

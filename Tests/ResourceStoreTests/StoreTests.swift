@@ -156,3 +156,39 @@ struct StoreTests {
         #expect(next.resourceVersion == String(version + 1), "the counter continues after a restart")
     }
 }
+
+/// Status writes of a whole pass go in one transaction.
+@Suite("SQLite store batches")
+struct StoreBatchTests {
+    @Test("modifyEach: one transaction, one version and one event per changed object, in order; gone objects and nil results are skipped")
+    func modifyEach() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try store.create(ResourceKinds.namespace, namespace("default"))
+        for name in ["a", "b", "c"] { try store.create(ResourceKinds.gateway, gateway(name)) }
+        let before = store.resourceVersion
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.gateway), from: before)
+        let keys = ["a", "gone", "b", "c"].map { ObjectKey(kind: ResourceKinds.gateway, namespace: "default", name: $0) }
+        let changed = try store.modifyEach(keys.map { (ResourceKinds.gateway, $0) }, status: true) { key, stored in
+            guard key.name != "b" else { return nil }
+            var object = stored
+            object["status"] = ["conditions": [["type": "Accepted", "status": "True", "reason": .string(key.name)]]]
+            object[path: ["spec", "gatewayClassName"]] = "ignored on /status"
+            return object
+        }
+        #expect(changed.map(\.name) == ["a", "c"])
+        #expect(store.resourceVersion == before + 2)
+        let events = try await collect(subscription, count: 2)
+        #expect(events.map(\.key.name) == ["a", "c"])
+        #expect(events.map(\.resourceVersion) == [before + 1, before + 2])
+        let stored = try #require(store.get(ResourceKinds.gateway, namespace: "default", name: "c"))
+        #expect(stored[path: ["status", "conditions"]]?.arrayValue?.first?["reason"] == "c")
+        #expect(stored[path: ["spec", "gatewayClassName"]] == "kuma", "spec is ignored on /status")
+        #expect(stored.resourceVersion == String(before + 2))
+        let untouched = try #require(store.get(ResourceKinds.gateway, namespace: "default", name: "b"))
+        #expect(untouched["status"] == nil)
+        // The batch is durable like any write.
+        let reopened = try SQLiteStore(directory: directory)
+        #expect(reopened.get(ResourceKinds.gateway, namespace: "default", name: "a")?[path: ["status", "conditions"]]?.arrayValue?.count == 1)
+    }
+}
