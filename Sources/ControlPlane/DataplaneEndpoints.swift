@@ -59,17 +59,9 @@ struct DataplaneEndpoints: APIExtension {
             var pushes = 0
             while !Task.isCancelled && !hub.isClosed {
                 let (input, generation) = hub.current(gateway)
-                if let input {
-                    let started = ContinuousClock.now
-                    let files: [XDSFile]
-                    do {
-                        files = try EnvoyTranslator.files(input, configDirectory: directory, routeFormat: routeFormat, memo: memo)
-                    } catch {
-                        // A value the protobuf schema cannot carry faithfully: JSON carries it.
-                        logger.warning("route configuration delivered as JSON: not encodable as protobuf", metadata: [
-                            "gateway": "\(gateway)", "error": "\(error)"])
-                        files = (try? EnvoyTranslator.files(input, configDirectory: directory, routeFormat: .json, memo: memo)) ?? []
-                    }
+                let started = ContinuousClock.now
+                if let input, let files = Self.files(input, directory: directory, routeFormat: routeFormat, memo: memo,
+                                                     gateway: gateway, logger: logger) {
                     let translated = ContinuousClock.now
                     let changed = files.filter { sent[$0.path] != $0.resources }
                     let paths = files.map(\.path)
@@ -92,6 +84,25 @@ struct DataplaneEndpoints: APIExtension {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
+    }
+
+    /// The proxy's files in `routeFormat`, else (a value the protobuf schema cannot carry
+    /// faithfully) with JSON route configurations; nil when neither can be made (nothing is
+    /// pushed then: an empty push would remove every file).
+    private static func files(_ input: ProxyInput, directory: String, routeFormat: XDSFile.Format, memo: EnvoyTranslationMemo,
+                              gateway: String, logger: Logger) -> [XDSFile]? {
+        do {
+            return try EnvoyTranslator.files(input, configDirectory: directory, routeFormat: routeFormat, memo: memo)
+        } catch {
+            logger.warning("route configuration delivered as JSON: not encodable as protobuf", metadata: [
+                "gateway": "\(gateway)", "error": "\(error)"])
+        }
+        do {
+            return try EnvoyTranslator.files(input, configDirectory: directory, routeFormat: .json, memo: memo)
+        } catch {
+            logger.error("cannot serialize the proxy configuration", metadata: ["gateway": "\(gateway)", "error": "\(error)"])
+            return nil
+        }
     }
 
     private static func error(_ code: Int, _ message: String) -> Response {
