@@ -60,7 +60,7 @@ public final class EnvoyTranslationMemo: Sendable {
     /// The entries of one destination of `route` as seen from `origin`, from the memo when the
     /// route is unchanged since the last translation.
     func entries(of route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int, origin: ListenerOrigin) -> [RouteEntry] {
-        let key = Key(namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "", destination: toIndex, origin: origin)
+        let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: toIndex, origin: origin)
         let known = state.withLock { $0.current[key] ?? $0.previous[key] }
         if let known, known.route == route {
             // An equal route in other storage (regenerated upstream) takes the kept one's
@@ -76,7 +76,7 @@ public final class EnvoyTranslationMemo: Sendable {
 
     /// The route kept for `route`'s entries (for tests: which copy the memo holds).
     func keptRoute(of route: MeshHTTPRoute, toIndex: Int, origin: ListenerOrigin) -> MeshHTTPRoute? {
-        let key = Key(namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "", destination: toIndex, origin: origin)
+        let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: toIndex, origin: origin)
         return state.withLock { ($0.current[key] ?? $0.previous[key])?.route }
     }
 

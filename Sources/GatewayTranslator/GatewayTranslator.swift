@@ -87,11 +87,14 @@ public enum GatewayTranslator {
         }
         memo?.finish(entries)
 
-        MeshResources.disambiguateNames(&generated)
         translation.statuses = statuses.sorted { $0.key < $1.key }
         translation.meshGateways.sort { ($0.metadata?.name ?? "") < ($1.metadata?.name ?? "") }
-        // Generated routes first (by name), then the user's own (by namespace/name).
+        // Generated routes first (by name), then the user's own (by namespace/name). Sorted
+        // names put collisions side by side; renamed routes are sorted again.
         generated = Self.sortedByName(generated)
+        if MeshResources.disambiguateNames(&generated, sortedNames: generated.map { $0.name ?? "" }) {
+            generated = Self.sortedByName(generated)
+        }
         let authored = snapshot.meshHTTPRoutes.sorted {
             ($0.metadata?.namespace ?? "", $0.metadata?.name ?? "") < ($1.metadata?.namespace ?? "", $1.metadata?.name ?? "")
         }
@@ -104,9 +107,10 @@ public enum GatewayTranslator {
     /// Mesh routes by name: positions are sorted against names read once, then the routes are
     /// placed once (comparing through the large route values copied them at every comparison).
     static func sortedByName(_ routes: [MeshHTTPRoute]) -> [MeshHTTPRoute] {
-        let names = routes.map { $0.metadata?.name ?? "" }
+        let names = routes.map { $0.name ?? "" }
+        // Usually already in order (the routes come in snapshot order): one pass tells.
+        if names.indices.dropFirst().allSatisfy({ names[$0 - 1] <= names[$0] }) { return routes }
         let order = names.indices.sorted { names[$0] < names[$1] }
-        if order.elementsEqual(names.indices) { return routes }
         return order.map { routes[$0] }
     }
 

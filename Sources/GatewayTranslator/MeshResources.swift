@@ -74,22 +74,23 @@ enum MeshResources {
     }
 
     /// Dotted names can collide (route `a.b` in `c` vs route `a` in `b` on Gateway `c.d`, ...):
-    /// colliding generated routes get a hash of their unambiguous identity appended.
-    static func disambiguateNames(_ routes: inout [MeshHTTPRoute]) {
-        // Names read once (reading them through each large route value costs a copy per read).
-        let names = routes.map { $0.metadata?.name }
-        var counts: [String: Int] = [:]
-        counts.reserveCapacity(names.count)
-        for name in names { counts[name ?? "", default: 0] += 1 }
-        guard counts.count < names.count else { return }
+    /// colliding generated routes get a hash of their unambiguous identity appended. `names`
+    /// are the routes' names, sorted (equal names are neighbours); returns true when any
+    /// route was renamed.
+    static func disambiguateNames(_ routes: inout [MeshHTTPRoute], sortedNames names: [String]) -> Bool {
+        var renamed = false
         for position in routes.indices {
-            guard let name = names[position], counts[name, default: 0] > 1 else { continue }
+            let name = names[position]
+            let collides = (position > 0 && names[position - 1] == name) || (position + 1 < names.count && names[position + 1] == name)
+            guard collides else { continue }
             // Names never contain "/", so this identity cannot collide.
             let identity = [routes[position].metadata?.annotations?[GeneratedLabels.source] ?? "",
                             routes[position].spec?.targetRef?.name ?? "", routes[position].spec?.targetRef?.sectionName ?? ""]
                 .joined(separator: "/")
             routes[position].metadata?.name = suffixed(name, fnv1a(identity))
+            renamed = true
         }
+        return renamed
     }
 
     /// A stable 16-hex-digit hash of `text`.

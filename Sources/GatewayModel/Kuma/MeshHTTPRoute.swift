@@ -70,6 +70,11 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
+    /// `metadata.name`, read without copying the metadata (passes read it for every route).
+    public var name: String? { storage.fields.metadata?.name }
+    /// `metadata.namespace`, read without copying the metadata.
+    public var namespace: String? { storage.fields.metadata?.namespace }
+
     /// True when both share storage (then they are equal without comparing fields).
     public func isStored(like other: MeshHTTPRoute) -> Bool { storage === other.storage }
 
