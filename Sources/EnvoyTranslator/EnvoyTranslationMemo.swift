@@ -13,12 +13,23 @@ public final class EnvoyTranslationMemo: Sendable {
         var origin: ListenerOrigin
     }
 
+    /// The same, by the identity of the route's storage: a route handed on unchanged from the
+    /// previous pass is found without hashing its names. Safe from identity reuse: an entry
+    /// keeps its route, so a storage named by a key is alive.
+    struct StoredKey: Hashable, Sendable {
+        var storage: ObjectIdentifier
+        var destination: Int
+        var origin: ListenerOrigin
+    }
+
     /// A class, so that looking an entry up does not copy the (large) route it was made from.
     final class Entry: Sendable {
+        let key: Key
         let route: MeshHTTPRoute
         let entries: [RouteEntry]
 
-        init(route: MeshHTTPRoute, entries: [RouteEntry]) {
+        init(key: Key, route: MeshHTTPRoute, entries: [RouteEntry]) {
+            self.key = key
             self.route = route
             self.entries = entries
         }
@@ -32,8 +43,12 @@ public final class EnvoyTranslationMemo: Sendable {
     }
 
     private struct State {
-        var previous: [Key: Entry] = [:]
-        var current: [Key: Entry] = [:]
+        /// Entries used by the previous and the current translation, by route storage.
+        var previousByStorage: [StoredKey: Entry] = [:]
+        var currentByStorage: [StoredKey: Entry] = [:]
+        /// The newest entry per route name, for routes that arrive in new storage with equal
+        /// content (regenerated upstream); pruned to the routes in use now and then.
+        var byName: [Key: Entry] = [:]
         /// Rendered routes by entry identity (the entry is kept, so its identity is not reused),
         /// valid while the Services and EndpointSlices are those of `catalogStamp`.
         var previousRendered: [ObjectIdentifier: Rendered] = [:]
@@ -60,24 +75,32 @@ public final class EnvoyTranslationMemo: Sendable {
     /// The entries of one destination of `route` as seen from `origin`, from the memo when the
     /// route is unchanged since the last translation.
     func entries(of route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int, origin: ListenerOrigin) -> [RouteEntry] {
-        let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: toIndex, origin: origin)
-        let known = state.withLock { $0.current[key] ?? $0.previous[key] }
-        if let known, known.route == route {
-            // An equal route in other storage (regenerated upstream) takes the kept one's
-            // place, so that the next comparison is by identity again.
-            let kept = known.route.isStored(like: route) ? known : Entry(route: route, entries: known.entries)
-            state.withLock { $0.current[key] = kept }
-            return known.entries
+        let stored = StoredKey(storage: route.storageIdentity, destination: toIndex, origin: origin)
+        return state.withLock { state in
+            if let known = state.currentByStorage[stored] ?? state.previousByStorage[stored] {
+                state.currentByStorage[stored] = known
+                return known.entries
+            }
+            let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: toIndex, origin: origin)
+            let entry: Entry
+            if let known = state.byName[key], known.route == route {
+                // Equal content in new storage: the new copy is kept, so that the next pass
+                // finds it by identity.
+                entry = Entry(key: key, route: route, entries: known.entries)
+            } else {
+                entry = Entry(key: key, route: route,
+                              entries: EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin))
+            }
+            state.byName[key] = entry
+            state.currentByStorage[stored] = entry
+            return entry.entries
         }
-        let entries = EnvoyTranslator.entriesOf(route, destination: destination, toIndex: toIndex, origin: origin)
-        state.withLock { $0.current[key] = Entry(route: route, entries: entries) }
-        return entries
     }
 
     /// The route kept for `route`'s entries (for tests: which copy the memo holds).
     func keptRoute(of route: MeshHTTPRoute, toIndex: Int, origin: ListenerOrigin) -> MeshHTTPRoute? {
         let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: toIndex, origin: origin)
-        return state.withLock { ($0.current[key] ?? $0.previous[key])?.route }
+        return state.withLock { $0.byName[key]?.route }
     }
 
     /// Starts one translation: rendered routes survive only when the Services and EndpointSlices
@@ -125,9 +148,12 @@ public final class EnvoyTranslationMemo: Sendable {
         state.withLock { state in
             state.previousOrders = state.currentOrders
             state.currentOrders = [:]
-            state.previous = state.current
-            state.current = [:]
-            state.current.reserveCapacity(state.previous.count)
+            state.previousByStorage = state.currentByStorage
+            state.currentByStorage = [:]
+            state.currentByStorage.reserveCapacity(state.previousByStorage.count)
+            if state.byName.count > 2 * state.previousByStorage.count + 64 {
+                state.byName = Dictionary(state.previousByStorage.values.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            }
             state.previousRendered = state.currentRendered
             state.currentRendered = [:]
             state.currentRendered.reserveCapacity(state.previousRendered.count)

@@ -75,6 +75,10 @@ public struct MeshHTTPRoute: ValidatedResource, Hashable {
     /// `metadata.namespace`, read without copying the metadata.
     public var namespace: String? { storage.fields.metadata?.namespace }
 
+    /// The identity of the shared storage: equal for copies of one value (until one is
+    /// modified), so it identifies unchanged routes while the value is kept alive.
+    public var storageIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     /// True when both share storage (then they are equal without comparing fields).
     public func isStored(like other: MeshHTTPRoute) -> Bool { storage === other.storage }
 
