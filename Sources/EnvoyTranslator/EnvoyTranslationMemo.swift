@@ -135,10 +135,12 @@ public final class EnvoyTranslationMemo: Sendable {
         return route
     }
 
+    /// The order `ordered` gave `key` last (in this translation or the previous one).
     func previousOrder(_ key: String) -> [RouteEntry]? {
         state.withLock { $0.currentOrders[key] ?? $0.previousOrders[key] }
     }
 
+    /// Keeps `entries` as the order of `key` for the next translation.
     func keepOrder(_ entries: [RouteEntry], key: String) {
         state.withLock { $0.currentOrders[key] = entries }
     }

@@ -26,6 +26,7 @@ final class RouteFragments: Sendable {
 
     private let state = Mutex(State())
 
+    /// Protobuf message types of the assembled parts.
     static let routeConfigurationType = "envoy.config.route.v3.RouteConfiguration"
     static let virtualHostType = "envoy.config.route.v3.VirtualHost"
     static let routeType = "envoy.config.route.v3.Route"
