@@ -24,7 +24,7 @@ final class EchoBackend: @unchecked Sendable {
         return FileManager.default.isExecutableFile(atPath: debug) ? debug : nil
     }
 
-    /// Starts the backend and waits (10 s at most) until it answers. A free port can be taken
+    /// Starts the backend and waits (30 s at most) until it answers. A free port can be taken
     /// between choosing it and binding it (outgoing connections of other tests use the same
     /// range): when the backend exits at once, it starts again on another port.
     init(name: String) async throws {
@@ -37,9 +37,9 @@ final class EchoBackend: @unchecked Sendable {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             while Date() < deadline && process.isRunning {
-                if (try? HTTPResponse.get(host: "127.0.0.1", port: port, path: "/"))?.status == 200 {
+                if (try? await HTTPResponse.fetch(host: "127.0.0.1", port: port, path: "/"))?.status == 200 {
                     self.process = process
                     self.port = port
                     return

@@ -36,12 +36,20 @@ struct WatchTests {
         for index in 0..<50 { try store.create(ResourceKinds.configMap, configMap("pre-\(index)")) }
 
         let burst = 3_000
-        let writer = Task.detached {
-            for index in 0..<burst {
-                if index % 3 == 2 {
-                    try store.delete(ResourceKinds.configMap, namespace: "default", name: "burst-\(index - 1)")
-                } else {
-                    try store.create(ResourceKinds.configMap, configMap("burst-\(index)"))
+        // The burst runs on a Dispatch thread: thousands of synchronous writes must not hold
+        // one of the cooperative pool's few threads, which the watch and other tests need.
+        let writer = Task {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                DispatchQueue.global().async {
+                    continuation.resume(with: Result {
+                        for index in 0..<burst {
+                            if index % 3 == 2 {
+                                try store.delete(ResourceKinds.configMap, namespace: "default", name: "burst-\(index - 1)")
+                            } else {
+                                try store.create(ResourceKinds.configMap, configMap("burst-\(index)"))
+                            }
+                        }
+                    })
                 }
             }
         }
