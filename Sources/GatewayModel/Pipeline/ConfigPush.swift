@@ -84,6 +84,7 @@ public struct ConfigPush: Sendable, Equatable {
 
 /// A config stream that cannot be read.
 public struct ConfigPushError: Error, CustomStringConvertible {
+    /// What cannot be read.
     public var description: String
     /// Creates an error.
     public init(_ description: String) { self.description = description }
