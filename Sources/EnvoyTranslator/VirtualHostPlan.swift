@@ -67,11 +67,11 @@ struct VirtualHostPlan {
             guard let entries = byDomain[candidate] else { continue }
             lists.append((HostnameRules.specificity(candidate), entries))
         }
-        // One hostname's entries never repeat (one entry per route, destination and match).
-        if lists.count == 1, let memo {
-            return memo.ordered(lists[0].entries, key: orderKey, by: precedes) { sortedByPrecedence($0) }
+        if lists.count == 1 {
+            let ordered = memo?.ordered(lists[0].entries, key: orderKey, by: precedes) { sortedByPrecedence($0) }
+                ?? sortedByPrecedence(lists[0].entries)
+            return withoutRepeatedNames(ordered)
         }
-        if lists.count == 1 { return sortedByPrecedence(lists[0].entries) }
         var candidates: [RouteEntry] = []
         var ranks: [Int] = []
         for (rank, entries) in lists {
@@ -83,6 +83,18 @@ struct VirtualHostPlan {
         }
         var seen = Set<String>()
         return order.compactMap { seen.insert(candidates[$0].name).inserted ? candidates[$0] : nil }
+    }
+
+    /// `entries` (in match order) with each name once. One hostname's list repeats a name
+    /// only when one HTTPRoute reaches a listener through two of its mesh routes (a parentRef
+    /// with the listener's sectionName and one without): the same rule and match, hence the
+    /// same precedence, so repeats are neighbours.
+    private static func withoutRepeatedNames(_ entries: [RouteEntry]) -> [RouteEntry] {
+        guard entries.indices.dropFirst().contains(where: { entries[$0].name == entries[$0 - 1].name }) else { return entries }
+        var result: [RouteEntry] = []
+        result.reserveCapacity(entries.count)
+        for entry in entries where result.last?.name != entry.name { result.append(entry) }
+        return result
     }
 
     /// Entries of one route hostname in match order.

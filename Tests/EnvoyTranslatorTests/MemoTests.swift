@@ -191,3 +191,28 @@ import Testing
         #expect(memo.keptRoute(of: regenerated, toIndex: 0, origin: origin)?.isStored(like: regenerated) == true)
     }
 }
+
+/// One HTTPRoute reaching a listener through two mesh routes (a parentRef with the listener's
+/// sectionName and one without) gives its routes once, with and without the memo.
+@Suite struct RepeatedRouteTests {
+    @Test func aRouteReachingAListenerTwiceIsServedOnce() throws {
+        var input = try GoldenCase.load("backend-header-modifiers").input
+        let route = try #require(input.routes.first { $0.spec?.targetRef?.sectionName != nil })
+        var everyListener = route
+        everyListener.metadata?.name = (route.name ?? "") + "-all"
+        everyListener.spec?.targetRef?.sectionName = nil
+        input.routes.append(everyListener)
+        let memo = EnvoyTranslationMemo()
+        for translation in [EnvoyTranslator.translate(input, configDirectory: "/config"),
+                            EnvoyTranslator.translate(input, configDirectory: "/config", memo: memo),
+                            EnvoyTranslator.translate(input, configDirectory: "/config", memo: memo)] {
+            for configuration in translation.routeConfigurations {
+                for host in configuration["virtual_hosts"]?.arrayValue ?? [] {
+                    let names = (host["routes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+                    #expect(Set(names).count == names.count, "repeated route names: \(names)")
+                    #expect(!names.isEmpty)
+                }
+            }
+        }
+    }
+}
