@@ -181,20 +181,6 @@ struct HTTPResponse {
     func header(_ name: String) -> String? { headers.first { $0.name == name.lowercased() }?.value }
 
     /// Sends one request and reads the whole response (5 s socket timeouts).
-    /// `get` made on a Dispatch thread, for loops that wait for a server: they must not hold
-    /// one of the cooperative pool's few threads, which tests running beside them need. (Not
-    /// for requests whose duration a test measures: resuming adds the pool's delay.)
-    static func fetch(host: String, port: Int, path: String, hostHeader: String? = nil, method: String = "GET",
-                      extraHeaders: [(String, String)] = []) async throws -> HTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try get(host: host, port: port, path: path, hostHeader: hostHeader, method: method, extraHeaders: extraHeaders)
-                })
-            }
-        }
-    }
-
     static func get(host: String, port: Int, path: String, hostHeader: String? = nil, method: String = "GET",
                     extraHeaders: [(String, String)] = []) throws -> HTTPResponse {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
