@@ -32,8 +32,6 @@ final class RouteFragments: Sendable {
     static let routeType = "envoy.config.route.v3.Route"
     private static let virtualHostsField = ProtobufEncoder.fieldNumber(of: "virtual_hosts", in: routeConfigurationType) ?? 2
     private static let routesField = ProtobufEncoder.fieldNumber(of: "routes", in: virtualHostType) ?? 3
-    /// `google.protobuf.Any`: `type_url` 1, `value` 2; `DiscoveryResponse.resources` 2.
-    private static let anyTypeURLField = 1, anyValueField = 2, discoveryResponseResourcesField = 2
 
     /// The serialized resources of a file holding `configuration` (a route configuration):
     /// the JSON array `[configuration]`, or the encoded `resources` field of a DiscoveryResponse.
@@ -66,10 +64,7 @@ final class RouteFragments: Sendable {
                 }
                 message += ProtobufEncoder.lengthDelimitedField(number: Self.virtualHostsField, bytes: host)
             }
-            let any = ProtobufEncoder.lengthDelimitedField(number: Self.anyTypeURLField,
-                                                           bytes: Array("type.googleapis.com/\(Self.routeConfigurationType)".utf8))
-                + ProtobufEncoder.lengthDelimitedField(number: Self.anyValueField, bytes: message)
-            return ProtobufEncoder.lengthDelimitedField(number: Self.discoveryResponseResourcesField, bytes: any)
+            return ProtobufEncoder.discoveryResponseResource(encoded: message, of: Self.routeConfigurationType)
         }
     }
 

@@ -74,6 +74,15 @@ public enum ProtobufEncoder {
         return encoder.writer.bytes
     }
 
+    /// Field 2 (`resources`) of an `envoy.service.discovery.v3.DiscoveryResponse` holding one
+    /// resource already encoded as `messageType` (a full name): the `Any` around it is
+    /// written here, so that a caller assembling the message from cached parts need not.
+    public static func discoveryResponseResource(encoded message: [UInt8], of messageType: String) -> [UInt8] {
+        let any = lengthDelimitedField(number: Int(anyTypeURLField), bytes: Array("type.googleapis.com/\(messageType)".utf8))
+            + lengthDelimitedField(number: Int(anyValueField), bytes: message)
+        return lengthDelimitedField(number: Int(discoveryResponseResourcesField), bytes: any)
+    }
+
     /// Field 1 (`version_info`) of an `envoy.service.discovery.v3.DiscoveryResponse`; empty for
     /// an empty version (proto3 does not write empty strings). See `discoveryResponseResources`.
     public static func discoveryResponseVersion(_ version: String) -> [UInt8] {
@@ -112,4 +121,6 @@ public enum ProtobufEncoder {
 
     static let discoveryResponseVersionField: Int32 = 1
     static let discoveryResponseResourcesField: Int32 = 2
+    /// `google.protobuf.Any`: `type_url` and `value`.
+    static let anyTypeURLField: Int32 = 1, anyValueField: Int32 = 2
 }

@@ -41,9 +41,9 @@ extension MessageEncoder {
         guard let messageIndex = registry.messageIndexByName[typeName] else {
             throw Failure("Any type \(typeName) is not in the protobuf schema", at: [.field("@type")])
         }
-        writer.appendTag(1, .lengthDelimited)
+        writer.appendTag(ProtobufEncoder.anyTypeURLField, .lengthDelimited)
         writer.appendString(typeURL)
-        writer.appendTag(2, .lengthDelimited)
+        writer.appendTag(ProtobufEncoder.anyValueField, .lengthDelimited)
         let lengthPosition = writer.beginLengthDelimited()
         if registry.messages[messageIndex].wellKnown != nil {
             guard let inner = members["value"], members.count == 2 else {
