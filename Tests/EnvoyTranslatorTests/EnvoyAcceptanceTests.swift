@@ -31,12 +31,14 @@ struct EnvoyAcceptanceTests {
     /// Envoy loaded that version, and runs `body`; Envoy and the directory go afterwards.
     /// Route configurations are delivered in `routeFormat`.
     static func serving<T>(_ testCase: GoldenCase, input: ProxyInput, envoyPath: String,
-                           routeFormat: EnvoyHarness.RouteFileFormat = .json,
+                           routeFormat: XDSFile.Format = .json,
                            _ body: (EnvoyHarness) async throws -> T) async throws -> T {
         let directory = try makeTemporaryDirectory(testCase.name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let resources = testCase.translate(configDirectory: directory, input: input)
-        try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory, routeFormat: routeFormat)
+        // The files as the control plane streams them (route configurations in `routeFormat`).
+        let files = try EnvoyTranslator.files(input, configDirectory: directory, endpoints: testCase.endpoints, routeFormat: routeFormat)
+        try EnvoyHarness.writeXDSFiles(files, version: resources.version, in: directory)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
         defer { envoy.stop() }
         try await waitUntilLoaded(resources, by: envoy)

@@ -19,62 +19,20 @@ struct EnvoyHarness {
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
     }
 
-    /// How route configuration files are written.
-    enum RouteFileFormat: Sendable {
-        /// JSON, as the dataplane agent writes them.
-        case json
-        /// Binary protobuf (`ProtobufEncoder`), in a `.pb` file beside where the JSON file
-        /// would be; the listeners' RDS config sources name the `.pb` file (Envoy picks the
-        /// parser by extension).
-        case protobuf
-    }
-
-    /// Writes `resources` in the `XDSFiles` layout under `directory`: one DiscoveryResponse
-    /// file for LDS and for CDS, one per resource for RDS, EDS and SDS; route configurations
-    /// in `routeFormat`.
-    static func writeXDSFiles(_ resources: EnvoyResources, version: String, in directory: String,
-                              routeFormat: RouteFileFormat = .json) throws {
+    /// Writes `files` (the `XDSFiles` layout, as `EnvoyTranslator.files` makes them) under
+    /// their paths, stamped with `version`, as the dataplane agent does.
+    static func writeXDSFiles(_ files: [XDSFile], version: String, in directory: String) throws {
         for type in XDSFiles.ResourceType.allCases {
             try FileManager.default.createDirectory(atPath: XDSFiles.directory(type, in: directory), withIntermediateDirectories: true)
         }
-        func write(_ type: XDSFiles.ResourceType, name: String?, _ items: [JSONValue]) throws {
-            let response: JSONValue = ["version_info": .string(version), "resources": .array(items)]
-            let path = XDSFiles.path(type, name: name, in: directory)
-            try Data(JSONSerializer.data(response)).write(to: URL(fileURLWithPath: path))
-        }
-        var listeners = resources.listeners
-        for configuration in resources.routeConfigurations {
-            let name = configuration["name"]?.stringValue
-            switch routeFormat {
-            case .json:
-                try write(.routes, name: name, [configuration])
-            case .protobuf:
-                let jsonPath = XDSFiles.path(.routes, name: name, in: directory)
-                let protobufPath = String(jsonPath.dropLast(".json".count)) + ".pb"
-                let bytes = ProtobufEncoder.discoveryResponseVersion(version)
-                    + (try ProtobufEncoder.discoveryResponseResources([configuration]))
-                try Data(bytes).write(to: URL(fileURLWithPath: protobufPath))
-                listeners = listeners.map { replacingString(jsonPath, with: protobufPath, in: $0) }
-            }
-        }
-        try write(.listeners, name: nil, listeners)
-        try write(.clusters, name: nil, resources.clusters)
-        for assignment in resources.clusterLoadAssignments {
-            try write(.endpoints, name: assignment["cluster_name"]?.stringValue, [assignment])
-        }
-        for secret in resources.secrets {
-            try write(.secrets, name: secret.name, [secret.resource])
+        for file in files {
+            try Data(file.content(version: version)).write(to: URL(fileURLWithPath: file.path))
         }
     }
 
-    /// `value` with every string equal to `old` replaced by `new`.
-    private static func replacingString(_ old: String, with new: String, in value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(old): return .string(new)
-        case .array(let elements): return .array(elements.map { replacingString(old, with: new, in: $0) })
-        case .object(let members): return .object(members.mapValues { replacingString(old, with: new, in: $0) })
-        default: return value
-        }
+    /// Writes `resources` as JSON files in the `XDSFiles` layout under `directory`.
+    static func writeXDSFiles(_ resources: EnvoyResources, version: String, in directory: String) throws {
+        try writeXDSFiles(XDSFiles.files(for: resources, in: directory), version: version, in: directory)
     }
 
     /// A bootstrap that takes listeners and clusters from the files, with the admin API on

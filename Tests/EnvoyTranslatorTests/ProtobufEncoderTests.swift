@@ -39,8 +39,10 @@ struct ProtobufEncoderTests {
         case "any":
             return try ProtobufEncoder.encodeAny(fixture.value)
         case "discoveryResponse":
-            return ProtobufEncoder.discoveryResponseVersion(fixture.value["version_info"]?.stringValue ?? "")
-                + (try ProtobufEncoder.discoveryResponseResources(fixture.value["resources"]?.arrayValue ?? []))
+            // As a `.pb` file is written: XDSFile adds the version to the encoded resources.
+            let resources = try ProtobufEncoder.discoveryResponseResources(fixture.value["resources"]?.arrayValue ?? [])
+            return XDSFile(type: .routes, name: "", path: "", format: .protobuf, resources: resources)
+                .content(version: fixture.value["version_info"]?.stringValue ?? "")
         default:
             return try ProtobufEncoder.encode(fixture.value, as: fixture.type)
         }
@@ -202,13 +204,15 @@ struct ProtobufEncoderTests {
         #expect(ProtobufEncoder.fieldNumber(of: "routes", in: "nope") == nil)
     }
 
-    @Test("lengthDelimitedField and discoveryResponseVersion write tag, length, bytes")
+    @Test("lengthDelimitedField and a .pb file's version field write tag, length, bytes")
     func lowLevelPieces() {
         #expect(ProtobufEncoder.lengthDelimitedField(number: 3, bytes: [1, 2]) == [0x1a, 2, 1, 2])
         let long = [UInt8](repeating: 7, count: 300)
         #expect(ProtobufEncoder.lengthDelimitedField(number: 16, bytes: long) == [0x82, 0x01, 0xac, 0x02] + long)
-        #expect(ProtobufEncoder.discoveryResponseVersion("v1") == [0x0a, 2, UInt8(ascii: "v"), UInt8(ascii: "1")])
-        #expect(ProtobufEncoder.discoveryResponseVersion("").isEmpty)
+        let noResources = XDSFile(type: .routes, name: "", path: "", format: .protobuf, resources: [])
+        #expect(noResources.content(version: "v1") == [0x0a, 2, UInt8(ascii: "v"), UInt8(ascii: "1")])
+        // An empty version is an empty field 1: valid protobuf, read as "".
+        #expect(noResources.content(version: "") == [0x0a, 0])
     }
 
     @Test("long bodies get multi-byte lengths (the in-place length fix-up)")

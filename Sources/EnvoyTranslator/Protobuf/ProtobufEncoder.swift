@@ -56,9 +56,9 @@ public enum ProtobufEncoder {
     /// holding `resources` (JSON objects with `@type`), in order. Errors name the path from
     /// `resources[i]`.
     ///
-    /// A DiscoveryResponse file for filesystem xDS (`.pb`) is
-    /// `discoveryResponseVersion(version) + discoveryResponseResources(resources)`: protobuf
-    /// fields may come in any order, and the pieces can be cached and concatenated.
+    /// A DiscoveryResponse file for filesystem xDS (`.pb`) is these bytes with the version
+    /// field added (`XDSFile.content`): protobuf fields may come in any order, and the pieces
+    /// can be cached and concatenated.
     public static func discoveryResponseResources(_ resources: [JSONValue]) throws(ProtobufEncodingError) -> [UInt8] {
         var encoder = MessageEncoder(capacity: 4096)
         for (index, resource) in resources.enumerated() {
@@ -81,16 +81,6 @@ public enum ProtobufEncoder {
         let any = lengthDelimitedField(number: Int(anyTypeURLField), bytes: Array("type.googleapis.com/\(messageType)".utf8))
             + lengthDelimitedField(number: Int(anyValueField), bytes: message)
         return lengthDelimitedField(number: Int(discoveryResponseResourcesField), bytes: any)
-    }
-
-    /// Field 1 (`version_info`) of an `envoy.service.discovery.v3.DiscoveryResponse`; empty for
-    /// an empty version (proto3 does not write empty strings). See `discoveryResponseResources`.
-    public static func discoveryResponseVersion(_ version: String) -> [UInt8] {
-        guard !version.isEmpty else { return [] }
-        var writer = ProtobufWriter(capacity: version.utf8.count + 2)
-        writer.appendTag(discoveryResponseVersionField, .lengthDelimited)
-        writer.appendString(version)
-        return writer.bytes
     }
 
     /// A length-delimited field: tag (`number`, wire type 2) + varint length + `bytes`. Appended
@@ -119,7 +109,6 @@ public enum ProtobufEncoder {
         ProtoRegistry.shared.messageIndexByName[messageType] != nil
     }
 
-    static let discoveryResponseVersionField: Int32 = 1
     static let discoveryResponseResourcesField: Int32 = 2
     /// `google.protobuf.Any`: `type_url` and `value`.
     static let anyTypeURLField: Int32 = 1, anyValueField: Int32 = 2
