@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // Pure: object model, JSON values, validation. No NIO, no Logging.
@@ -86,7 +87,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ResourceStore", "APIServer",
+                "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ResourceStore", "APIServer", "Processes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,17 +98,24 @@ let package = Package(
             name: "Dataplane",
             dependencies: [
                 "GatewayModel",
+                "Processes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The one child-process type: every process Gatehouse, its tests and benchmarks start.
+        .target(
+            name: "Processes",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         // Process and HTTP helpers shared by the end-to-end tests and the benchmarks.
         .target(
             name: "Harness",
             dependencies: [
                 "GatewayModel",
+                "Processes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

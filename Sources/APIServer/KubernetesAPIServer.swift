@@ -12,7 +12,7 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     /// Request bodies above this are refused with 413, as the Kubernetes API server does (3 MiB).
     public static let maximumBodySize = 3 * 1024 * 1024
 
-    let store: SQLiteStore
+    let store: any ObjectStore
     let host: String
     let port: Int
     let logger: Logger
@@ -21,7 +21,7 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
 
     /// Creates the server. `onListening` receives the bound port (useful with port 0);
     /// `extensions` serve their own path prefixes.
-    public init(store: SQLiteStore, host: String, port: Int, logger: Logger, extensions: [any APIExtension] = [],
+    public init(store: any ObjectStore, host: String, port: Int, logger: Logger, extensions: [any APIExtension] = [],
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.store = store
         self.host = host
@@ -53,7 +53,7 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
 struct APIResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
-    let store: SQLiteStore
+    let store: any ObjectStore
     let serverAddress: String
     let logger: Logger
     let extensions: [any APIExtension]
@@ -79,7 +79,7 @@ struct APIResponder: HTTPResponder {
             body: Array(buffer: body))
         let answer: APIResponse
         do {
-            answer = try route(apiRequest)
+            answer = try await route(apiRequest)
         } catch {
             logger.debug("request failed", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"])
             return Self.jsonResponse(status: error.code, error.status, warnings: [])
@@ -96,7 +96,7 @@ struct APIResponder: HTTPResponder {
         }
     }
 
-    private func route(_ request: APIRequest) throws(APIError) -> APIResponse {
+    private func route(_ request: APIRequest) async throws(APIError) -> APIResponse {
         switch request.route {
         case .health:
             // Plain "ok" as Kubernetes answers; a client that only accepts JSON gets the same
@@ -125,7 +125,7 @@ struct APIResponder: HTTPResponder {
             }
             return .ok(list)
         case .resource(let target):
-            return try ResourceHandler(store: store).handle(request, target: target)
+            return try await ResourceHandler(store: store).handle(request, target: target)
         case .unknown:
             throw .notFound("the server could not find the requested resource")
         }

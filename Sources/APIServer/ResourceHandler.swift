@@ -5,9 +5,9 @@ import ResourceStore
 /// Serves the verbs on resource URLs against the store: get, list, create, update, patch,
 /// delete, deletecollection, and hands watches to `WatchRequest`.
 struct ResourceHandler: Sendable {
-    let store: SQLiteStore
+    let store: any ObjectStore
 
-    func handle(_ request: APIRequest, target: ResourceTarget) throws(APIError) -> APIResponse {
+    func handle(_ request: APIRequest, target: ResourceTarget) async throws(APIError) -> APIResponse {
         guard let kind = target.kind else {
             throw .notFound("the server could not find the requested resource (\(target.plural).\(target.group))")
         }
@@ -31,15 +31,15 @@ struct ResourceHandler: Sendable {
             }
             return .ok(present(object, target))
         case ("POST", nil):
-            return try create(request, target: target, kind: kind)
+            return try await create(request, target: target, kind: kind)
         case ("PUT", let name?):
-            return try replace(request, target: target, kind: kind, name: name, status: isStatus)
+            return try await replace(request, target: target, kind: kind, name: name, status: isStatus)
         case ("PATCH", let name?):
-            return try patch(request, target: target, kind: kind, name: name, status: isStatus)
+            return try await patch(request, target: target, kind: kind, name: name, status: isStatus)
         case ("DELETE", let name?):
-            return try delete(request, target: target, kind: kind, name: name)
+            return try await delete(request, target: target, kind: kind, name: name)
         case ("DELETE", nil):
-            return try deleteCollection(request, target: target, kind: kind)
+            return try await deleteCollection(request, target: target, kind: kind)
         default:
             throw .methodNotAllowed("the server does not allow this method on the requested resource")
         }
@@ -140,26 +140,26 @@ struct ResourceHandler: Sendable {
         return parsed.value
     }
 
-    private func create(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind) throws(APIError) -> APIResponse {
+    private func create(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind) async throws(APIError) -> APIResponse {
         let body = try decodeBody(request)
         let (object, warnings) = try admit(request, body: body, target: target, kind: kind, old: nil, status: false)
         if request.isDryRun { return .json(status: 201, present(object, target), warnings: warnings) }
         do {
-            let created = try store.create(kind, object)
+            let created = try await store.create(kind, object)
             return .json(status: 201, present(created, target), warnings: warnings)
         } catch {
             throw .from(error, kind: kind, name: object.name)
         }
     }
 
-    private func replace(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind, name: String, status: Bool) throws(APIError) -> APIResponse {
+    private func replace(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind, name: String, status: Bool) async throws(APIError) -> APIResponse {
         let body = try decodeBody(request)
         if let bodyName = body.name, bodyName != name {
             throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         var warnings: [String] = []
         do {
-            let stored = try store.modify(kind, namespace: target.namespace, name: name, status: status, dryRun: request.isDryRun) {
+            let stored = try await store.modify(kind, namespace: target.namespace, name: name, status: status, dryRun: request.isDryRun) {
                 (current: JSONValue) throws(StoreError) -> JSONValue in
                 var submitted = body
                 submitted[path: ["metadata", "name"]] = .string(name)
@@ -181,7 +181,7 @@ struct ResourceHandler: Sendable {
         }
     }
 
-    private func patch(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind, name: String, status: Bool) throws(APIError) -> APIResponse {
+    private func patch(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind, name: String, status: Bool) async throws(APIError) -> APIResponse {
         let patchType = request.contentType.split(separator: ";").first.map { String($0).trimmingSpaces } ?? ""
         let body = try decodeBody(request)
         if patchType == "application/apply-patch+yaml" || patchType == "application/apply-patch+json",
@@ -192,11 +192,11 @@ struct ResourceHandler: Sendable {
             var created = request
             created.body = JSONSerializer.data(object)
             created.contentType = "application/json"
-            return try create(created, target: target, kind: kind)
+            return try await create(created, target: target, kind: kind)
         }
         var warnings: [String] = []
         do {
-            let stored = try store.modify(kind, namespace: target.namespace, name: name, status: status, dryRun: request.isDryRun) {
+            let stored = try await store.modify(kind, namespace: target.namespace, name: name, status: status, dryRun: request.isDryRun) {
                 (current: JSONValue) throws(StoreError) -> JSONValue in
                 let patched = try PatchApplier.apply(type: patchType, patch: body, to: current, kind: kind)
                 if let expected = body.resourceVersion, !expected.isEmpty, expected != current.resourceVersion {
@@ -216,7 +216,7 @@ struct ResourceHandler: Sendable {
         }
     }
 
-    private func delete(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind, name: String) throws(APIError) -> APIResponse {
+    private func delete(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind, name: String) async throws(APIError) -> APIResponse {
         var preconditions = DeletePreconditions()
         if !request.body.isEmpty, let options = try? JSONParser.parse(request.body) {
             preconditions.uid = options[path: ["preconditions", "uid"]]?.stringValue
@@ -229,14 +229,14 @@ struct ResourceHandler: Sendable {
             return .ok(present(object, target))
         }
         do {
-            let deleted = try store.delete(kind, namespace: target.namespace, name: name, preconditions: preconditions)
+            let deleted = try await store.delete(kind, namespace: target.namespace, name: name, preconditions: preconditions)
             return .ok(present(deleted, target))
         } catch {
             throw .from(error, kind: kind, name: name)
         }
     }
 
-    private func deleteCollection(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind) throws(APIError) -> APIResponse {
+    private func deleteCollection(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind) async throws(APIError) -> APIResponse {
         let (items, _) = store.list(try filter(request, target: target, kind: kind))
         var deleted: [JSONValue] = []
         for item in items {
@@ -245,7 +245,7 @@ struct ResourceHandler: Sendable {
                 deleted.append(present(item, target))
                 continue
             }
-            if let gone = try? store.delete(kind, namespace: item.namespace, name: name) { deleted.append(present(gone, target)) }
+            if let gone = try? await store.delete(kind, namespace: item.namespace, name: name) { deleted.append(present(gone, target)) }
         }
         return .ok(["kind": .string(kind.listKind), "apiVersion": .string(target.apiVersion),
                     "metadata": ["resourceVersion": .string(String(store.resourceVersion))], "items": .array(deleted)])

@@ -15,7 +15,7 @@ struct WatchRequest: Sendable {
     /// `sendInitialEvents=true`: an ADDED per existing object, then a bookmark marking the end.
     let initialEventsEndBookmark: Bool
 
-    init(request: APIRequest, target: ResourceTarget, kind: ResourceKind, store: SQLiteStore) throws(APIError) {
+    init(request: APIRequest, target: ResourceTarget, kind: ResourceKind, store: any ObjectStore) throws(APIError) {
         self.target = target
         self.kind = kind
         self.asTable = request.wantsTable

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayModel
 import Logging
+import Processes
 import ServiceLifecycle
 import Synchronization
 
@@ -11,6 +12,9 @@ import Glibc
 /// Standalone mode's infrastructure: one `gatehouse dataplane` child process per gateway
 /// replica, started when a gateway instance appears, restarted (with backoff) when it dies,
 /// stopped when the instance goes away or the control plane stops.
+///
+/// One task converges (the service's run loop), so two passes can never both see a child
+/// missing and both start one; `reconcile` only records what must run and wakes that task.
 final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
     struct Settings: Sendable {
         /// This executable (the agent is `gatehouse dataplane`).
@@ -26,7 +30,7 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
     }
 
     private struct Child {
-        var process: Process
+        var process: ChildProcess
         var instance: GatewayInstance
         var restarts: Int
         var nextStart: ContinuousClock.Instant?
@@ -42,14 +46,17 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
     private let logger: Logger
     private let registry: DataplaneRegistry
     private let state = Mutex(State())
-    /// Serializes `converge` (called by the reconciler and by the supervision loop): two
-    /// concurrent passes could both see a child missing and both start one.
-    private let converging = NSLock()
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+    /// How often dead children are looked for when nothing else happens.
+    let supervisionPeriod: Duration
 
-    init(settings: Settings, registry: DataplaneRegistry, logger: Logger) {
+    init(settings: Settings, registry: DataplaneRegistry, logger: Logger, supervisionPeriod: Duration = .milliseconds(200)) {
         self.settings = settings
         self.registry = registry
         self.logger = logger
+        self.supervisionPeriod = supervisionPeriod
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Sets the instances that must run (called after each translation).
@@ -61,35 +68,48 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
             }
         }
         let changed = state.withLock { state -> Bool in
-            let before = Set(state.desired.keys)
+            let before = state.desired.mapValues(\.instance.address)
             state.desired = desired.mapValues { (instance: $0.0, replica: $0.1) }
-            return before != Set(desired.keys)
+            return before != state.desired.mapValues(\.instance.address)
         }
-        if changed { converge() }
+        if changed { wakeContinuation.yield() }
     }
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                converge()
-                try? await Task.sleep(for: .milliseconds(200))
+            await withTaskGroup(of: Void.self) { group in
+                // The ticker: dead children are noticed within a period even when nothing changes.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.supervisionPeriod)
+                        self.wakeContinuation.yield()
+                    }
+                }
+                group.addTask {
+                    await self.converge()
+                    for await _ in self.wake {
+                        if Task.isShuttingDownGracefully { break }
+                        await self.converge()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.state.withLock { $0.stopping = true }
+            self.wakeContinuation.finish()
         }
         await stopAll()
     }
 
     /// Starts missing children, restarts dead ones, stops unwanted ones.
-    private func converge() {
-        converging.lock()
-        defer { converging.unlock() }
+    private func converge() async {
         let (toStart, toStop) = state.withLock { state -> ([(String, GatewayInstance, Int)], [Child]) in
             if state.stopping { return ([], []) }
             var stop: [Child] = []
             for (key, child) in state.children {
                 let wanted = state.desired[key]
-                // An instance whose address or listeners changed is restarted with the new shape.
+                // An instance whose address changed is restarted with the new shape.
                 if wanted == nil || wanted?.instance.address != child.instance.address {
                     stop.append(child)
                     state.children[key] = nil
@@ -110,35 +130,28 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
                 registry.forget(child.instance.gatewayKey)
             }
         }
-        for (key, instance, replica) in toStart { start(key: key, instance: instance, replica: replica) }
+        for (key, instance, replica) in toStart { await start(key: key, instance: instance, replica: replica) }
     }
 
-    private func start(key: String, instance: GatewayInstance, replica: Int) {
+    private func start(key: String, instance: GatewayInstance, replica: Int) async {
         // A dead agent's Envoy may still run in its process group: sweep it before replacing it.
-        if let previous = state.withLock({ $0.children[key]?.process.processIdentifier }), previous > 0 {
-            kill(-previous, SIGKILL)
-        }
+        state.withLock { $0.children[key]?.process }?.sendToGroup(SIGKILL)
         let directory = "\(settings.directory)/\(instance.namespace).\(instance.name).\(replica)"
-        let process = Process()
-        // Foundation starts each child as the leader of its own process group, so the agent
-        // and its Envoy can be swept together: an Envoy must never outlive its agent and keep
-        // serving a deleted Gateway's address.
-        process.executableURL = URL(fileURLWithPath: settings.executable)
-        process.arguments = ["dataplane", "--control-plane", settings.controlPlaneURL, "--gateway", instance.gatewayKey,
-                             "--replica", String(replica), "--work-dir", directory, "--envoy", settings.envoyBinary,
-                             "--log-level", settings.logLevel, "--parent-pid", String(getpid())]
+        let process: ChildProcess
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let logPath = directory + "/dataplane.log"
-            if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            log.seekToEndOfFile()
-            process.standardOutput = log
-            process.standardError = log
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            // Its own process group (ChildProcess), so the agent and its Envoy are swept
+            // together: an Envoy must never outlive its agent and keep serving a deleted
+            // Gateway's address.
+            process = try await ChildProcess.launch(ChildProcess.Options(
+                executable: settings.executable,
+                arguments: ["dataplane", "--control-plane", settings.controlPlaneURL, "--gateway", instance.gatewayKey,
+                            "--replica", String(replica), "--work-dir", directory, "--envoy", settings.envoyBinary,
+                            "--log-level", settings.logLevel, "--parent-pid", String(getpid())],
+                logPath: directory + "/dataplane.log"))
         } catch {
             logger.error("cannot start dataplane", metadata: ["gateway": "\(instance.gatewayKey)", "error": "\(error)"])
+            return
         }
         let registered = state.withLock { state -> Int? in
             // A stop may have begun while this child was being launched: then it must not be
@@ -151,24 +164,18 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
             return restarts
         }
         guard let restarts = registered else {
-            kill(-process.processIdentifier, SIGKILL)
+            process.sendToGroup(SIGKILL)
             return
         }
         logger.info(restarts == 0 ? "dataplane started" : "dataplane restarted",
-                    metadata: ["gateway": "\(instance.gatewayKey)", "replica": "\(replica)", "pid": "\(process.processIdentifier)",
+                    metadata: ["gateway": "\(instance.gatewayKey)", "replica": "\(replica)", "pid": "\(process.pid)",
                                "address": "\(instance.address ?? "")"])
     }
 
     /// SIGTERM to the agent (it drains its Envoy); after it exits, or after 8 s, SIGKILL to its
     /// whole process group so nothing it started survives.
-    private func terminate(_ process: Process) {
-        let pid = process.processIdentifier
-        if process.isRunning { kill(pid, SIGTERM) }
-        Task.detached {
-            let deadline = ContinuousClock.now + .seconds(8)
-            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-            kill(-pid, SIGKILL)
-        }
+    private func terminate(_ process: ChildProcess) {
+        Task { await process.stop(grace: .seconds(8)) }
     }
 
     /// Stops every child: SIGTERM (the agent drains its Envoy), SIGKILL after 6 s.
@@ -179,11 +186,8 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
             state.children.removeAll()
             return all
         }
-        for child in children where child.process.isRunning { kill(child.process.processIdentifier, SIGTERM) }
-        let deadline = ContinuousClock.now + .seconds(6)
-        while children.contains(where: { $0.process.isRunning }) && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+        await withTaskGroup(of: Void.self) { group in
+            for child in children { group.addTask { await child.process.stop(grace: .seconds(6)) } }
         }
-        for child in children { kill(-child.process.processIdentifier, SIGKILL) }
     }
 }

@@ -5,12 +5,12 @@ import ResourceStore
 /// `gatehouse get meshhttproutes -A` shows the IR: creates, updates (re-asserting edits made by
 /// hand) and deletes the generated objects to match the latest translation.
 struct MeshResourceWriter {
-    let store: SQLiteStore
+    let store: any ObjectStore
 
     /// Writes the given generated objects (those already equal in the store are left alone)
     /// and deletes `removed` ones. On the first pass after a start, generated objects left in the
     /// store by an earlier run that this run does not produce are deleted too.
-    func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute], removed: [ObjectKey]) {
+    func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute], removed: [ObjectKey]) async {
         var desired: [(ObjectKey, ResourceKind, JSONValue)] = []
         for gateway in meshGateways {
             guard let object = try? JSONValue.encode(gateway), let name = object.name else { continue }
@@ -28,24 +28,24 @@ struct MeshResourceWriter {
                 if existing["spec"] == wanted["spec"], existing.labels == wanted.labels,
                    existing[path: ["metadata", "annotations"]] == wanted[path: ["metadata", "annotations"]] { continue }
                 wanted[path: ["metadata", "resourceVersion"]] = nil
-                _ = try? store.update(kind, wanted)
+                _ = try? await store.update(kind, wanted)
             } else {
-                _ = try? store.create(kind, wanted)
+                _ = try? await store.create(kind, wanted)
             }
         }
         for key in removed {
             guard let kind = ResourceKinds.kind(of: key) else { continue }
-            _ = try? store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
+            _ = try? await store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
         }
     }
 
     /// Deletes generated objects that `keep` does not name (leftovers of an earlier run).
-    func removeStale(keeping keep: Set<ObjectKey>) {
+    func removeStale(keeping keep: Set<ObjectKey>) async {
         for kind in [ResourceKinds.meshGateway, ResourceKinds.meshHTTPRoute] {
             let generated = store.list(ObjectFilter(kind: kind, predicate: { $0.labels[GeneratedLabels.managedBy] != nil })).items
             for object in generated {
                 guard let name = object.name, !keep.contains(ObjectKey(kind: kind, namespace: object.namespace, name: name)) else { continue }
-                _ = try? store.delete(kind, namespace: object.namespace, name: name)
+                _ = try? await store.delete(kind, namespace: object.namespace, name: name)
             }
         }
     }

@@ -13,13 +13,13 @@ import ResourceStore
 /// even when one has a copy's name (the copy then stays invisible; Envoy still gets it from
 /// the translation).
 struct MeshSecretWriter {
-    let store: SQLiteStore
+    let store: any ObjectStore
     let systemNamespace: String
     let logger: Logger
 
     /// Makes the stored copies match `secrets`; returns how many objects were written or deleted.
     @discardableResult
-    func write(_ secrets: [MeshSecret]) -> Int {
+    func write(_ secrets: [MeshSecret]) async -> Int {
         let kind = ResourceKinds.secret
         var changes = 0
         var wanted = Set<String>()
@@ -34,14 +34,14 @@ struct MeshSecretWriter {
                 }
                 if Self.sameContent(existing, object) { continue }
                 do {
-                    _ = try store.update(kind, object)
+                    _ = try await store.update(kind, object)
                     changes += 1
                 } catch {
                     logger.warning("cannot update mesh secret", metadata: ["secret": "\(secret.name)", "error": "\(error)"])
                 }
             } else {
                 do {
-                    _ = try store.create(kind, object)
+                    _ = try await store.create(kind, object)
                     changes += 1
                 } catch {
                     logger.warning("cannot create mesh secret", metadata: ["secret": "\(secret.name)", "error": "\(error)"])
@@ -51,7 +51,7 @@ struct MeshSecretWriter {
         let stored = store.list(ObjectFilter(kind: kind, namespace: systemNamespace, predicate: MeshSecret.isGenerated)).items
         for object in stored {
             guard let name = object.name, !wanted.contains(name) else { continue }
-            if (try? store.delete(kind, namespace: systemNamespace, name: name)) != nil { changes += 1 }
+            if (try? await store.delete(kind, namespace: systemNamespace, name: name)) != nil { changes += 1 }
         }
         return changes
     }

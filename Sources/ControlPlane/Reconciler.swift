@@ -8,12 +8,12 @@ import ServiceLifecycle
 import Synchronization
 
 /// The control loop: on any relevant change (coalesced, latest state only, never a queue of
-/// events) it reads one snapshot, runs the pure pipeline, pushes the proxies' inputs to the
-/// config hub (first: that is the latency users feel), then converges processes, statuses and
-/// the visible mesh resources.
+/// events) it reads one snapshot, runs the pure pipeline (stage 1, the proxy inputs, and stage 2
+/// in the per-proxy config cache, which wakes the agents' streams: first, as that is the
+/// latency users feel), then converges processes, statuses and the visible mesh resources.
 final class Reconciler: ServiceLifecycle.Service, Sendable {
-    let store: SQLiteStore
-    let hub: ConfigHub
+    let store: any ObjectStore
+    let cache: ProxyConfigCache
     let registry: DataplaneRegistry
     let supervisor: LocalGatewaySupervisor?
     let options: TranslationOptions
@@ -42,11 +42,11 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// What the previous passes wrote, so an unchanged pass writes nothing.
     private let memory = Mutex(PassMemory())
 
-    init(store: SQLiteStore, hub: ConfigHub, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
+    init(store: any ObjectStore, cache: ProxyConfigCache, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
          options: TranslationOptions, logger: Logger, debounce: Duration = .zero,
          writeCoalescing: Duration = .milliseconds(50)) {
         self.store = store
-        self.hub = hub
+        self.cache = cache
         self.registry = registry
         self.supervisor = supervisor
         self.options = options
@@ -91,7 +91,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                     for await _ in self.pendingWrites {
                         try? await Task.sleep(for: self.writeCoalescing)
                         guard let translation = self.unwritten.withLock({ $0.take() }) else { continue }
-                        self.writeResults(of: translation)
+                        await self.writeResults(of: translation)
                     }
                 }
                 await group.next()
@@ -101,7 +101,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             subscription.finish()
             self.dirtyContinuation.finish()
             self.pendingWritesContinuation.finish()
-            self.hub.close()
+            self.cache.close()
         }
     }
 
@@ -151,40 +151,28 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                 if let address = instance.address { assigned[instance.gatewayKey] = address }
             }
         }
-        var inputs: [String: ProxyInput] = [:]
-        // Routes grouped by the MeshGateway they target in one sweep (not one filter per instance).
-        var routesByGateway: [String: [MeshHTTPRoute]] = [:]
-        for route in translation.meshHTTPRoutes where route.spec?.targetRef?.kind == "MeshGateway" {
-            routesByGateway[route.spec?.targetRef?.name ?? "", default: []].append(route)
-        }
-        for instance in translation.gatewayInstances {
-            let meshGateway = translation.meshGateways.first { $0.metadata?.name == instance.meshGatewayName }
-            let routes = routesByGateway[instance.meshGatewayName] ?? []
-            inputs[instance.gatewayKey] = ProxyInput(
-                instance: instance, meshGateway: meshGateway, routes: routes, services: snapshot.services,
-                endpointSlices: snapshot.endpointSlices, secrets: translation.meshSecrets)
-        }
-        hub.publish(inputs)
+        let summary = cache.update(ProxyInputs.gateways(snapshot, translation))
         let published = ContinuousClock.now
         supervisor?.reconcile(translation.gatewayInstances)
         unwritten.withLock { $0 = translation }
         pendingWritesContinuation.yield()
         logger.debug("reconciled", metadata: [
             "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
+            "proxiesTranslated": "\(summary.translated.count)", "proxiesChanged": "\(summary.changed.count)",
             "snapshot": "\(snapshotTaken - started)", "translate": "\(translated - snapshotTaken)",
-            "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)",
+            "stage2": "\(published - translated)", "toPush": "\(published - started)", "total": "\(ContinuousClock.now - started)",
         ])
     }
 
     /// Writes what differs from the previous written pass: statuses, then the visible mesh
     /// resources (and, once after a start, removes generated objects an earlier run left).
-    func writeResults(of translation: Translation) {
+    func writeResults(of translation: Translation) async {
         let (changedStatuses, changedMeshGateways, changedMeshRoutes, removedMesh) = memory.withLock {
             $0.changes(statuses: translation.statuses, meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
         }
         var statusWrites = 0
         do {
-            statusWrites = try StatusWriter(store: store, controllerName: options.controllerName)
+            statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName)
                 .write(changedStatuses, now: Self.timestamp())
         } catch {
             // Nothing of the batch was stored: the next pass writes these statuses again.
@@ -192,15 +180,15 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             memory.withLock { $0.forgetStatuses() }
         }
         let meshWriter = MeshResourceWriter(store: store)
-        meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
-        MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
+        await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
+        _ = await MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
         if memory.withLock({ $0.needsLeftoverSweep() }) {
             var keep = Set(translation.meshGateways.compactMap { $0.metadata?.name }.map {
                 ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: $0) })
             for route in translation.meshHTTPRoutes {
                 keep.insert(ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: route.metadata?.namespace, name: route.metadata?.name ?? ""))
             }
-            meshWriter.removeStale(keeping: keep)
+            await meshWriter.removeStale(keeping: keep)
         }
         logger.debug("results written", metadata: ["statusWrites": "\(statusWrites)", "meshObjects": "\(changedMeshRoutes.count + changedMeshGateways.count)"])
     }

@@ -4,6 +4,7 @@ import GatewayModel
 import Logging
 import ResourceStore
 import ServiceLifecycle
+import Synchronization
 
 /// The standalone control plane's parts, wired together: the dataplane protocol endpoints (to
 /// mount on the API server), the reconciler, and the supervisor of local gateway processes.
@@ -37,8 +38,10 @@ public struct StandaloneControlPlane: Sendable {
     public let services: [any ServiceLifecycle.Service]
 
     /// Builds the parts over `store`.
-    public init(store: SQLiteStore, options: TranslationOptions, settings: Settings, logger: Logger) {
-        let hub = ConfigHub()
+    public init(store: any ObjectStore, options: TranslationOptions, settings: Settings, logger: Logger) {
+        let cache = ProxyConfigCache { message, metadata in
+            logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
+        }
         let reconcilerBox = ReconcilerBox()
         let registry = DataplaneRegistry { reconcilerBox.reconciler?.markDirty() }
         let supervisor = LocalGatewaySupervisor(
@@ -46,9 +49,9 @@ public struct StandaloneControlPlane: Sendable {
                             directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
                             logLevel: settings.logLevel),
             registry: registry, logger: logger)
-        let reconciler = Reconciler(store: store, hub: hub, registry: registry, supervisor: supervisor, options: options, logger: logger)
+        let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger)
         reconcilerBox.reconciler = reconciler
-        apiExtension = DataplaneEndpoints(hub: hub, registry: registry, logger: logger)
+        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, logger: logger)
         // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still
         // report while they drain.
         services = [reconciler, supervisor]
@@ -56,10 +59,10 @@ public struct StandaloneControlPlane: Sendable {
 
     /// Objects every standalone store starts with: the system namespace, and on a fresh store
     /// the default GatewayClass `kuma` (a user may delete it later; it is not recreated).
-    public static func bootstrap(store: SQLiteStore, options: TranslationOptions, logger: Logger) {
+    public static func bootstrap(store: any ObjectStore, options: TranslationOptions, logger: Logger) async {
         let fresh = store.resourceVersion == 0
         if store.get(ResourceKinds.namespace, namespace: nil, name: options.systemNamespace) == nil {
-            _ = try? store.create(ResourceKinds.namespace, ["metadata": ["name": .string(options.systemNamespace)]])
+            _ = try? await store.create(ResourceKinds.namespace, ["metadata": ["name": .string(options.systemNamespace)]])
         }
         if fresh && store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma") == nil {
             let gatewayClass: JSONValue = [
@@ -67,7 +70,7 @@ public struct StandaloneControlPlane: Sendable {
                 "spec": ["controllerName": .string(options.controllerName), "description": "Gatehouse built-in gateways (Envoy)"],
             ]
             do {
-                try store.create(ResourceKinds.gatewayClass, gatewayClass)
+                try await store.create(ResourceKinds.gatewayClass, gatewayClass)
                 logger.info("created the default GatewayClass kuma")
             } catch {
                 logger.warning("could not create the default GatewayClass", metadata: ["error": "\(error)"])
@@ -78,11 +81,10 @@ public struct StandaloneControlPlane: Sendable {
 
 /// Breaks the init-order cycle between the registry (which wakes the reconciler) and the
 /// reconciler (which reads the registry).
-private final class ReconcilerBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Reconciler?
+private final class ReconcilerBox: Sendable {
+    private let stored = Mutex<Reconciler?>(nil)
     var reconciler: Reconciler? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

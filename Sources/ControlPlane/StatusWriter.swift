@@ -7,13 +7,13 @@ import ResourceStore
 /// condition of the same type when its status did not change, now otherwise. For routes it
 /// keeps `status.parents` entries of other controllers.
 struct StatusWriter {
-    let store: SQLiteStore
+    let store: any ObjectStore
     let controllerName: String
 
     /// Writes every update in one store transaction; returns how many objects changed.
     /// Objects gone since the translation are skipped (the next pass settles them).
     @discardableResult
-    func write(_ updates: [StatusUpdate], now: String) throws(StoreError) -> Int {
+    func write(_ updates: [StatusUpdate], now: String) async throws(StoreError) -> Int {
         var computed: [ObjectKey: JSONValue] = [:]
         var targets: [(kind: ResourceKind, key: ObjectKey)] = []
         for update in updates {
@@ -21,7 +21,7 @@ struct StatusWriter {
             computed[update.key] = update.status
             targets.append((kind, update.key))
         }
-        let changed = try store.modifyEach(targets, status: true) { key, stored in
+        let changed = try await store.modifyEach(targets, status: true) { key, stored in
             guard let status = computed[key], let kind = ResourceKinds.kind(of: key) else { return nil }
             let merged = merge(status, onto: stored["status"], kind: kind, now: now)
             if merged == (stored["status"] ?? .null) { return nil }

@@ -4,6 +4,7 @@ import GatewayModel
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// How a dataplane agent is set up.
 public struct DataplaneConfiguration: Sendable {
@@ -37,19 +38,23 @@ public struct DataplaneConfiguration: Sendable {
 /// control plane, writes it for Envoy's filesystem xDS, supervises Envoy (restarting it when it
 /// dies, draining it on shutdown), learns from Envoy's admin API whether each version was
 /// accepted or rejected, and reports that back (what `Programmed` reflects).
-public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable {
+public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     let configuration: DataplaneConfiguration
     let logger: Logger
     private let writer: ConfigFileWriter
-    private let lock = NSLock()
-    private var envoy: EnvoyProcess?
-    private var admin: EnvoyAdmin?
-    private var lastGood = ConfigFileWriter.Snapshot()
-    private var report = DataplaneReport()
-    /// The sum of Envoy's rejection counters after the last check, nil when unknown (at start
-    /// and after an Envoy restart). Kept so that a push does not wait for an admin round trip
-    /// before its files are written.
-    private var rejectionBaseline: Int?
+
+    private struct State {
+        var envoy: EnvoyProcess?
+        var admin: EnvoyAdmin?
+        var lastGood = ConfigFileWriter.Snapshot()
+        var report = DataplaneReport()
+        /// The sum of Envoy's rejection counters after the last check, nil when unknown (at
+        /// start and after an Envoy restart). Kept so that a push does not wait for an admin
+        /// round trip before its files are written.
+        var rejectionBaseline: Int?
+    }
+
+    private let state = Mutex(State())
 
     /// Creates the agent (nothing runs until `run`).
     public init(configuration: DataplaneConfiguration, logger: Logger) throws {
@@ -62,8 +67,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
         try writer.prepareEmpty()
         let bootstrapPath = configuration.workDirectory + "/bootstrap.json"
         let bootstrap = EnvoyBootstrap.make(
-            nodeID: "\(configuration.gateway)/\(configuration.replica)", cluster: configuration.gateway,
-            configDirectory: writer.configDirectory)
+            nodeID: "\(configuration.gateway)/\(configuration.replica)", cluster: configuration.gateway)
         try Data(JSONSerializer.prettyString(bootstrap).utf8).write(to: URL(fileURLWithPath: bootstrapPath))
         try await startEnvoy(bootstrapPath: bootstrapPath)
 
@@ -83,14 +87,15 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     // MARK: Envoy
 
     private func startEnvoy(bootstrapPath: String) async throws {
-        let process = try EnvoyProcess(binary: configuration.envoyBinary, bootstrapPath: bootstrapPath,
-                                       workDirectory: configuration.workDirectory)
+        let process = try await EnvoyProcess.start(binary: configuration.envoyBinary, bootstrapPath: bootstrapPath,
+                                                   workDirectory: configuration.workDirectory,
+                                                   configDirectory: writer.configDirectory)
         let address = try await process.adminAddress()
-        lock.withLock {
-            envoy = process
-            admin = EnvoyAdmin(address: address)
-            report.running = true
-            rejectionBaseline = nil
+        state.withLock { state in
+            state.envoy = process
+            state.admin = EnvoyAdmin(address: address)
+            state.report.running = true
+            state.rejectionBaseline = nil
         }
         logger.info("envoy started", metadata: ["pid": "\(process.pid)", "admin": "\(address)"])
         await sendReport()
@@ -98,7 +103,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
 
     /// Restarts Envoy when it dies, with a short backoff; it reloads the last good files.
     private func superviseEnvoy(bootstrapPath: String) async throws {
-        var backoff = Duration.milliseconds(100)
+        var backoff = RestartBackoff()
         while !Task.isCancelledOrShuttingDown {
             try await Task.sleep(for: .milliseconds(200))
             // An orphaned agent (its control plane killed) stops: returning ends the agent,
@@ -108,23 +113,23 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
                 return
             }
             writer.removeExpired()
-            let running = lock.withLock { envoy?.isRunning ?? false }
-            if running { backoff = .milliseconds(100); continue }
-            logger.warning("envoy exited; restarting", metadata: ["backoff": "\(backoff)"])
-            lock.withLock { report.running = false }
+            let running = state.withLock { $0.envoy?.isRunning ?? false }
+            if running { backoff.succeeded(); continue }
+            let delay = backoff.nextDelay()
+            logger.warning("envoy exited; restarting", metadata: ["backoff": "\(delay)"])
+            state.withLock { $0.report.running = false }
             await sendReport()
-            try await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(5))
+            try await Task.sleep(for: delay)
             try? await startEnvoy(bootstrapPath: bootstrapPath)
         }
     }
 
     private func shutdownEnvoy() async {
-        let (process, admin) = lock.withLock { (envoy, self.admin) }
+        let (process, admin) = state.withLock { ($0.envoy, $0.admin) }
         if let admin { await admin.drainListeners() }
         try? await Task.sleep(for: .milliseconds(500))
         await process?.stop()
-        lock.withLock { report.running = false }
+        state.withLock { $0.report.running = false }
         await sendReport()
     }
 
@@ -146,7 +151,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     }
 
     private func streamOnce() async throws {
-        let query = "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)&dir=\(escape(writer.configDirectory))"
+        let query = "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)"
         let request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
         let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
@@ -171,9 +176,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     /// the good parts of the rejected one.
     func apply(_ desired: DesiredConfig, received: ContinuousClock.Instant = .now) async {
         let version = desired.version
-        let admin = lock.withLock { self.admin }
+        let (admin, known) = state.withLock { ($0.admin, $0.rejectionBaseline) }
         guard let admin else { return }
-        let known = lock.withLock { rejectionBaseline }
         let baseline: Int
         if let known { baseline = known } else { baseline = (try? await rejectionCount(admin)) ?? 0 }
         let changes: [ConfigFileWriter.Change]
@@ -184,33 +188,36 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
             return
         }
         let written = ContinuousClock.now
-        let outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline).wait()
+        let outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline,
+                                           clock: ContinuousClock()).wait()
         switch outcome {
         case .accepted:
-            lastGood = writer.snapshot
+            let good = writer.snapshot
             let ports = (try? await admin.boundPorts()) ?? []
-            lock.withLock {
-                report.acceptedVersion = version
-                report.rejectedVersion = nil
-                report.rejectionMessage = nil
-                report.readyPorts = ports
+            state.withLock { state in
+                state.lastGood = good
+                state.report.acceptedVersion = version
+                state.report.rejectedVersion = nil
+                state.report.rejectionMessage = nil
+                state.report.readyPorts = ports
             }
             logger.debug("config accepted", metadata: [
                 "version": "\(version)", "files": "\(changes.count)", "toWrite": "\(written - received)",
                 "toAccepted": "\(ContinuousClock.now - received)"])
         case .rejected:
-            let message = lock.withLock { envoy?.rejectionMessage() } ?? "Envoy rejected the configuration"
+            let (envoy, lastGood) = state.withLock { ($0.envoy, $0.lastGood) }
+            let message = envoy?.rejectionMessage() ?? "Envoy rejected the configuration"
             logger.warning("config rejected; keeping the last good one", metadata: ["version": "\(version)", "message": "\(message)"])
             try? writer.restore(lastGood)
-            lock.withLock {
-                report.rejectedVersion = version
-                report.rejectionMessage = message
+            state.withLock { state in
+                state.report.rejectedVersion = version
+                state.report.rejectionMessage = message
             }
         }
         await sendReport()
         // The next push's baseline, read now that this version is settled and reported.
         let settled = try? await rejectionCount(admin)
-        lock.withLock { rejectionBaseline = settled }
+        state.withLock { $0.rejectionBaseline = settled }
     }
 
     private func rejectionCount(_ admin: EnvoyAdmin) async throws -> Int {
@@ -220,7 +227,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, @unchecked Sendable
     // MARK: Reports
 
     private func sendReport() async {
-        let body = lock.withLock { report.json(gateway: configuration.gateway, replica: configuration.replica) }
+        let body = state.withLock { $0.report.json(gateway: configuration.gateway, replica: configuration.replica) }
         var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

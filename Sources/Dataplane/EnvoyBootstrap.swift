@@ -1,15 +1,16 @@
 import GatewayModel
 
 /// The bootstrap a dataplane gives its Envoy: identity, an admin listener on loopback, and
-/// listeners and clusters from the watched files of `XDSFiles` (filesystem xDS).
+/// listeners and clusters from the watched files of `XDSFiles` (filesystem xDS; paths relative
+/// to the config directory, Envoy's working directory).
 enum EnvoyBootstrap {
-    static func make(nodeID: String, cluster: String, configDirectory: String, adminPort: Int = 0) -> JSONValue {
+    static func make(nodeID: String, cluster: String, adminPort: Int = 0) -> JSONValue {
         [
             "node": ["id": .string(nodeID), "cluster": .string(cluster)],
             "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(adminPort))]]],
             "dynamic_resources": [
-                "lds_config": XDSFiles.configSource(.listeners, in: configDirectory),
-                "cds_config": XDSFiles.configSource(.clusters, in: configDirectory),
+                "lds_config": XDSFiles.configSource(.listeners),
+                "cds_config": XDSFiles.configSource(.clusters),
             ],
             // Only the stats Gatehouse reads (xDS update results) and the ones users rely on;
             // DESIGN.md measured the full stat set at ~17% of Envoy's per-request cost.

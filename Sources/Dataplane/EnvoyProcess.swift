@@ -1,39 +1,46 @@
 import Foundation
-import Logging
+import Processes
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One running Envoy, started from a bootstrap file, with its admin address and log.
-final class EnvoyProcess: @unchecked Sendable {
-    let process = Process()
+///
+/// Envoy's working directory is the proxy's config directory: the control plane's config names
+/// its files by paths relative to it (`XDSFiles`), so where that directory is stays the agent's
+/// business.
+final class EnvoyProcess: Sendable {
+    let process: ChildProcess
     let logPath: String
     let adminAddressPath: String
 
+    private init(process: ChildProcess, logPath: String, adminAddressPath: String) {
+        self.process = process
+        self.logPath = logPath
+        self.adminAddressPath = adminAddressPath
+    }
+
     /// Starts Envoy. `--reject-unknown-dynamic-fields` makes a misspelled field a rejection
     /// instead of being silently ignored (DESIGN.md section 6).
-    init(binary: String, bootstrapPath: String, workDirectory: String, logLevel: String = "warning") throws {
-        logPath = "\(workDirectory)/envoy.log"
-        adminAddressPath = "\(workDirectory)/admin.address"
+    static func start(binary: String, bootstrapPath: String, workDirectory: String, configDirectory: String,
+                      logLevel: String = "warning") async throws -> EnvoyProcess {
+        let logPath = "\(workDirectory)/envoy.log"
+        let adminAddressPath = "\(workDirectory)/admin.address"
         try? FileManager.default.removeItem(atPath: adminAddressPath)
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--use-dynamic-base-id",
-            "--admin-address-path", adminAddressPath, "--log-level", logLevel,
-            "--drain-time-s", "2", "--drain-strategy", "immediate", "--parent-shutdown-time-s", "3",
-        ]
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try UnblockedLaunch.run(process)
+        let process = try await ChildProcess.launch(ChildProcess.Options(
+            executable: binary,
+            arguments: [
+                "-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--use-dynamic-base-id",
+                "--admin-address-path", adminAddressPath, "--log-level", logLevel,
+                "--drain-time-s", "2", "--drain-strategy", "immediate", "--parent-shutdown-time-s", "3",
+            ],
+            workingDirectory: configDirectory, logPath: logPath))
+        return EnvoyProcess(process: process, logPath: logPath, adminAddressPath: adminAddressPath)
     }
 
     var isRunning: Bool { process.isRunning }
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// The admin address (`127.0.0.1:port`) once Envoy has written it.
     func adminAddress(timeout: Duration = .seconds(20)) async throws -> String {
@@ -43,7 +50,9 @@ final class EnvoyProcess: @unchecked Sendable {
                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 return text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            if !process.isRunning { throw DataplaneError("envoy exited during start-up (status \(process.terminationStatus)); see \(logPath)") }
+            if let termination = process.termination {
+                throw DataplaneError("envoy exited during start-up (\(termination)); see \(logPath)")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw DataplaneError("envoy did not report its admin address within \(timeout)")
@@ -59,11 +68,6 @@ final class EnvoyProcess: @unchecked Sendable {
 
     /// SIGTERM, then SIGKILL after `grace`.
     func stop(grace: Duration = .seconds(5)) async {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        await process.stop(grace: grace)
     }
 }

@@ -1,7 +1,8 @@
 import GatewayModel
 
-/// What the Envoy stage needs for one gateway proxy.
-public struct ProxyInput: Sendable {
+/// What the Envoy stage needs for one gateway proxy (made by `ProxyInputs.gateways`).
+/// Equatable, so that a proxy whose input did not change is not translated again.
+public struct ProxyInput: Sendable, Equatable {
     /// The instance (address, listeners).
     public var instance: GatewayInstance
     /// Its MeshGateway.
@@ -60,11 +61,12 @@ public enum EnvoyTranslator {
     /// The MeshGateway listener tag carrying the Gateway listener name.
     public static let listenerTag = "gatehouse.io/listener"
 
-    /// Translates one proxy's inputs. `configDirectory` is where that proxy's dataplane keeps
-    /// the filesystem xDS files (see `XDSFiles`); `endpoints` says how endpoints are delivered;
+    /// Translates one proxy's inputs. File references (RDS, SDS, EDS) are paths relative to
+    /// the proxy's config directory (see `XDSFiles`), which is the agent's business, so one
+    /// translation serves every replica; `endpoints` says how endpoints are delivered;
     /// `routeFormat` is the format of the route configuration files the listeners name.
     /// A `memo` kept across calls for one proxy saves rebuilding unchanged routes' entries.
-    public static func translate(_ input: ProxyInput, configDirectory: String, endpoints: EndpointDelivery = .inline,
+    public static func translate(_ input: ProxyInput, endpoints: EndpointDelivery = .inline,
                                  routeFormat: XDSFile.Format = .json, memo: EnvoyTranslationMemo? = nil) -> EnvoyResources {
         memo?.startTranslation(services: input.services, endpointSlices: input.endpointSlices)
         defer { memo?.finishTranslation() }
@@ -95,13 +97,13 @@ public enum EnvoyTranslator {
             resources.routeConfigurations.append(ResourceBuilders.routeConfiguration(name: name, virtualHosts: virtualHosts))
             resources.listeners.append(ResourceBuilders.httpListener(
                 name: name, address: instance.address ?? "0.0.0.0", port: port, routeConfigurationName: name,
-                configDirectory: configDirectory, routeFormat: routeFormat, httpFilters: httpFilters))
+                routeFormat: routeFormat, httpFilters: httpFilters))
         }
-        TLSListeners.add(input, routes: routes, configDirectory: configDirectory, routeFormat: routeFormat,
+        TLSListeners.add(input, routes: routes, routeFormat: routeFormat,
                          catalog: &catalog, to: &resources)
         let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
         resources.clusters = clusters.map {
-            ResourceBuilders.cluster($0, endpoints: endpoints, configDirectory: configDirectory)
+            ResourceBuilders.cluster($0, endpoints: endpoints)
         }
         if endpoints == .edsFiles {
             resources.clusterLoadAssignments = clusters.map(ResourceBuilders.clusterLoadAssignment)

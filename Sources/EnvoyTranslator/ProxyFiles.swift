@@ -9,22 +9,22 @@ extension EnvoyTranslator {
     ///
     /// Throws only for `.protobuf`, when a route configuration cannot be encoded faithfully
     /// (the error names the field); the caller then asks for `.json`.
-    public static func files(_ input: ProxyInput, configDirectory: String, endpoints: EndpointDelivery = .inline,
+    public static func files(_ input: ProxyInput, endpoints: EndpointDelivery = .inline,
                              routeFormat: XDSFile.Format = .json,
                              memo: EnvoyTranslationMemo? = nil) throws(ProtobufEncodingError) -> [XDSFile] {
-        let resources = translate(input, configDirectory: configDirectory, endpoints: endpoints, routeFormat: routeFormat, memo: memo)
-        if memo == nil && routeFormat == .json { return XDSFiles.files(for: resources, in: configDirectory) }
+        let resources = translate(input, endpoints: endpoints, routeFormat: routeFormat, memo: memo)
+        if memo == nil && routeFormat == .json { return XDSFiles.files(for: resources) }
         let fragments = memo?.fragments ?? RouteFragments()
         defer { fragments.finishPass() }
         var routeFiles: [XDSFile] = []
         for configuration in resources.routeConfigurations {
             let name = configuration["name"]?.stringValue ?? "default"
             routeFiles.append(XDSFile(
-                type: .routes, name: name, path: XDSFiles.path(.routes, name: name, in: configDirectory, format: routeFormat),
+                type: .routes, name: name, path: XDSFiles.path(.routes, name: name, format: routeFormat),
                 format: routeFormat, resources: try fragments.serialize(configuration, as: routeFormat)))
         }
         var others = resources
         others.routeConfigurations = []
-        return routeFiles + XDSFiles.files(for: others, in: configDirectory)
+        return routeFiles + XDSFiles.files(for: others)
     }
 }

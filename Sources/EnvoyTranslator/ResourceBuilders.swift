@@ -39,12 +39,12 @@ enum ResourceBuilders {
     /// The router keeps its default `x-envoy-upstream-service-time` response header.
     /// `httpFilters` go before the router (e.g. CORS, only when a route needs it).
     static func httpListener(name: String, address: String, port: Int, routeConfigurationName: String,
-                             configDirectory: String, routeFormat: XDSFile.Format, httpFilters: [JSONValue] = []) -> JSONValue {
+                             routeFormat: XDSFile.Format, httpFilters: [JSONValue] = []) -> JSONValue {
         let connectionManager: JSONValue = [
             "@type": .string(EnvoyType.httpConnectionManager),
             "stat_prefix": .string(name),
             "rds": ["route_config_name": .string(routeConfigurationName),
-                    "config_source": XDSFiles.configSource(.routes, name: routeConfigurationName, in: configDirectory, format: routeFormat)],
+                    "config_source": XDSFiles.configSource(.routes, name: routeConfigurationName, format: routeFormat)],
             "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]]),
             "server_name": .string(serverName),
             "server_header_transformation": "OVERWRITE",
@@ -79,7 +79,7 @@ enum ResourceBuilders {
     /// The cluster of a Service port: `STATIC` with its endpoints inline (`.inline`), or `EDS`
     /// with its endpoints in its own EDS file (`.edsFiles`). HTTP/2 (h2c) to the upstream when
     /// the Service port asks for it, Envoy's default HTTP/1.1 otherwise.
-    static func cluster(_ cluster: UpstreamCluster, endpoints: EndpointDelivery, configDirectory: String) -> JSONValue {
+    static func cluster(_ cluster: UpstreamCluster, endpoints: EndpointDelivery) -> JSONValue {
         var result: [String: JSONValue] = [
             "@type": .string(EnvoyType.cluster),
             "name": .string(cluster.name),
@@ -94,7 +94,7 @@ enum ResourceBuilders {
         case .edsFiles:
             result["type"] = "EDS"
             result["eds_cluster_config"] = ["service_name": .string(cluster.name),
-                                            "eds_config": XDSFiles.configSource(.endpoints, name: cluster.name, in: configDirectory)]
+                                            "eds_config": XDSFiles.configSource(.endpoints, name: cluster.name)]
         }
         if cluster.usesHTTP2 {
             result["typed_extension_protocol_options"] = [

@@ -42,7 +42,7 @@ enum SecretBuilders {
     /// The `SdsSecretConfig` naming one secret, read from its own SDS file. Every secret file
     /// shares the one watched `sds/` directory (a rename there re-reads the secrets, and a
     /// rotation touches no listener, so nothing drains).
-    static func sdsSecretConfig(name: String, configDirectory: String) -> JSONValue {
-        ["name": .string(name), "sds_config": XDSFiles.configSource(.secrets, name: name, in: configDirectory)]
+    static func sdsSecretConfig(name: String) -> JSONValue {
+        ["name": .string(name), "sds_config": XDSFiles.configSource(.secrets, name: name)]
     }
 }

@@ -27,7 +27,7 @@ import GatewayModel
 enum TLSListeners {
     /// Adds the listeners, route configurations and secrets of the instance's HTTPS ports,
     /// then orders the listeners by port.
-    static func add(_ input: ProxyInput, routes: [MeshHTTPRoute], configDirectory: String, routeFormat: XDSFile.Format,
+    static func add(_ input: ProxyInput, routes: [MeshHTTPRoute], routeFormat: XDSFile.Format,
                     catalog: inout BackendCatalog, to resources: inout EnvoyResources) {
         let instance = input.instance
         let httpsListeners = instance.listeners.filter { $0.protocol == "HTTPS" }
@@ -46,7 +46,7 @@ enum TLSListeners {
                                                                listeners: listenersOnPort, catalog: &catalog)
                 resources.routeConfigurations.append(ResourceBuilders.routeConfiguration(name: chainName, virtualHosts: virtualHosts))
                 chains.append(filterChain(chainName, listener: listener, certificates: certificates.map(\.name),
-                                          httpFilters: httpFilters, configDirectory: configDirectory, routeFormat: routeFormat))
+                                          httpFilters: httpFilters, routeFormat: routeFormat))
             }
             guard !chains.isEmpty else { continue }
             resources.listeners.append([
@@ -122,9 +122,9 @@ enum TLSListeners {
     /// One filter chain: SNI match, TLS context, and the HTTP listener's connection manager
     /// (so HTTP and HTTPS listeners behave alike).
     static func filterChain(_ name: String, listener: InstanceListener, certificates: [String], httpFilters: [JSONValue],
-                            configDirectory: String, routeFormat: XDSFile.Format) -> JSONValue {
+                            routeFormat: XDSFile.Format) -> JSONValue {
         let plain = ResourceBuilders.httpListener(name: name, address: "0.0.0.0", port: listener.port, routeConfigurationName: name,
-                                                  configDirectory: configDirectory, routeFormat: routeFormat, httpFilters: httpFilters)
+                                                  routeFormat: routeFormat, httpFilters: httpFilters)
         var chain: [String: JSONValue] = [
             "name": .string(name),
             "filters": plain["filter_chains"]?.arrayValue?.first?["filters"] ?? .array([]),
@@ -136,7 +136,7 @@ enum TLSListeners {
                         "tls_params": ["tls_minimum_protocol_version": "TLSv1_2"],
                         "alpn_protocols": .array(alpnProtocols),
                         "tls_certificate_sds_secret_configs": .array(certificates.map {
-                            SecretBuilders.sdsSecretConfig(name: $0, configDirectory: configDirectory)
+                            SecretBuilders.sdsSecretConfig(name: $0)
                         }),
                     ],
                 ],

@@ -78,7 +78,7 @@ enum TranslationTiming {
             let routes = translation.meshHTTPRoutes.filter { $0.spec?.targetRef?.name == instance.meshGatewayName }
             let proxy = ProxyInput(instance: instance, meshGateway: translation.meshGateways.first, routes: routes,
                                    services: snapshot.services, endpointSlices: snapshot.endpointSlices)
-            resources = EnvoyTranslator.translate(proxy, configDirectory: "/tmp/bench", memo: memo)
+            resources = EnvoyTranslator.translate(proxy, memo: memo)
         }
         return resources
     }

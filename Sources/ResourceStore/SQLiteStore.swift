@@ -10,7 +10,7 @@ import Synchronization
 /// is one counter for all kinds, persisted with the write. Writes and the fan-out of their
 /// events happen under one lock, so a watcher sees changes exactly in commit order, and a list
 /// taken at version V followed by a watch from V misses nothing and repeats nothing.
-public final class SQLiteStore: Sendable {
+public final class SQLiteStore: ObjectStore {
     private let database: DatabaseQueue
     private let state: Mutex<StoreState>
     /// How many recent events are kept for watches that start at an older version.
@@ -102,10 +102,23 @@ public final class SQLiteStore: Sendable {
 
     // MARK: Writes
 
+    /// The thread every SQLite write runs on (one for all stores of the process): a commit
+    /// blocks on file I/O, which must never happen on a Swift-concurrency thread.
+    static let writes = DedicatedThreadExecutor(name: "store-writes")
+
+    /// Runs a synchronous write on the writes thread.
+    private func onWritesThread<T>(_ body: () throws(StoreError) -> T) async throws(StoreError) -> T {
+        try await withTaskExecutorPreference(Self.writes) { () async throws(StoreError) -> T in try body() }
+    }
+
     /// Stores a new object. Fails with `alreadyExists`, or `notFound` when its namespace is missing.
     @discardableResult
-    public func create(_ kind: ResourceKind, _ object: JSONValue) throws(StoreError) -> JSONValue {
-        try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
+    public func create(_ kind: ResourceKind, _ object: JSONValue, dryRun: Bool) async throws(StoreError) -> JSONValue {
+        try await onWritesThread { () throws(StoreError) -> JSONValue in try createNow(kind, object, dryRun: dryRun) }
+    }
+
+    private func createNow(_ kind: ResourceKind, _ object: JSONValue, dryRun: Bool) throws(StoreError) -> JSONValue {
+        try write(dryRun: dryRun) { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
             var object = object
             if object.name == nil, let prefix = object[path: ["metadata", "generateName"]]?.stringValue {
                 object[path: ["metadata", "name"]] = .string(Self.generatedName(prefix: prefix, state: state, kind: kind, namespace: object.namespace))
@@ -131,11 +144,11 @@ public final class SQLiteStore: Sendable {
     /// Replaces an object (main resource or `/status`). A `metadata.resourceVersion` in
     /// `object` must match the stored one (optimistic concurrency), else `conflict`.
     @discardableResult
-    public func update(_ kind: ResourceKind, _ object: JSONValue, status: Bool = false) throws(StoreError) -> JSONValue {
+    public func update(_ kind: ResourceKind, _ object: JSONValue, status: Bool, dryRun: Bool) async throws(StoreError) -> JSONValue {
         guard let name = object.name else {
             throw StoreError(.invalid, "\(kind.kind) is invalid: metadata.name: Required value", causes: [.required("metadata.name")])
         }
-        return try modify(kind, namespace: object.namespace, name: name, status: status) { stored throws(StoreError) in
+        return try await modify(kind, namespace: object.namespace, name: name, status: status, dryRun: dryRun) { stored throws(StoreError) in
             if let expected = object.resourceVersion, !expected.isEmpty, expected != stored.resourceVersion {
                 throw StoreError(.conflict, "Operation cannot be fulfilled on \(kind.qualifiedPlural) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again")
             }
@@ -148,7 +161,16 @@ public final class SQLiteStore: Sendable {
     /// the would-be result is returned.
     @discardableResult
     public func modify(
-        _ kind: ResourceKind, namespace: String?, name: String, status: Bool = false, dryRun: Bool = false,
+        _ kind: ResourceKind, namespace: String?, name: String, status: Bool, dryRun: Bool,
+        _ transform: (JSONValue) throws(StoreError) -> JSONValue
+    ) async throws(StoreError) -> JSONValue {
+        try await onWritesThread { () throws(StoreError) -> JSONValue in
+            try modifyNow(kind, namespace: namespace, name: name, status: status, dryRun: dryRun, transform)
+        }
+    }
+
+    private func modifyNow(
+        _ kind: ResourceKind, namespace: String?, name: String, status: Bool, dryRun: Bool,
         _ transform: (JSONValue) throws(StoreError) -> JSONValue
     ) throws(StoreError) -> JSONValue {
         let key = ObjectKey(kind: kind, namespace: namespace, name: name)
@@ -180,7 +202,14 @@ public final class SQLiteStore: Sendable {
     /// is. Returns the keys of the objects that changed.
     @discardableResult
     public func modifyEach(
-        _ targets: [(kind: ResourceKind, key: ObjectKey)], status: Bool = false,
+        _ targets: [(kind: ResourceKind, key: ObjectKey)], status: Bool,
+        _ transform: (ObjectKey, JSONValue) -> JSONValue?
+    ) async throws(StoreError) -> [ObjectKey] {
+        try await onWritesThread { () throws(StoreError) -> [ObjectKey] in try modifyEachNow(targets, status: status, transform) }
+    }
+
+    private func modifyEachNow(
+        _ targets: [(kind: ResourceKind, key: ObjectKey)], status: Bool,
         _ transform: (ObjectKey, JSONValue) -> JSONValue?
     ) throws(StoreError) -> [ObjectKey] {
         try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> [ObjectKey] in
@@ -210,10 +239,18 @@ public final class SQLiteStore: Sendable {
     /// contents the same way. Returns the object as last seen.
     @discardableResult
     public func delete(
-        _ kind: ResourceKind, namespace: String?, name: String, preconditions: DeletePreconditions = DeletePreconditions()
+        _ kind: ResourceKind, namespace: String?, name: String, preconditions: DeletePreconditions, dryRun: Bool
+    ) async throws(StoreError) -> JSONValue {
+        try await onWritesThread { () throws(StoreError) -> JSONValue in
+            try deleteNow(kind, namespace: namespace, name: name, preconditions: preconditions, dryRun: dryRun)
+        }
+    }
+
+    private func deleteNow(
+        _ kind: ResourceKind, namespace: String?, name: String, preconditions: DeletePreconditions, dryRun: Bool
     ) throws(StoreError) -> JSONValue {
         let key = ObjectKey(kind: kind, namespace: namespace, name: name)
-        return try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
+        return try write(dryRun: dryRun) { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
             guard let stored = state.objects[key] else {
                 throw StoreError(.notFound, "\(kind.qualifiedPlural) \"\(name)\" not found")
             }
@@ -263,12 +300,12 @@ public final class SQLiteStore: Sendable {
                 throw StoreError(.internalError, "storage write failed: \(error)")
             }
             state.apply(pending.events, historyLimit: historyLimit)
-            // On a Dispatch queue, not a Swift task: the cooperative pool may be saturated by
-            // callers, and a namespace must still finish terminating.
-            let (seconds, attoseconds) = namespaceFinalizationDelay.components
-            let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+            // On the writes thread, not the cooperative pool: callers may saturate that, and a
+            // namespace must still finish terminating.
+            let delay = namespaceFinalizationDelay
             for namespace in pending.namespacesToFinalize {
-                DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
+                Task(executorPreference: Self.writes) { [weak self] in
+                    try? await Task.sleep(for: delay)
                     self?.finalizeNamespace(namespace)
                 }
             }
@@ -397,7 +434,8 @@ public final class SQLiteStore: Sendable {
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
         }
-        return WatchSubscription(id: id, items: stream, store: self)
+        return WatchSubscription(items: stream, requestBookmark: { [weak self] in self?.bookmark(id) },
+                                 finish: { [weak self] in self?.finishWatch(id) })
     }
 
     /// Puts a bookmark carrying the current version into one subscription, after every event
@@ -427,14 +465,22 @@ public final class SQLiteStore: Sendable {
 
 /// One running watch: its items and a way to ask for a bookmark.
 public struct WatchSubscription: Sendable {
-    let id: UUID
     /// Changes in commit order, then bookmarks on request.
     public let items: AsyncStream<WatchItem>
-    let store: SQLiteStore
+    private let bookmark: @Sendable () -> Void
+    private let end: @Sendable () -> Void
+
+    /// Creates a subscription from its stream and the store's handlers for it.
+    public init(items: AsyncStream<WatchItem>, requestBookmark: @escaping @Sendable () -> Void,
+                finish: @escaping @Sendable () -> Void) {
+        self.items = items
+        self.bookmark = requestBookmark
+        self.end = finish
+    }
 
     /// Requests a bookmark with the current version, ordered after everything delivered so far.
-    public func requestBookmark() { store.bookmark(id) }
+    public func requestBookmark() { bookmark() }
 
     /// Ends this watch.
-    public func finish() { store.finishWatch(id) }
+    public func finish() { end() }
 }

@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("store opened", metadata: ["dataDir": "\(directory.path)", "resourceVersion": "\(store.resourceVersion)"])
         let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool)
-        StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
+        await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
         let controlPlane = StandaloneControlPlane(
             store: store, options: options,

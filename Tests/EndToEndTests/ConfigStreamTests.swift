@@ -15,8 +15,8 @@ struct ConfigStreamTests {
         private var pending: [UInt8] = []
         private var messages: [ConfigPush] = []
 
-        init(server: String, gateway: String, directory: String) async throws {
-            let query = "gateway=\(gateway.replacingOccurrences(of: "/", with: "%2F"))&replica=7&dir=\(directory.replacingOccurrences(of: "/", with: "%2F"))"
+        init(server: String, gateway: String, replica: Int) async throws {
+            let query = "gateway=\(gateway.replacingOccurrences(of: "/", with: "%2F"))&replica=\(replica)"
             let response = try await HTTPClient.shared.execute(
                 HTTPClientRequest(url: "\(server)/gatehouse/v1/dataplanes/config?\(query)"), deadline: .now() + .seconds(60))
             guard response.status == .ok else { throw HarnessError("config stream answered \(response.status)") }
@@ -55,14 +55,20 @@ struct ConfigStreamTests {
     func onlyChangedFiles() async throws {
         let seed = try await SeedGateway.start(pod: "demo-app-1")
         defer { seed.stop() }
-        let directory = "/tmp/gatehouse-stream-test"
-        let reader = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", directory: directory)
+        let reader = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: 7)
+        let otherReplica = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: 8)
 
         let first = try await reader.next { _ in true }
         #expect(Set(first.files.map(\.type)) == [.routes, .clusters, .listeners])
         #expect(first.files.map(\.path).sorted() == first.paths.sorted(), "the first message carries every file")
         let routes = try #require(first.files.first { $0.type == .routes })
-        #expect(routes.format == .protobuf && routes.path.hasPrefix(directory + "/rds/") && routes.path.hasSuffix(".pb"))
+        #expect(routes.format == .protobuf && routes.path.hasPrefix("rds/") && routes.path.hasSuffix(".pb"),
+                "paths are relative to the agent's config directory: the config does not depend on where it lives")
+        for file in first.files {
+            #expect(!Self.contains(file.resources, "\"path\":\"/"), "no absolute file path in \(file.path)")
+        }
+        let replicaFirst = try await otherReplica.next { _ in true }
+        #expect(replicaFirst == first, "every replica of a proxy gets the same version and files")
         let listeners = try #require(first.files.first { $0.type == .listeners })
         #expect(String(decoding: listeners.resources, as: UTF8.self).contains(routes.path), "the listener names the .pb file")
         #expect(!Self.contains(routes.resources, "/extra-route-path"))

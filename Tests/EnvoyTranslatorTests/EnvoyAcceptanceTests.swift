@@ -35,9 +35,9 @@ struct EnvoyAcceptanceTests {
                            _ body: (EnvoyHarness) async throws -> T) async throws -> T {
         let directory = try makeTemporaryDirectory(testCase.name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let resources = testCase.translate(configDirectory: directory, input: input)
+        let resources = testCase.translate(input: input)
         // The files as the control plane streams them (route configurations in `routeFormat`).
-        let files = try EnvoyTranslator.files(input, configDirectory: directory, endpoints: testCase.endpoints, routeFormat: routeFormat)
+        let files = try EnvoyTranslator.files(input, endpoints: testCase.endpoints, routeFormat: routeFormat)
         try EnvoyHarness.writeXDSFiles(files, version: resources.version, in: directory)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)
         defer { envoy.stop() }
@@ -55,7 +55,7 @@ struct EnvoyAcceptanceTests {
         let input = try Self.onFreeLoopbackPorts(testCase.input)
         let directory = try Self.makeTemporaryDirectory("refused")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var resources = testCase.translate(configDirectory: directory, input: input)
+        var resources = testCase.translate(input: input)
         resources.routeConfigurations[0]["ignore_port_in_host_matchin"] = true
         try EnvoyHarness.writeXDSFiles(resources, version: resources.version, in: directory)
         let envoy = try await EnvoyHarness.start(envoy: envoyPath, directory: directory)

@@ -23,27 +23,28 @@ struct EnvoyHarness {
     /// their paths, stamped with `version`, as the dataplane agent does.
     static func writeXDSFiles(_ files: [XDSFile], version: String, in directory: String) throws {
         for type in XDSFiles.ResourceType.allCases {
-            try FileManager.default.createDirectory(atPath: XDSFiles.directory(type, in: directory), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: "\(directory)/\(XDSFiles.directory(type))", withIntermediateDirectories: true)
         }
         for file in files {
-            try Data(file.content(version: version)).write(to: URL(fileURLWithPath: file.path))
+            try Data(file.content(version: version)).write(to: URL(fileURLWithPath: "\(directory)/\(file.path)"))
         }
     }
 
     /// Writes `resources` as JSON files in the `XDSFiles` layout under `directory`.
     static func writeXDSFiles(_ resources: EnvoyResources, version: String, in directory: String) throws {
-        try writeXDSFiles(XDSFiles.files(for: resources, in: directory), version: version, in: directory)
+        try writeXDSFiles(XDSFiles.files(for: resources), version: version, in: directory)
     }
 
-    /// A bootstrap that takes listeners and clusters from the files, with the admin API on
-    /// an ephemeral loopback port (Envoy writes the address it got to `adminAddressPath`).
-    static func bootstrap(configDirectory: String) -> JSONValue {
+    /// A bootstrap that takes listeners and clusters from the files (paths relative to Envoy's
+    /// working directory, the config directory), with the admin API on an ephemeral loopback
+    /// port (Envoy writes the address it got to `adminAddressPath`).
+    static func bootstrap() -> JSONValue {
         [
             "node": ["id": "envoy-translator-test", "cluster": "envoy-translator-test"],
             "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": 0]]],
             "dynamic_resources": [
-                "lds_config": XDSFiles.configSource(.listeners, in: configDirectory),
-                "cds_config": XDSFiles.configSource(.clusters, in: configDirectory),
+                "lds_config": XDSFiles.configSource(.listeners),
+                "cds_config": XDSFiles.configSource(.clusters),
             ],
         ]
     }
@@ -58,12 +59,13 @@ struct EnvoyHarness {
     /// admin API answers.
     static func start(envoy: String, directory: String, timeout: Double = 30) async throws -> EnvoyHarness {
         let bootstrapPath = directory + "/bootstrap.json"
-        try Data(JSONSerializer.data(bootstrap(configDirectory: directory))).write(to: URL(fileURLWithPath: bootstrapPath))
+        try Data(JSONSerializer.data(bootstrap())).write(to: URL(fileURLWithPath: bootstrapPath))
         let adminPath = directory + "/admin-address.txt"
         let logPath = directory + "/envoy.log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: envoy)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.arguments = ["-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--disable-hot-restart",
                              "--concurrency", "1", "--log-level", "warning", "--admin-address-path", adminPath]
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -41,8 +41,8 @@ import Testing
         let golden = try GoldenCase.load(name)
         let memo = EnvoyTranslationMemo()
         for (step, input) in Self.sequence(golden.input).enumerated() {
-            let fresh = EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints)
-            let memoized = EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints, memo: memo)
+            let fresh = EnvoyTranslator.translate(input, endpoints: golden.endpoints)
+            let memoized = EnvoyTranslator.translate(input, endpoints: golden.endpoints, memo: memo)
             #expect(memoized == fresh, "step \(step) of \(name)")
         }
     }
@@ -55,9 +55,8 @@ import Testing
         let golden = try GoldenCase.load(name)
         let jsonMemo = EnvoyTranslationMemo(), protobufMemo = EnvoyTranslationMemo()
         for (step, input) in Self.sequence(golden.input).enumerated() {
-            let fresh = XDSFiles.files(for: EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints),
-                                       in: "/config")
-            let json = try EnvoyTranslator.files(input, configDirectory: "/config", endpoints: golden.endpoints, memo: jsonMemo)
+            let fresh = XDSFiles.files(for: EnvoyTranslator.translate(input, endpoints: golden.endpoints))
+            let json = try EnvoyTranslator.files(input, endpoints: golden.endpoints, memo: jsonMemo)
             #expect(json.map(\.path).sorted() == fresh.map(\.path).sorted(), "step \(step) of \(name)")
             for file in fresh {
                 let counterpart = json.first { $0.path == file.path }
@@ -65,12 +64,12 @@ import Testing
                 #expect(try counterpart.map { try JSONParser.parse($0.resources) } == JSONParser.parse(file.resources),
                         "step \(step) of \(name): \(file.path)")
             }
-            let protobuf = try EnvoyTranslator.files(input, configDirectory: "/config", endpoints: golden.endpoints,
+            let protobuf = try EnvoyTranslator.files(input, endpoints: golden.endpoints,
                                                      routeFormat: .protobuf, memo: protobufMemo)
             let routeFiles = protobuf.filter { $0.type == .routes }
             #expect(routeFiles.allSatisfy { $0.format == .protobuf && $0.path.hasSuffix(".pb") })
             #expect(protobuf.filter { $0.type != .routes }.allSatisfy { $0.format == .json })
-            for configuration in EnvoyTranslator.translate(input, configDirectory: "/config", endpoints: golden.endpoints).routeConfigurations {
+            for configuration in EnvoyTranslator.translate(input, endpoints: golden.endpoints).routeConfigurations {
                 let file = try #require(routeFiles.first { $0.name == configuration["name"]?.stringValue })
                 let expected = try WireDecoder.canonical(ProtobufEncoder.encode(configuration, as: RouteFragments.routeConfigurationType),
                                                          as: RouteFragments.routeConfigurationType)
@@ -164,8 +163,8 @@ import Testing
                 }
             }
             let input = ProxyInput(instance: instance, meshGateway: nil, routes: routes, services: [], endpointSlices: [])
-            let fresh = EnvoyTranslator.translate(input, configDirectory: "/config")
-            let memoized = EnvoyTranslator.translate(input, configDirectory: "/config", memo: memo)
+            let fresh = EnvoyTranslator.translate(input)
+            let memoized = EnvoyTranslator.translate(input, memo: memo)
             #expect(memoized == fresh, "step \(step)")
         }
     }
@@ -203,9 +202,9 @@ import Testing
         everyListener.spec?.targetRef?.sectionName = nil
         input.routes.append(everyListener)
         let memo = EnvoyTranslationMemo()
-        for translation in [EnvoyTranslator.translate(input, configDirectory: "/config"),
-                            EnvoyTranslator.translate(input, configDirectory: "/config", memo: memo),
-                            EnvoyTranslator.translate(input, configDirectory: "/config", memo: memo)] {
+        for translation in [EnvoyTranslator.translate(input),
+                            EnvoyTranslator.translate(input, memo: memo),
+                            EnvoyTranslator.translate(input, memo: memo)] {
             for configuration in translation.routeConfigurations {
                 for host in configuration["virtual_hosts"]?.arrayValue ?? [] {
                     let names = (host["routes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }

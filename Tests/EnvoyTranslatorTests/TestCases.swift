@@ -22,9 +22,9 @@ struct GoldenCase: Sendable, CustomStringConvertible {
     /// The certificates made for this run.
     var fixtures = CertificateFixtures()
 
-    /// The translation of the case into `configDirectory`.
-    func translate(configDirectory: String = "/config", input: ProxyInput? = nil) -> EnvoyResources {
-        EnvoyTranslator.translate(input ?? self.input, configDirectory: configDirectory, endpoints: endpoints)
+    /// The translation of the case (of `input` instead of the case's own, when given).
+    func translate(input: ProxyInput? = nil) -> EnvoyResources {
+        EnvoyTranslator.translate(input ?? self.input, endpoints: endpoints)
     }
 
     var description: String { name }

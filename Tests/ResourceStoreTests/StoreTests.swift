@@ -27,13 +27,13 @@ func gateway(_ name: String, port: Int64 = 80) -> JSONValue {
 @Suite("SQLite store")
 struct StoreTests {
     @Test("create sets uid, creationTimestamp, generation 1 and a resourceVersion; namespaces get their name label")
-    func createSetsServerFields() throws {
+    func createSetsServerFields() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let created = try store.create(ResourceKinds.namespace, namespace("default"))
+        let created = try await store.create(ResourceKinds.namespace, namespace("default"))
         #expect(created.labels["kubernetes.io/metadata.name"] == "default")
         #expect(created[path: ["status", "phase"]] == "Active")
-        let map = try store.create(ResourceKinds.configMap, configMap("a"))
+        let map = try await store.create(ResourceKinds.configMap, configMap("a"))
         #expect(map[path: ["metadata", "uid"]]?.stringValue?.count == 36)
         #expect(map[path: ["metadata", "creationTimestamp"]]?.stringValue?.hasSuffix("Z") == true)
         #expect(map.generation == 1)
@@ -42,74 +42,74 @@ struct StoreTests {
     }
 
     @Test("create into a missing namespace is NotFound; a duplicate is AlreadyExists")
-    func createErrors() throws {
+    func createErrors() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: StoreError(.notFound, "namespaces \"default\" not found")) {
-            try store.create(ResourceKinds.configMap, configMap("a"))
+        await #expect(throws: StoreError(.notFound, "namespaces \"default\" not found")) {
+            try await store.create(ResourceKinds.configMap, configMap("a"))
         }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        try store.create(ResourceKinds.configMap, configMap("a"))
-        #expect(throws: StoreError(.alreadyExists, "configmaps \"a\" already exists")) {
-            try store.create(ResourceKinds.configMap, configMap("a"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.configMap, configMap("a"))
+        await #expect(throws: StoreError(.alreadyExists, "configmaps \"a\" already exists")) {
+            try await store.create(ResourceKinds.configMap, configMap("a"))
         }
     }
 
     @Test("generation bumps on spec changes only; status goes through the status subresource only")
-    func generationAndStatus() throws {
+    func generationAndStatus() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        var object = try store.create(ResourceKinds.gateway, gateway("g"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        var object = try await store.create(ResourceKinds.gateway, gateway("g"))
         #expect(object.generation == 1)
 
         object[path: ["metadata", "labels"]] = ["team": "a"]
-        object = try store.update(ResourceKinds.gateway, object)
+        object = try await store.update(ResourceKinds.gateway, object)
         #expect(object.generation == 1, "a metadata-only change keeps the generation")
 
         object[path: ["spec", "listeners"]] = [["name": "http", "port": 8080, "protocol": "HTTP"]]
         object["status"] = ["conditions": [["type": "Accepted"]]]
-        object = try store.update(ResourceKinds.gateway, object)
+        object = try await store.update(ResourceKinds.gateway, object)
         #expect(object.generation == 2)
         #expect(object["status"] == nil, "status is ignored on the main resource")
 
         var withStatus = object
         withStatus["status"] = ["conditions": [["type": "Accepted", "status": "True"]]]
         withStatus[path: ["spec", "gatewayClassName"]] = "other"
-        object = try store.update(ResourceKinds.gateway, withStatus, status: true)
+        object = try await store.update(ResourceKinds.gateway, withStatus, status: true)
         #expect(object.generation == 2, "a status write keeps the generation")
         #expect(object[path: ["spec", "gatewayClassName"]] == "kuma", "spec is ignored on /status")
         #expect(object[path: ["status", "conditions"]]?.arrayValue?.count == 1)
     }
 
     @Test("an update with a stale resourceVersion is a Conflict; a no-op update keeps the version")
-    func optimisticConcurrency() throws {
+    func optimisticConcurrency() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        let first = try store.create(ResourceKinds.configMap, configMap("a"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        let first = try await store.create(ResourceKinds.configMap, configMap("a"))
         var changed = first
         changed["data"] = ["k": "v"]
-        let second = try store.update(ResourceKinds.configMap, changed)
+        let second = try await store.update(ResourceKinds.configMap, changed)
         #expect(second.resourceVersion != first.resourceVersion)
-        #expect(throws: StoreError.self) { try store.update(ResourceKinds.configMap, changed) }
-        let again = try store.update(ResourceKinds.configMap, second)
+        await #expect(throws: StoreError.self) { try await store.update(ResourceKinds.configMap, changed) }
+        let again = try await store.update(ResourceKinds.configMap, second)
         #expect(again.resourceVersion == second.resourceVersion)
     }
 
     @Test("finalizers hold a deleted object until they are removed")
-    func finalizers() throws {
+    func finalizers() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
         var object = configMap("held")
         object[path: ["metadata", "finalizers"]] = ["example.com/hold"]
-        try store.create(ResourceKinds.configMap, object)
-        let deleting = try store.delete(ResourceKinds.configMap, namespace: "default", name: "held")
+        try await store.create(ResourceKinds.configMap, object)
+        let deleting = try await store.delete(ResourceKinds.configMap, namespace: "default", name: "held")
         #expect(deleting[path: ["metadata", "deletionTimestamp"]] != nil)
         var stored = try #require(store.get(ResourceKinds.configMap, namespace: "default", name: "held"))
         stored[path: ["metadata", "finalizers"]] = []
-        try store.update(ResourceKinds.configMap, stored)
+        try await store.update(ResourceKinds.configMap, stored)
         #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "held") == nil)
     }
 
@@ -117,16 +117,16 @@ struct StoreTests {
     func namespaceCascade() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("empty"))
-        try store.delete(ResourceKinds.namespace, namespace: nil, name: "empty")
+        try await store.create(ResourceKinds.namespace, namespace("empty"))
+        try await store.delete(ResourceKinds.namespace, namespace: nil, name: "empty")
         #expect(store.get(ResourceKinds.namespace, namespace: nil, name: "empty") == nil, "an empty namespace goes at once")
 
-        try store.create(ResourceKinds.namespace, namespace("demo"))
-        try store.create(ResourceKinds.configMap, configMap("a", namespace: "demo"))
+        try await store.create(ResourceKinds.namespace, namespace("demo"))
+        try await store.create(ResourceKinds.configMap, configMap("a", namespace: "demo"))
         var held = configMap("b", namespace: "demo")
         held[path: ["metadata", "finalizers"]] = ["example.com/hold"]
-        try store.create(ResourceKinds.configMap, held)
-        try store.delete(ResourceKinds.namespace, namespace: nil, name: "demo")
+        try await store.create(ResourceKinds.configMap, held)
+        try await store.delete(ResourceKinds.namespace, namespace: nil, name: "demo")
         #expect(store.get(ResourceKinds.configMap, namespace: "demo", name: "a") != nil, "contents go after the namespace turns Terminating")
         let deadline = ContinuousClock.now + .seconds(10)
         while store.get(ResourceKinds.configMap, namespace: "demo", name: "a") != nil && ContinuousClock.now < deadline {
@@ -135,24 +135,24 @@ struct StoreTests {
         #expect(store.get(ResourceKinds.configMap, namespace: "demo", name: "a") == nil)
         let terminating = try #require(store.get(ResourceKinds.namespace, namespace: nil, name: "demo"))
         #expect(terminating[path: ["status", "phase"]] == "Terminating")
-        #expect(throws: StoreError.self) { try store.create(ResourceKinds.configMap, configMap("c", namespace: "demo")) }
+        await #expect(throws: StoreError.self) { try await store.create(ResourceKinds.configMap, configMap("c", namespace: "demo")) }
         var stored = try #require(store.get(ResourceKinds.configMap, namespace: "demo", name: "b"))
         stored[path: ["metadata", "finalizers"]] = nil
-        try store.update(ResourceKinds.configMap, stored)
+        try await store.update(ResourceKinds.configMap, stored)
         #expect(store.get(ResourceKinds.namespace, namespace: nil, name: "demo") == nil)
     }
 
     @Test("data survives reopening the store")
-    func persistence() throws {
+    func persistence() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        try store.create(ResourceKinds.configMap, configMap("a", data: ["k": "v"]))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.configMap, configMap("a", data: ["k": "v"]))
         let version = store.resourceVersion
         let reopened = try SQLiteStore(directory: directory)
         #expect(reopened.resourceVersion == version)
         #expect(reopened.get(ResourceKinds.configMap, namespace: "default", name: "a")?["data"] == ["k": "v"])
-        let next = try reopened.create(ResourceKinds.configMap, configMap("b"))
+        let next = try await reopened.create(ResourceKinds.configMap, configMap("b"))
         #expect(next.resourceVersion == String(version + 1), "the counter continues after a restart")
     }
 }
@@ -164,12 +164,12 @@ struct StoreBatchTests {
     func modifyEach() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        for name in ["a", "b", "c"] { try store.create(ResourceKinds.gateway, gateway(name)) }
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        for name in ["a", "b", "c"] { try await store.create(ResourceKinds.gateway, gateway(name)) }
         let before = store.resourceVersion
         let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.gateway), from: before)
         let keys = ["a", "gone", "b", "c"].map { ObjectKey(kind: ResourceKinds.gateway, namespace: "default", name: $0) }
-        let changed = try store.modifyEach(keys.map { (ResourceKinds.gateway, $0) }, status: true) { key, stored in
+        let changed = try await store.modifyEach(keys.map { (ResourceKinds.gateway, $0) }, status: true) { key, stored in
             guard key.name != "b" else { return nil }
             var object = stored
             object["status"] = ["conditions": [["type": "Accepted", "status": "True", "reason": .string(key.name)]]]

@@ -32,24 +32,17 @@ struct WatchTests {
     func listThenWatchBurst() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        for index in 0..<50 { try store.create(ResourceKinds.configMap, configMap("pre-\(index)")) }
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        for index in 0..<50 { try await store.create(ResourceKinds.configMap, configMap("pre-\(index)")) }
 
         let burst = 3_000
-        // The burst runs on a Dispatch thread: thousands of synchronous writes must not hold
-        // one of the cooperative pool's few threads, which the watch and other tests need.
+        // Writes run on the store's own thread, so the burst holds no cooperative thread.
         let writer = Task {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                DispatchQueue.global().async {
-                    continuation.resume(with: Result {
-                        for index in 0..<burst {
-                            if index % 3 == 2 {
-                                try store.delete(ResourceKinds.configMap, namespace: "default", name: "burst-\(index - 1)")
-                            } else {
-                                try store.create(ResourceKinds.configMap, configMap("burst-\(index)"))
-                            }
-                        }
-                    })
+            for index in 0..<burst {
+                if index % 3 == 2 {
+                    try await store.delete(ResourceKinds.configMap, namespace: "default", name: "burst-\(index - 1)")
+                } else {
+                    try await store.create(ResourceKinds.configMap, configMap("burst-\(index)"))
                 }
             }
         }
@@ -77,11 +70,11 @@ struct WatchTests {
     func initialState() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        try store.create(ResourceKinds.configMap, configMap("a"))
-        try store.create(ResourceKinds.configMap, configMap("b"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.configMap, configMap("a"))
+        try await store.create(ResourceKinds.configMap, configMap("b"))
         let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: nil)
-        try store.create(ResourceKinds.configMap, configMap("c"))
+        try await store.create(ResourceKinds.configMap, configMap("c"))
         let events = try await collect(subscription, count: 3)
         #expect(events.map(\.type) == [.added, .added, .added])
         #expect(events.map(\.key.name) == ["a", "b", "c"])
@@ -91,25 +84,25 @@ struct WatchTests {
     func filterTransitions() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
         let filter = ObjectFilter(kind: ResourceKinds.configMap, predicate: { $0.labels["app"] == "x" })
         let subscription = try store.watch(filter, from: store.resourceVersion)
-        var object = try store.create(ResourceKinds.configMap, configMap("a"))
+        var object = try await store.create(ResourceKinds.configMap, configMap("a"))
         object[path: ["metadata", "labels"]] = ["app": "x"]
-        object = try store.update(ResourceKinds.configMap, object)
+        object = try await store.update(ResourceKinds.configMap, object)
         object[path: ["metadata", "labels"]] = ["app": "y"]
-        try store.update(ResourceKinds.configMap, object)
+        try await store.update(ResourceKinds.configMap, object)
         let events = try await collect(subscription, count: 2)
         #expect(events.map(\.type) == [.added, .deleted])
     }
 
     @Test("a watch from a version older than the kept history is Gone")
-    func gone() throws {
+    func gone() async throws {
         let (store, directory) = try makeStore(historyLimit: 10)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
-        for index in 0..<40 { try store.create(ResourceKinds.configMap, configMap("m\(index)")) }
-        #expect(throws: StoreError.self) { try store.watch(ObjectFilter(), from: 1) }
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        for index in 0..<40 { try await store.create(ResourceKinds.configMap, configMap("m\(index)")) }
+        await #expect(throws: StoreError.self) { try store.watch(ObjectFilter(), from: 1) }
         _ = try store.watch(ObjectFilter(), from: store.resourceVersion - 5)
     }
 
@@ -117,9 +110,9 @@ struct WatchTests {
     func bookmarkOrdering() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.namespace, namespace("default"))
         let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: store.resourceVersion)
-        try store.create(ResourceKinds.configMap, configMap("a"))
+        try await store.create(ResourceKinds.configMap, configMap("a"))
         subscription.requestBookmark()
         var iterator = subscription.items.makeAsyncIterator()
         guard case .event(let event)? = await iterator.next() else { Issue.record("expected an event"); return }

@@ -14,7 +14,7 @@ public struct XDSFile: Sendable, Equatable {
     public var type: XDSFiles.ResourceType
     /// The resource name for per-resource files (RDS, EDS, SDS); empty for LDS and CDS.
     public var name: String
-    /// Where the file lives.
+    /// Where the file lives, relative to the proxy's config directory (`XDSFiles`).
     public var path: String
     /// The encoding of `resources`.
     public var format: Format
@@ -75,20 +75,20 @@ extension XDSFiles {
     /// The files of one resource set in write order: files others refer to first (RDS, EDS and
     /// SDS before the clusters and listeners naming them), LDS last. Every resource is
     /// serialized as JSON.
-    public static func files(for resources: EnvoyResources, in configDirectory: String) -> [XDSFile] {
+    public static func files(for resources: EnvoyResources) -> [XDSFile] {
         var files: [XDSFile] = []
         for (type, items, nameKey) in [(ResourceType.routes, resources.routeConfigurations, "name"),
                                        (.endpoints, resources.clusterLoadAssignments, "cluster_name"),
                                        (.secrets, resources.secrets.map(\.resource), "name")] {
             for item in items {
                 let name = item[nameKey]?.stringValue ?? "default"
-                files.append(XDSFile(type: type, name: name, path: path(type, name: name, in: configDirectory),
+                files.append(XDSFile(type: type, name: name, path: path(type, name: name),
                                      resources: JSONSerializer.data(.array([item]))))
             }
         }
-        files.append(XDSFile(type: .clusters, name: "", path: path(.clusters, in: configDirectory),
+        files.append(XDSFile(type: .clusters, name: "", path: path(.clusters),
                              resources: JSONSerializer.data(.array(resources.clusters))))
-        files.append(XDSFile(type: .listeners, name: "", path: path(.listeners, in: configDirectory),
+        files.append(XDSFile(type: .listeners, name: "", path: path(.listeners),
                              resources: JSONSerializer.data(.array(resources.listeners))))
         return files
     }

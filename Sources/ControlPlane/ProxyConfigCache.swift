@@ -1,0 +1,161 @@
+import EnvoyTranslator
+import GatewayModel
+import Synchronization
+
+/// One proxy's Envoy configuration as the agents receive it: serialized files, and a number
+/// that moves whenever the files do. Every replica of the proxy reads the same value.
+struct ProxyConfig: Sendable, Equatable {
+    /// Counts this proxy's distinct configurations (1 for the first).
+    var revision: UInt64
+    /// The files, in the order `XDSFile.ResourceType.writeRank` gives them (referenced first).
+    var files: [XDSFile]
+}
+
+/// The per-proxy config cache (Envoy Gateway's snapshot cache, in spirit): the reconciler hands
+/// it every proxy's input once per pass; each proxy whose input changed is translated (stage 2)
+/// and serialized once, here, whatever number of agents stream it; streams only read.
+///
+/// Translation keeps a memo per proxy (`EnvoyTranslationMemo`, with the route fragments of the
+/// previous serialization), so one changed route re-renders and re-serializes one route.
+final class ProxyConfigCache: Sendable {
+    private struct Entry {
+        var input: ProxyInput
+        var config: ProxyConfig
+        let memo: EnvoyTranslationMemo
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Moves on every change to any proxy's config (or removal), and on close.
+        var generation: UInt64 = 0
+        /// The generation at which each proxy last changed (or was removed).
+        var changedAt: [String: UInt64] = [:]
+        var waiters: [String: [UInt64: CheckedContinuation<Void, Never>]] = [:]
+        var closed = false
+        var translations = 0
+    }
+
+    private let state = Mutex(State())
+    /// The format of route configuration files: binary protobuf, which Envoy parses about
+    /// twice as fast as JSON (a thousand routes: ~4 ms instead of ~8.5 ms on a 2-core box).
+    let routeFormat: XDSFile.Format
+    /// Reports problems that are not user mistakes (a configuration the encoder refused).
+    let onProblem: @Sendable (String, [String: String]) -> Void
+
+    init(routeFormat: XDSFile.Format = .protobuf, onProblem: @escaping @Sendable (String, [String: String]) -> Void = { _, _ in }) {
+        self.routeFormat = routeFormat
+        self.onProblem = onProblem
+    }
+
+    /// What `update` did, for logs and tests.
+    struct UpdateSummary: Sendable, Equatable {
+        /// Proxies translated (their input changed, or they are new).
+        var translated: [String] = []
+        /// Proxies whose files changed (a subset of `translated`).
+        var changed: [String] = []
+        /// Proxies gone.
+        var removed: [String] = []
+    }
+
+    /// Sets every proxy's input (proxies absent from `inputs` are removed): those whose input
+    /// changed are translated and serialized, and the streams of those whose files changed wake.
+    /// Called by one task at a time (the reconciler's pass).
+    @discardableResult
+    func update(_ inputs: [(key: String, input: ProxyInput)]) -> UpdateSummary {
+        var summary = UpdateSummary()
+        let previous = state.withLock { $0.entries }
+        var next: [String: Entry] = [:]
+        next.reserveCapacity(inputs.count)
+        for (key, input) in inputs {
+            if let known = previous[key], known.input == input {
+                next[key] = known
+                continue
+            }
+            let memo = previous[key]?.memo ?? EnvoyTranslationMemo()
+            summary.translated.append(key)
+            // Nothing can be delivered when even JSON fails: the proxy keeps its last config.
+            guard let files = files(of: input, proxy: key, memo: memo) else {
+                if let known = previous[key] { next[key] = known }
+                continue
+            }
+            let revision = previous[key].map { $0.config.files == files ? $0.config.revision : $0.config.revision + 1 } ?? 1
+            if revision != previous[key]?.config.revision { summary.changed.append(key) }
+            next[key] = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo)
+        }
+        summary.removed = previous.keys.filter { next[$0] == nil }.sorted()
+        let waking = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.entries = next
+            state.translations += summary.translated.count
+            let touched = summary.changed + summary.removed
+            guard !touched.isEmpty else { return [] }
+            state.generation += 1
+            var waking: [CheckedContinuation<Void, Never>] = []
+            for key in touched {
+                state.changedAt[key] = state.generation
+                if let waiting = state.waiters.removeValue(forKey: key) { waking += waiting.values }
+            }
+            for key in summary.removed { state.changedAt[key] = nil }
+            return waking
+        }
+        for waiter in waking { waiter.resume() }
+        return summary
+    }
+
+    /// The proxy's current config (nil when it has none) and the generation it was read at.
+    func current(_ proxy: String) -> (config: ProxyConfig?, generation: UInt64) {
+        state.withLock { ($0.entries[proxy]?.config, $0.generation) }
+    }
+
+    /// How many proxy translations `update` has run so far (replicas share one).
+    var translationCount: Int { state.withLock { $0.translations } }
+
+    /// True after `close()`.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Returns once the proxy's config changed after `generation` (or the cache closed, or
+    /// the task was cancelled). A proxy that does not exist yet is waited for.
+    func waitForChange(of proxy: String, after generation: UInt64) async {
+        let id = UInt64.random(in: 0...UInt64.max)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.closed || Task.isCancelled { return true }
+                    if let changed = state.changedAt[proxy], changed > generation { return true }
+                    state.waiters[proxy, default: [:]][id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters[proxy]?.removeValue(forKey: id) }
+            waiter?.resume()
+        }
+    }
+
+    /// Ends every stream (shutdown).
+    func close() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.closed = true
+            let all = state.waiters.values.flatMap(\.values)
+            state.waiters = [:]
+            return all
+        }
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// The proxy's files in `routeFormat`, else (a value the protobuf schema cannot carry
+    /// faithfully) with JSON route configurations; nil when neither can be made.
+    private func files(of input: ProxyInput, proxy: String, memo: EnvoyTranslationMemo) -> [XDSFile]? {
+        do {
+            return try EnvoyTranslator.files(input, routeFormat: routeFormat, memo: memo)
+        } catch {
+            onProblem("route configuration delivered as JSON: not encodable as protobuf", ["proxy": proxy, "error": "\(error)"])
+        }
+        do {
+            return try EnvoyTranslator.files(input, routeFormat: .json, memo: memo)
+        } catch {
+            onProblem("cannot serialize the proxy configuration", ["proxy": proxy, "error": "\(error)"])
+            return nil
+        }
+    }
+}
