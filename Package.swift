@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         // Pure: object model, JSON values, validation. No NIO, no Logging.
@@ -160,6 +161,17 @@ let package = Package(
         .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
         .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
+        // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "DataplaneTests",
+            dependencies: ["Dataplane", "GatewayModel", .product(name: "Clocks", package: "swift-clocks")],
+            exclude: ["Recorded"]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -105,6 +105,27 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// Addresses handed out by an earlier pass whose status is not written yet count as the
+    /// Gateways' current ones, so assignment stays stable while status writes trail behind.
+    static func carryOver(_ assigned: [String: String], into snapshot: inout ResourceSnapshot) {
+        for position in snapshot.gateways.indices where (snapshot.gateways[position].status?.addresses ?? []).isEmpty {
+            let key = "\(snapshot.gateways[position].metadata?.namespace ?? "")/\(snapshot.gateways[position].metadata?.name ?? "")"
+            guard let address = assigned[key] else { continue }
+            var status = snapshot.gateways[position].status ?? GatewayStatus()
+            status.addresses = [GatewayStatusAddress(value: address)]
+            snapshot.gateways[position].status = status
+        }
+    }
+
+    /// The address each gateway instance of a translation got, by gateway key.
+    static func assignedAddresses(of translation: Translation) -> [String: String] {
+        var assigned: [String: String] = [:]
+        for instance in translation.gatewayInstances {
+            if let address = instance.address { assigned[instance.gatewayKey] = address }
+        }
+        return assigned
+    }
+
     /// Changes that cannot alter the translation are skipped: status-only writes (the writer's
     /// own), generated mesh resources (re-asserted on each pass anyway) and kinds the pipeline
     /// does not read.
@@ -131,26 +152,12 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let started = ContinuousClock.now
         var snapshot = live.withLock { $0 }
         snapshot.dataplanes = registry.states()
-        // Addresses handed out by an earlier pass whose status is not written yet count as the
-        // Gateways' current ones, so assignment stays stable while status writes trail behind.
-        let assigned = assignedAddresses.withLock { $0 }
-        for position in snapshot.gateways.indices where (snapshot.gateways[position].status?.addresses ?? []).isEmpty {
-            let key = "\(snapshot.gateways[position].metadata?.namespace ?? "")/\(snapshot.gateways[position].metadata?.name ?? "")"
-            guard let address = assigned[key] else { continue }
-            var status = snapshot.gateways[position].status ?? GatewayStatus()
-            status.addresses = [GatewayStatusAddress(value: address)]
-            snapshot.gateways[position].status = status
-        }
+        Self.carryOver(assignedAddresses.withLock { $0 }, into: &snapshot)
         let version = snapshot.resourceVersion
         let snapshotTaken = ContinuousClock.now
         let translation = GatewayTranslator.translate(snapshot, options: options, memo: memo)
         let translated = ContinuousClock.now
-        assignedAddresses.withLock { assigned in
-            assigned = [:]
-            for instance in translation.gatewayInstances {
-                if let address = instance.address { assigned[instance.gatewayKey] = address }
-            }
-        }
+        assignedAddresses.withLock { $0 = Self.assignedAddresses(of: translation) }
         let summary = cache.update(ProxyInputs.gateways(snapshot, translation))
         let published = ContinuousClock.now
         supervisor?.reconcile(translation.gatewayInstances)
@@ -194,46 +201,4 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     }
 
     static func timestamp() -> String { Timestamps.rfc3339(Date()) }
-}
-
-/// What the previous pass produced, to hand only differences to the writers.
-struct PassMemory {
-    var statuses: [ObjectKey: JSONValue] = [:]
-    var meshGateways: [String: MeshGateway] = [:]
-    var meshHTTPRoutes: [String: MeshHTTPRoute] = [:]
-    var sweptLeftovers = false
-
-    /// Makes the next pass hand every status to the writer again (after a failed write).
-    mutating func forgetStatuses() { statuses = [:] }
-
-    /// True once, on the first pass: generated objects of an earlier run are swept then.
-    mutating func needsLeftoverSweep() -> Bool {
-        defer { sweptLeftovers = true }
-        return !sweptLeftovers
-    }
-
-    /// The statuses and generated objects that changed since the last pass, and the keys of
-    /// generated objects that are gone.
-    mutating func changes(statuses: [StatusUpdate], meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute])
-        -> ([StatusUpdate], [MeshGateway], [MeshHTTPRoute], [ObjectKey]) {
-        let changedStatuses = statuses.filter { self.statuses[$0.key] != $0.status }
-        self.statuses = Dictionary(statuses.map { ($0.key, $0.status) }, uniquingKeysWith: { _, last in last })
-
-        let gateways = Dictionary(meshGateways.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { _, last in last })
-        let generatedRoutes = meshHTTPRoutes.filter { $0.metadata?.labels?[GeneratedLabels.managedBy] != nil }
-        let routes = Dictionary(generatedRoutes.map { ("\($0.metadata?.namespace ?? "")/\($0.metadata?.name ?? "")", $0) },
-                                uniquingKeysWith: { _, last in last })
-        let changedGateways = meshGateways.filter { self.meshGateways[$0.metadata?.name ?? ""] != $0 }
-        let changedRoutes = generatedRoutes.filter { self.meshHTTPRoutes["\($0.metadata?.namespace ?? "")/\($0.metadata?.name ?? "")"] != $0 }
-        var removed: [ObjectKey] = []
-        for name in self.meshGateways.keys where gateways[name] == nil {
-            removed.append(ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: name))
-        }
-        for (key, route) in self.meshHTTPRoutes where routes[key] == nil {
-            removed.append(ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: route.metadata?.namespace, name: route.metadata?.name ?? ""))
-        }
-        self.meshGateways = gateways
-        self.meshHTTPRoutes = routes
-        return (changedStatuses, changedGateways, changedRoutes, removed.sorted())
-    }
 }

@@ -2,10 +2,16 @@
 /// the start once the process has run through one supervision period.
 struct RestartBackoff: Sendable, Equatable {
     /// The first delay.
-    var initial: Duration = .milliseconds(100)
+    let initial: Duration
     /// The longest delay.
-    var maximum: Duration = .seconds(5)
+    let maximum: Duration
     private var upcoming: Duration?
+
+    /// A backoff from `initial` doubling to `maximum`.
+    init(initial: Duration = .milliseconds(100), maximum: Duration = .seconds(5)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
 
     /// The delay to wait now; the following one doubles (up to `maximum`).
     mutating func nextDelay() -> Duration {

@@ -51,6 +51,15 @@ public struct StoreEvent: Sendable {
     /// The object before the change, if it existed (lets filtered watches turn a change that
     /// leaves or enters the filter into DELETED/ADDED).
     public var previous: JSONValue?
+
+    /// Creates an event.
+    public init(type: ChangeType, key: ObjectKey, resourceVersion: UInt64, object: JSONValue, previous: JSONValue? = nil) {
+        self.type = type
+        self.key = key
+        self.resourceVersion = resourceVersion
+        self.object = object
+        self.previous = previous
+    }
 }
 
 /// What a watcher receives: changes in commit order, and bookmarks saying "everything up to

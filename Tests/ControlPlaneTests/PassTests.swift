@@ -1,0 +1,111 @@
+@testable import ControlPlane
+import GatewayModel
+import GatewayTranslator
+import ResourceStore
+import Synchronization
+import Testing
+
+@Suite("Pass memory, relevance and address carry-over")
+struct PassTests {
+    @Test("PassMemory hands on only what changed and names what disappeared")
+    func passMemory() throws {
+        var memory = PassMemory()
+        let key = ObjectKey(kind: ResourceKinds.gateway, namespace: "default", name: "g")
+        let first = memory.changes(statuses: [StatusUpdate(key: key, status: ["a": 1])], meshGateways: [],
+                                   meshHTTPRoutes: [try MeshWriterTests.meshRoute("r")])
+        #expect(first.0.count == 1 && first.2.count == 1 && first.3.isEmpty)
+        let second = memory.changes(statuses: [StatusUpdate(key: key, status: ["a": 1])], meshGateways: [],
+                                    meshHTTPRoutes: [try MeshWriterTests.meshRoute("r")])
+        #expect(second.0.isEmpty && second.2.isEmpty && second.3.isEmpty, "nothing changed: nothing to write")
+        let third = memory.changes(statuses: [], meshGateways: [], meshHTTPRoutes: [])
+        #expect(third.3 == [ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: "kuma-system", name: "r")])
+        #expect(memory.needsLeftoverSweep() && !memory.needsLeftoverSweep(), "the leftover sweep runs once")
+    }
+
+    static func event(_ type: ChangeType, plural: String, object: JSONValue, previous: JSONValue? = nil) -> StoreEvent {
+        let kind = ResourceKinds.all.first { $0.plural == plural }!
+        return StoreEvent(type: type, key: ObjectKey(kind: kind, namespace: object.namespace, name: object.name ?? ""),
+                          resourceVersion: 1, object: object, previous: previous)
+    }
+
+    @Test("status-only writes, generated objects and ConfigMaps do not start a pass; Gateway address changes do")
+    func relevance() {
+        let gateway: JSONValue = ["metadata": ["name": "g", "namespace": "d", "resourceVersion": "1"], "spec": ["gatewayClassName": "kuma"]]
+        var statusOnly = gateway
+        statusOnly["status"] = ["conditions": []]
+        statusOnly[path: ["metadata", "resourceVersion"]] = "2"
+        #expect(!Reconciler.isRelevant(Self.event(.modified, plural: "gateways", object: statusOnly, previous: gateway)))
+        var addressed = statusOnly
+        addressed["status"] = ["addresses": [["value": "127.0.100.1"]]]
+        #expect(Reconciler.isRelevant(Self.event(.modified, plural: "gateways", object: addressed, previous: statusOnly)))
+        var specChange = gateway
+        specChange[path: ["spec", "gatewayClassName"]] = "other"
+        #expect(Reconciler.isRelevant(Self.event(.modified, plural: "gateways", object: specChange, previous: gateway)))
+        let generated: JSONValue = ["metadata": ["name": "r", "namespace": "kuma-system", "labels": ["gatehouse.io/managed-by": "gatehouse"]]]
+        #expect(!Reconciler.isRelevant(Self.event(.added, plural: "meshhttproutes", object: generated)))
+        #expect(Reconciler.isRelevant(Self.event(.deleted, plural: "meshhttproutes", object: generated)), "a deleted generated object is re-created")
+        #expect(!Reconciler.isRelevant(Self.event(.added, plural: "configmaps", object: ["metadata": ["name": "c", "namespace": "d"]])))
+    }
+
+    @Test("addresses handed out by a pass whose status is not written yet keep Gateways created together stable")
+    func addressCarryOver() throws {
+        let objects: [JSONValue] = [
+            ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass", "metadata": ["name": "kuma"],
+             "spec": ["controllerName": "gateways.kuma.io/controller"]],
+        ] + ["a", "b", "c"].map { name in
+            ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": ["name": .string(name), "namespace": "d"],
+             "spec": ["gatewayClassName": "kuma", "listeners": [["name": "http", "port": 80, "protocol": "HTTP"]]]]
+        }
+        let keyed = objects.map { object -> (key: ObjectKey, object: JSONValue) in
+            let kind = ResourceKinds.all.first { $0.kind == object["kind"]?.stringValue }!
+            return (ObjectKey(kind: kind, namespace: object.namespace, name: object.name ?? ""), object)
+        }
+        let options = TranslationOptions(addressPool: try AddressPool(cidr: "127.0.100.0/24"))
+        var snapshot = ResourceSnapshot(objects: keyed)
+        let first = GatewayTranslator.translate(snapshot, options: options)
+        let assigned = Reconciler.assignedAddresses(of: first)
+        #expect(Set(assigned.values).count == 3, "distinct addresses")
+        // `b` is deleted before any status was written: the others keep theirs.
+        snapshot.gateways.removeAll { $0.metadata?.name == "b" }
+        Reconciler.carryOver(assigned, into: &snapshot)
+        let second = Reconciler.assignedAddresses(of: GatewayTranslator.translate(snapshot, options: options))
+        #expect(second["d/a"] == assigned["d/a"] && second["d/c"] == assigned["d/c"])
+    }
+}
+
+@Suite("Dataplane registry")
+struct DataplaneRegistryTests {
+    static func report(_ replica: Int, running: Bool = true, accepted: String? = nil, rejected: String? = nil, ports: [Int] = []) -> JSONValue {
+        var value: JSONValue = ["gateway": "d/g", "replica": .integer(Int64(replica)), "running": .bool(running),
+                                "readyPorts": .array(ports.map { .integer(Int64($0)) })]
+        if let accepted { value["acceptedVersion"] = .string(accepted) }
+        if let rejected { value["rejectedVersion"] = .string(rejected); value["rejectionMessage"] = "bad" }
+        return value
+    }
+
+    @Test("replicas fold into one state: accepted only when every running replica accepted the same version, ports all have bound")
+    func folding() throws {
+        let wakes = Counter()
+        let registry = DataplaneRegistry { wakes.value.withLock { $0 += 1 } }
+        try registry.record(Self.report(0, accepted: "v1", ports: [80, 443]))
+        try registry.record(Self.report(1, accepted: "v2", ports: [80]))
+        var state = try #require(registry.states()["d/g"])
+        #expect(state.running && state.acceptedVersion == nil && state.readyPorts == [80])
+        try registry.record(Self.report(1, accepted: "v1", ports: [80, 443]))
+        state = try #require(registry.states()["d/g"])
+        #expect(state.acceptedVersion == "v1" && state.readyPorts == [80, 443])
+        try registry.record(Self.report(1, rejected: "v2"))
+        #expect(registry.states()["d/g"]?.rejectedVersion == "v2")
+        let before = wakes.value.withLock { $0 }
+        try registry.record(Self.report(1, rejected: "v2"))
+        #expect(wakes.value.withLock { $0 } == before, "an identical report wakes nobody")
+        #expect(throws: DataplaneProtocolError.self) { try registry.record(["replica": 0]) }
+        registry.forget("d/g")
+        #expect(registry.states()["d/g"] == nil)
+    }
+}
+
+/// A count shared with a callback.
+final class Counter: Sendable {
+    let value = Mutex(0)
+}
