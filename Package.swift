@@ -133,6 +133,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Shared test support: golden directories with in-process diffs, golden snapshot inputs.
+        .target(name: "TestSupport", dependencies: ["GatewayModel", "ManifestIO", "TestCertificates"]),
         .executableTarget(
             name: "gatehouse",
             dependencies: [
@@ -158,8 +160,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
-        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
-        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
+        .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
+        .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
+        // The whole pure pipeline, Kubernetes objects to the files each proxy's agent writes.
+        .testTarget(name: "PipelineTests", dependencies: ["GatewayTranslator", "EnvoyTranslator", "GatewayModel", "ManifestIO", "TestSupport"], exclude: ["Testdata"]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
         .testTarget(

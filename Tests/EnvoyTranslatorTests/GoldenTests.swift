@@ -1,18 +1,16 @@
 import Foundation
 import GatewayModel
 import ManifestIO
+import TestSupport
 import Testing
 
 @testable import EnvoyTranslator
 
-/// Golden files: `Testdata/<case>.in.yaml` -> `<case>.out.yaml`, the Envoy resources as YAML
-/// with the config directory fixed to `/config`.
-/// `UPDATE_GOLDEN=1 swift test --filter EnvoyTranslatorTests` rewrites the outputs and deletes
-/// outputs whose input is gone.
+/// Golden files: `Testdata/<case>.in.yaml` (one proxy's mesh resources) -> `<case>.out.yaml`,
+/// the Envoy resources as YAML (file paths relative to the agent's config directory).
 @Suite("Envoy translator golden files")
 struct GoldenTests {
-    static let regenerateCommand = "UPDATE_GOLDEN=1 swift test --filter EnvoyTranslatorTests"
-    static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
+    static let directory = GoldenDirectory(regenerateCommand: "UPDATE_GOLDEN=1 swift test --filter EnvoyTranslatorTests")
 
     @Test("there are enough golden cases")
     func casesExist() {
@@ -28,21 +26,7 @@ struct GoldenTests {
         let actual = Manifests.yaml(testCase.fixtures.restoringCertificates(resources.redactedJSON))
         let leaks = testCase.fixtures.keyMaterial(in: actual)
         #expect(leaks.isEmpty, "\(name): the golden output shows private key material: \(leaks)")
-        let outputURL = GoldenCase.outputURL(name)
-        if Self.updating {
-            try actual.write(to: outputURL, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOf: outputURL, encoding: .utf8) else {
-            Issue.record("\(outputURL.lastPathComponent) is missing; run: \(Self.regenerateCommand)")
-            return
-        }
-        guard expected != actual else { return }
-        let actualURL = FileManager.default.temporaryDirectory.appendingPathComponent("envoy-golden-\(name)-\(UUID().uuidString).yaml")
-        try actual.write(to: actualURL, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: actualURL) }
-        let diff = (try? runProgram("/usr/bin/diff", ["-u", outputURL.path, actualURL.path])) ?? "(diff unavailable)"
-        Issue.record("\(name): output differs from \(outputURL.lastPathComponent):\n\(diff)\nIf the change is intended, run: \(Self.regenerateCommand)")
+        if let mismatch = try Self.directory.mismatch(name, actual: actual) { Issue.record(Comment(rawValue: mismatch)) }
     }
 
     @Test("the translation is deterministic", arguments: GoldenCase.allNames())
@@ -61,16 +45,8 @@ struct GoldenTests {
 
     @Test("no stale golden outputs")
     func noStaleOutputs() throws {
-        let inputs = Set(GoldenCase.allNames())
-        let files = try FileManager.default.contentsOfDirectory(atPath: GoldenCase.directory.path)
-        for file in files where file.hasSuffix(".out.yaml") {
-            let name = String(file.dropLast(".out.yaml".count))
-            guard !inputs.contains(name) else { continue }
-            if Self.updating {
-                try FileManager.default.removeItem(at: GoldenCase.directory.appendingPathComponent(file))
-            } else {
-                Issue.record("\(file) has no \(name).in.yaml; run: \(Self.regenerateCommand)")
-            }
+        for file in try Self.directory.staleOutputs() {
+            Issue.record("\(file) has no input; run: \(Self.directory.regenerateCommand)")
         }
     }
 }
