@@ -155,11 +155,11 @@ let package = Package(
         .executableTarget(
             name: "GatehouseBench",
             dependencies: [
-                "Harness", "GatewayModel", "GatewayTranslator", "EnvoyTranslator",
+                "Harness", "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "Processes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
+        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO", "Harness"]),
         .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
         .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
         // The whole pure pipeline, Kubernetes objects to the files each proxy's agent writes.
@@ -180,6 +180,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Harness",
+                "Processes",
                 "GatewayModel",
                 "ManifestIO",
                 "ResourceStore",

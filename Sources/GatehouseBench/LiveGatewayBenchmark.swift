@@ -95,7 +95,7 @@ enum LiveGatewayBenchmark {
         // Measured from a settled state: every existing route's status written (the status
         // writes of a thousand creations trail the traffic by a second or more).
         try await waitForAttachedRoutes(existingRoutes, server: server)
-        let rss = residentMiB(server.process.processIdentifier)
+        let rss = residentMiB(server.process.pid)
         progress("\(existingRoutes) routes serving; measuring \(addedRoutes) additions")
 
         var latencies: [Double] = []

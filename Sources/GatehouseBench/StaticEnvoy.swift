@@ -1,15 +1,16 @@
 import Foundation
 import GatewayModel
 import Harness
+import Processes
 
 /// An Envoy with a static, hand-written configuration: the fast backend every measurement
 /// uses, and the minimal proxy the gateway's throughput is compared with.
-final class StaticEnvoy: @unchecked Sendable {
-    let process = Process()
+final class StaticEnvoy: Sendable {
+    let process: ChildProcess
     let port: Int
     let directory: URL
 
-    private init(envoy: String, port: Int, listener: JSONValue, clusters: [JSONValue]) throws {
+    private init(envoy: String, port: Int, listener: JSONValue, clusters: [JSONValue]) async throws {
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -19,11 +20,8 @@ final class StaticEnvoy: @unchecked Sendable {
         ]
         let path = directory.appendingPathComponent("bootstrap.json")
         try Data(JSONSerializer.prettyString(bootstrap).utf8).write(to: path)
-        process.executableURL = URL(fileURLWithPath: envoy)
-        process.arguments = ["-c", path.path, "--use-dynamic-base-id", "--log-level", "error"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try await ChildProcess.launch(ChildProcess.Options(
+            executable: envoy, arguments: ["-c", path.path, "--use-dynamic-base-id", "--log-level", "error"]))
     }
 
     private static func httpListener(port: Int, routeAction: JSONValue) -> JSONValue {
@@ -46,7 +44,7 @@ final class StaticEnvoy: @unchecked Sendable {
     static func backend(envoy: String) async throws -> StaticEnvoy {
         let port = try freePort()
         let listener = httpListener(port: port, routeAction: ["direct_response": ["status": 200, "body": ["inline_string": "ok\n"]]])
-        let proxy = try StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [])
+        let proxy = try await StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [])
         try await proxy.waitUntilServing()
         return proxy
     }
@@ -60,7 +58,7 @@ final class StaticEnvoy: @unchecked Sendable {
             "load_assignment": ["cluster_name": "backend", "endpoints": [["lb_endpoints": [["endpoint": ["address": [
                 "socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(backendPort))]]]]]]]],
         ]
-        let proxy = try StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [cluster])
+        let proxy = try await StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [cluster])
         try await proxy.waitUntilServing()
         return proxy
     }
@@ -75,14 +73,9 @@ final class StaticEnvoy: @unchecked Sendable {
         throw HarnessError("static Envoy on port \(port) did not serve within 20 s")
     }
 
-    /// SIGTERM, SIGKILL after 5 s. Polls instead of `waitUntilExit`, which can wait forever
-    /// when called from a concurrency thread right after the signal.
+    /// SIGTERM, SIGKILL after 5 s.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        waitForExit(process)
+        process.stopBlocking(grace: .seconds(5))
         try? FileManager.default.removeItem(at: directory)
     }
 }

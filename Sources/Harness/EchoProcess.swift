@@ -1,12 +1,9 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import Processes
 
 /// A `gatehouse echo` backend on a free loopback port, stopped by PID.
-public final class EchoProcess: @unchecked Sendable {
-    public let process: Process
+public final class EchoProcess: Sendable {
+    public let process: ChildProcess
     public let port: Int
     public let host: String
 
@@ -17,14 +14,11 @@ public final class EchoProcess: @unchecked Sendable {
         self.host = host
         for _ in 0..<3 {
             let port = try freePort()
-            let process = Process()
-            process.executableURL = try gatehouseBinary()
-            process.arguments = ["echo", "--host", host, "--port", String(port), "--name", name, "--namespace", namespace]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline && process.isRunning {
+            let process = try await ChildProcess.launch(ChildProcess.Options(
+                executable: try gatehouseBinary().path,
+                arguments: ["echo", "--host", host, "--port", String(port), "--name", name, "--namespace", namespace]))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline && process.isRunning {
                 if (try? await HTTP.request("GET", "http://\(host):\(port)/", timeout: 1))?.status == 200 {
                     self.process = process
                     self.port = port
@@ -32,8 +26,8 @@ public final class EchoProcess: @unchecked Sendable {
                 }
                 try await Task.sleep(for: .milliseconds(30))
             }
-            Self.stop(process)
-            guard process.terminationReason == .exit, Date() < deadline else {
+            let termination = await process.stop(grace: .seconds(5))
+            guard case .exited = termination, ContinuousClock.now < deadline else {
                 throw HarnessError("echo backend did not start on \(host):\(port)")
             }
         }
@@ -41,13 +35,5 @@ public final class EchoProcess: @unchecked Sendable {
     }
 
     /// SIGTERM, then SIGKILL after 5 s; waits for the exit.
-    public func stop() { Self.stop(process) }
-
-    private static func stop(_ process: Process) {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        waitForExit(process)
-    }
+    public func stop() { process.stopBlocking(grace: .seconds(5)) }
 }

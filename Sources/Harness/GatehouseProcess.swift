@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Processes
 
 #if canImport(Glibc)
 import Glibc
@@ -39,19 +40,19 @@ public func gatehouseBinary() throws -> URL {
     return fallback
 }
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-public func freePort() throws -> Int {
+/// A TCP port on `host` (loopback) that was free a moment ago (the kernel's pick for port 0).
+public func freePort(host: String = "127.0.0.1") throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw HarnessError("socket() failed") }
     defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw HarnessError("not an IPv4 address: \(host)") }
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0 else { throw HarnessError("bind() failed") }
+    guard bound == 0 else { throw HarnessError("bind() failed (errno \(errno))") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
@@ -61,14 +62,14 @@ public func freePort() throws -> Int {
 
 /// A running `gatehouse run` on a free loopback port with its own data directory.
 /// Always stopped by PID (`stop()` or `kill()`), never left behind.
-public final class GatehouseProcess: @unchecked Sendable {
-    public let process = Process()
+public final class GatehouseProcess: Sendable {
+    public let process: ChildProcess
     public let port: Int
     public let dataDirectory: URL
     public let ownsDataDirectory: Bool
     public let logFile: URL
     /// The `--address-pool` given to this process.
-    private(set) var addressPool = ""
+    public let addressPool: String
 
     /// The API base URL.
     public var server: String { "http://127.0.0.1:\(port)" }
@@ -80,22 +81,19 @@ public final class GatehouseProcess: @unchecked Sendable {
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)
         logFile = self.dataDirectory.appendingPathComponent("gatehouse-\(port).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process.executableURL = try gatehouseBinary()
         // A pool of its own per process, so concurrent runs never share gateway addresses.
         addressPool = "127.\(200 + port % 50).\(port / 50 % 250).0/24"
-        process.arguments = ["run", "--data-dir", self.dataDirectory.path, "--api-address", "127.0.0.1:\(port)",
-                             "--address-pool", addressPool] + extraArguments
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try await ChildProcess.launch(ChildProcess.Options(
+            executable: try gatehouseBinary().path,
+            arguments: ["run", "--data-dir", self.dataDirectory.path, "--api-address", "127.0.0.1:\(port)",
+                        "--address-pool", addressPool] + extraArguments,
+            logPath: logFile.path))
         try await waitUntilReady()
     }
 
     private func waitUntilReady() async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
             if !process.isRunning { throw HarnessError("gatehouse exited during start-up: \(log)") }
             if let answer = try? await HTTP.request("GET", "\(server)/readyz", timeout: 1), answer.status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -107,24 +105,18 @@ public final class GatehouseProcess: @unchecked Sendable {
     /// What the process logged.
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    /// SIGTERM, then SIGKILL after 10 s; returns the exit status.
+    /// SIGTERM, then SIGKILL after 10 s; returns the exit status (-1 when a signal ended it).
     @discardableResult
     public func stop() -> Int32 {
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        }
-        waitForExit(process)
+        process.stopBlocking(grace: .seconds(10))
         cleanUp()
-        return process.terminationStatus
+        if case .exited(let status) = process.termination { return status }
+        return -1
     }
 
     /// SIGKILL at once (crash simulation); the data directory is kept.
     public func kill() {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        waitForExit(process)
+        process.killBlocking()
     }
 
     private func cleanUp() {

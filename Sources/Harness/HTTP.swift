@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import NIOCore
 import NIOHTTP1
+import Processes
 
 /// A decoded HTTP answer.
 public struct HTTPAnswer {
@@ -31,6 +32,26 @@ public enum HTTP {
         return HTTPAnswer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
     }
 
+    /// A client that never follows redirects (tests look at them) and keeps no connection
+    /// between requests, so each request sees the server's current configuration.
+    static let exchangeClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, connectionPool: .init(idleTimeout: .milliseconds(1))))
+
+    /// One request with headers in order (a `Host` among them replaces the URL's), answered
+    /// whatever its status; redirects are returned, not followed.
+    public static func exchange(_ method: String, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
+                                timeout: Int64 = 30) async throws -> HTTPAnswer {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "Connection", value: "close")
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await exchangeClient.execute(request, timeout: .seconds(timeout))
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return HTTPAnswer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
+    }
+
     public static func json(
         _ method: String, _ url: String, _ value: JSONValue? = nil, contentType: String = "application/json",
         headers: [String: String] = [:]
@@ -39,7 +60,6 @@ public enum HTTP {
     }
 }
 
-/// Runs a command to completion with a time limit, capturing its output.
 /// What a finished command printed and returned.
 public struct CommandResult {
     public var status: Int32
@@ -47,48 +67,33 @@ public struct CommandResult {
     public var error: String
 }
 
-/// Runs a command to completion with a time limit, capturing its output. It waits by
-/// sleeping between polls, never by blocking a thread: a test process shares a cooperative
-/// pool as wide as the machine has cores, and blocked threads starve every other test's tasks.
+/// Runs a command to completion with a time limit, capturing its output; the wait is
+/// asynchronous (no thread is blocked while the command runs).
 public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
                 timeoutSeconds: Double = 60) async throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    var merged = ProcessInfo.processInfo.environment
-    for (key, value) in environment { merged[key] = value }
-    process.environment = merged
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cmd-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let outURL = directory.appendingPathComponent("out"), errURL = directory.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
+    var standardInput = ChildProcess.Options.Input.none
     if let input {
         let inURL = directory.appendingPathComponent("in")
         try Data(input.utf8).write(to: inURL)
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-    } else {
-        process.standardInput = FileHandle.nullDevice
+        standardInput = .file(inURL.path)
     }
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeoutSeconds)
-    while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-    if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-        waitForExit(process)
+    let process = try await ChildProcess.launch(ChildProcess.Options(
+        executable: executable, arguments: arguments, environment: environment.mapValues { $0 },
+        outputPath: outURL.path, errorPath: errURL.path, input: standardInput))
+    guard let termination = await process.waitForExit(timeout: .milliseconds(Int64(timeoutSeconds * 1000))) else {
+        await process.kill()
         throw HarnessError("\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeoutSeconds) s")
     }
-    waitForExit(process)
-    return CommandResult(status: process.terminationStatus,
+    let status: Int32
+    switch termination {
+    case .exited(let code): status = code
+    case .signalled(let signal): status = 128 + signal
+    }
+    return CommandResult(status: status,
                          output: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                          error: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
-}
-
-/// Waits until `process` has exited, by polling: `Process.waitUntilExit` can block forever when
-/// called from a Swift concurrency thread.
-public func waitForExit(_ process: Process) {
-    while process.isRunning { usleep(10_000) }
 }

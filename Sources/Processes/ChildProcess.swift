@@ -34,15 +34,35 @@ public final class ChildProcess: Sendable {
         public var workingDirectory: String?
         /// Standard output and error are appended to this file when set, else discarded.
         public var logPath: String?
+        /// Standard output alone goes here when set (overrides `logPath` for it).
+        public var outputPath: String?
+        /// Standard error alone goes here when set (overrides `logPath` for it).
+        public var errorPath: String?
+        /// Standard input.
+        public var input: Input
+
+        /// Where standard input comes from.
+        public enum Input: Sendable {
+            /// `/dev/null`.
+            case none
+            /// A file's content.
+            case file(String)
+            /// A pipe the caller writes to (`ChildProcess.writeInput`, `closeInput`).
+            case pipe
+        }
 
         /// Creates options.
         public init(executable: String, arguments: [String] = [], environment: [String: String?] = [:],
-                    workingDirectory: String? = nil, logPath: String? = nil) {
+                    workingDirectory: String? = nil, logPath: String? = nil, outputPath: String? = nil,
+                    errorPath: String? = nil, input: Input = .none) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
             self.workingDirectory = workingDirectory
             self.logPath = logPath
+            self.outputPath = outputPath
+            self.errorPath = errorPath
+            self.input = input
         }
     }
 
@@ -67,18 +87,59 @@ public final class ChildProcess: Sendable {
     /// The executable's path, for messages.
     public let executable: String
     private let record: ExitRecord
+    /// The write end of the input pipe (`Options.Input.pipe`), until closed.
+    private let inputWriter: Mutex<FileDescriptor?>
 
-    private init(pid: Int32, executable: String, record: ExitRecord) {
+    private init(pid: Int32, executable: String, record: ExitRecord, inputWriter: FileDescriptor?) {
         self.pid = pid
         self.executable = executable
         self.record = record
+        self.inputWriter = Mutex(inputWriter)
+    }
+
+    deinit {
+        inputWriter.withLock { try? $0?.close() }
+    }
+
+    /// Writes to the process's standard input (with `Options.Input.pipe`).
+    public func writeInput(_ bytes: [UInt8]) throws {
+        try inputWriter.withLock { writer in
+            guard let writer else { throw ChildProcessError("\(executable): standard input is not a pipe, or closed") }
+            _ = try bytes.withUnsafeBytes { try writer.writeAll($0) }
+        }
+    }
+
+    /// Closes standard input (the process reads end of file).
+    public func closeInput() {
+        inputWriter.withLock { writer in
+            try? writer?.close()
+            writer = nil
+        }
     }
 
     /// Starts a process; returns once it runs (throws when it cannot be started, e.g. the
     /// executable is missing or the log file cannot be opened).
     public static func launch(_ options: Options) async throws -> ChildProcess {
-        let output = try logDescriptor(options.logPath)
-        let error = try logDescriptor(options.logPath)
+        let output = try logDescriptor(options.outputPath ?? options.logPath)
+        let error = try logDescriptor(options.errorPath ?? options.logPath)
+        let inputReader: FileDescriptor
+        var inputWriter: FileDescriptor?
+        switch options.input {
+        case .none:
+            inputReader = try FileDescriptor.open("/dev/null", .readOnly, options: [.closeOnExec])
+        case .file(let path):
+            do {
+                inputReader = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+            } catch {
+                throw ChildProcessError("cannot open the input file \(path): \(error)")
+            }
+        case .pipe:
+            let pipe = try FileDescriptor.pipe()
+            inputReader = pipe.readEnd
+            inputWriter = pipe.writeEnd
+            // The child must not inherit the write end (it would never see end of file).
+            _ = fcntl(pipe.writeEnd.rawValue, F_SETFD, FD_CLOEXEC)
+        }
         let record = ExitRecord()
         var platform = PlatformOptions()
         // A group of its own, led by the child (pgid = pid).
@@ -100,7 +161,7 @@ public final class ChildProcess: Sendable {
                 let launched = Mutex(false)
                 do {
                     let result = try await Subprocess.run(
-                        configuration, input: .none,
+                        configuration, input: .fileDescriptor(inputReader, closeAfterSpawningProcess: true),
                         output: .fileDescriptor(output, closeAfterSpawningProcess: true),
                         error: .fileDescriptor(error, closeAfterSpawningProcess: true)
                     ) { execution in
@@ -116,7 +177,7 @@ public final class ChildProcess: Sendable {
                 }
             }
         }
-        return ChildProcess(pid: pid, executable: options.executable, record: record)
+        return ChildProcess(pid: pid, executable: options.executable, record: record, inputWriter: inputWriter)
     }
 
     /// True until the process has exited and been reaped.

@@ -200,7 +200,7 @@ struct GatewayTests {
         _ = try await eventually(10, "traffic again") {
             try await HTTP.request("GET", "http://\(again):8080/", timeout: 2).status == 200 ? true : nil
         }
-        let children = childProcesses(of: server.process.processIdentifier)
+        let children = childProcesses(of: server.process.pid)
         #expect(!children.isEmpty, "the control plane runs a dataplane child")
         #expect(server.stop() == 0, "clean exit on SIGTERM")
         for pid in children {
@@ -216,7 +216,7 @@ struct OrphanTests {
         let seed = try await SeedGateway.start(pod: "demo-app-1")
         defer { seed.stop() }
         try await seed.waitFor(200)
-        let children = childProcesses(of: seed.server.process.processIdentifier)
+        let children = childProcesses(of: seed.server.process.pid)
         #expect(children.count >= 2, "an agent and its Envoy run")
         seed.server.kill()
         _ = try await eventually(10, "the gateway address no longer answers") {

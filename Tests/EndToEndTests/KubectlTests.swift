@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Processes
 import GatewayModel
 import Testing
 
@@ -131,17 +132,10 @@ struct KubectlTests {
         #expect(try await kubectl.run("apply", "-f", seedDirectory).status == 0)
         let output = server.dataDirectory.appendingPathComponent("watch.out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
-        let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: kubectl.binary)
-        watcher.arguments = ["get", "httproutes", "-n", "kuma-demo", "-w"]
-        watcher.environment = ProcessInfo.processInfo.environment.merging(kubectl.environment) { $1 }
-        watcher.standardOutput = try FileHandle(forWritingTo: output)
-        watcher.standardError = FileHandle.nullDevice
-        try await watcher.run()
-        defer {
-            if watcher.isRunning { kill(watcher.processIdentifier, SIGKILL) }
-            waitForExit(watcher)
-        }
+        let watcher = try await ChildProcess.launch(ChildProcess.Options(
+            executable: kubectl.binary, arguments: ["get", "httproutes", "-n", "kuma-demo", "-w"],
+            environment: kubectl.environment.mapValues { $0 }, outputPath: output.path))
+        defer { watcher.killBlocking() }
         try await Task.sleep(for: .milliseconds(700))
         let route: JSONValue = ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
                                 "metadata": ["name": "added-elsewhere", "namespace": "kuma-demo"],

@@ -150,7 +150,7 @@ struct GatewayBurstTests {
         #expect(Set(first.values).count == names.count, "distinct addresses: \(first)")
         try await Task.sleep(for: .seconds(1))
         #expect(try await addresses() == first, "addresses are stable")
-        let agents = childProcesses(of: server.process.processIdentifier).filter { pid in
+        let agents = childProcesses(of: server.process.pid).filter { pid in
             // The agent's command line is `gatehouse dataplane ...` (arguments NUL-separated).
             ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("\u{0}dataplane\u{0}")
         }

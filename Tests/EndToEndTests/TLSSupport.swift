@@ -1,6 +1,7 @@
 import Foundation
 import GatewayModel
 import Harness
+import Processes
 import TestCertificates
 
 /// A Secret manifest of type `kubernetes.io/tls` holding `pair` (base64 in `data`).
@@ -131,22 +132,17 @@ func curlTLS(host: String, address: String, port: Int = 443, path: String = "/",
 
 /// One TLS connection kept open by `openssl s_client`, to send requests on it over time.
 /// Stopped by PID (`close()`).
-final class HeldConnection: @unchecked Sendable {
-    let process = Process()
-    private let input = Pipe()
+final class HeldConnection: Sendable {
+    let process: ChildProcess
     private let outputFile: URL
 
     /// Connects to `address:port` with SNI `host`.
-    init(host: String, address: String, port: Int = 443) throws {
+    init(host: String, address: String, port: Int = 443) async throws {
         outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-held-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_client", "-connect", "\(address):\(port)", "-servername", host, "-alpn", "http/1.1",
-                             "-quiet", "-no_ign_eof"]
-        process.standardInput = input
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try await ChildProcess.launch(ChildProcess.Options(
+            executable: "/usr/bin/openssl",
+            arguments: ["s_client", "-connect", "\(address):\(port)", "-servername", host, "-alpn", "http/1.1", "-quiet", "-no_ign_eof"],
+            outputPath: outputFile.path, input: .pipe))
     }
 
     /// Everything received so far.
@@ -159,7 +155,7 @@ final class HeldConnection: @unchecked Sendable {
     func get(host: String, path: String = "/") async throws -> Bool {
         let before = responses
         guard process.isRunning else { return false }
-        input.fileHandleForWriting.write(Data("GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        try process.writeInput(Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if responses > before { return received.components(separatedBy: "HTTP/1.1 ").last?.hasPrefix("200") == true }
@@ -171,8 +167,7 @@ final class HeldConnection: @unchecked Sendable {
 
     /// Ends the connection and the process.
     func close() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        waitForExit(process)
+        process.killBlocking()
         try? FileManager.default.removeItem(at: outputFile)
     }
 }

@@ -189,7 +189,7 @@ struct TLSTests {
         let copyURL = setup.server.server + "/api/v1/namespaces/kuma-system/secrets/gapi-tls-rotating"
         let copyVersion = try await HTTP.json("GET", copyURL).json.resourceVersion
 
-        let held = try HeldConnection(host: "rotate.example.com", address: address)
+        let held = try await HeldConnection(host: "rotate.example.com", address: address)
         defer { held.close() }
         #expect(try await held.get(host: "rotate.example.com"), "the held connection works before the rotation")
 

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Harness
 import Testing
 
 @testable import EnvoyTranslator
@@ -109,12 +110,12 @@ struct EnvoyAcceptanceTests {
         var lastError: (any Error)?
         while Date() < deadline {
             guard envoy.process.isRunning else {
-                throw HarnessError("Envoy exited with status \(envoy.process.terminationStatus)\n\(envoy.logTail())")
+                throw HarnessError("Envoy exited (\(envoy.process.termination.map { "\($0)" } ?? "?"))\n\(envoy.logTail())")
             }
             let failed: [String: Int]
             do {
-                failed = try envoy.failedUpdateCounters()
-                loaded = try LoadedNames(configDump: try JSONParser.parse(envoy.admin("/config_dump?include_eds").body), version: version)
+                failed = try await envoy.failedUpdateCounters()
+                loaded = try LoadedNames(configDump: try JSONParser.parse(await envoy.admin("/config_dump?include_eds").body), version: version)
             } catch {
                 // The admin API may refuse a connection for a moment while Envoy starts.
                 lastError = error
@@ -128,7 +129,7 @@ struct EnvoyAcceptanceTests {
                 throw HarnessError("Envoy could not start a listener: \(error)\n\(envoy.logTail())")
             }
             if loaded.covers(expected) {
-                let late = try envoy.failedUpdateCounters()
+                let late = try await envoy.failedUpdateCounters()
                 #expect(late.isEmpty, "Envoy refused part of the configuration: \(late)\n\(envoy.logTail())")
                 return
             }

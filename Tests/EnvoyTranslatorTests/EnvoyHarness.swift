@@ -1,6 +1,8 @@
 import EnvoyTranslator
 import Foundation
 import GatewayModel
+import Harness
+import Processes
 
 #if canImport(Glibc)
 import Glibc
@@ -49,53 +51,42 @@ struct EnvoyHarness {
         ]
     }
 
-    let process: Process
+    let process: ChildProcess
     let directory: String
     let adminAddress: (host: String, port: Int)
 
     var logPath: String { directory + "/envoy.log" }
 
-    /// Starts Envoy on the files in `directory` and waits (at most `timeout` seconds) until its
-    /// admin API answers.
+    /// Starts Envoy on the files in `directory` (its working directory: the files' paths are
+    /// relative to it) and waits (at most `timeout` seconds) until its admin API answers.
     static func start(envoy: String, directory: String, timeout: Double = 30) async throws -> EnvoyHarness {
         let bootstrapPath = directory + "/bootstrap.json"
         try Data(JSONSerializer.data(bootstrap())).write(to: URL(fileURLWithPath: bootstrapPath))
         let adminPath = directory + "/admin-address.txt"
-        let logPath = directory + "/envoy.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: envoy)
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.arguments = ["-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--disable-hot-restart",
-                             "--concurrency", "1", "--log-level", "warning", "--admin-address-path", adminPath]
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let process = try await ChildProcess.launch(ChildProcess.Options(
+            executable: envoy,
+            arguments: ["-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--disable-hot-restart",
+                        "--concurrency", "1", "--log-level", "warning", "--admin-address-path", adminPath],
+            workingDirectory: directory, logPath: directory + "/envoy.log"))
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: adminPath, encoding: .utf8),
                let colon = text.lastIndex(of: ":"),
                let port = Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return EnvoyHarness(process: process, directory: directory, adminAddress: (String(text[..<colon]), port))
             }
             guard process.isRunning else { break }
-            try await Task.sleep(nanoseconds: 20_000_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         let harness = EnvoyHarness(process: process, directory: directory, adminAddress: ("127.0.0.1", 0))
         harness.stop()
         throw HarnessError("Envoy's admin API did not come up within \(timeout) s:\n\(harness.logTail())")
     }
 
-    /// Stops Envoy by PID and waits for it: SIGTERM, then SIGKILL after 0.3 s. (Envoy 1.40
-    /// takes about 2 s to exit on SIGTERM; a test Envoy has nothing to drain or flush.)
+    /// Stops Envoy by PID: SIGTERM, then SIGKILL after 0.3 s. (Envoy 1.40 takes about 2 s to
+    /// exit on SIGTERM; a test Envoy has nothing to drain or flush.)
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(0.3)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.stopBlocking(grace: .milliseconds(300))
     }
 
     /// The end of Envoy's log, for failure messages.
@@ -105,14 +96,14 @@ struct EnvoyHarness {
     }
 
     /// `GET path` on the admin API.
-    func admin(_ path: String) throws -> HTTPResponse {
-        try HTTPResponse.get(host: adminAddress.host, port: adminAddress.port, path: path)
+    func admin(_ path: String) async throws -> HTTPResponse {
+        try await HTTPResponse.get(host: adminAddress.host, port: adminAddress.port, path: path)
     }
 
     /// The xDS update counters that must stay 0: `update_rejected` (Envoy refused the
     /// content) and `update_failure` (it could not read or parse it), of every subscription.
-    func failedUpdateCounters() throws -> [String: Int] {
-        let body = try admin("/stats?filter=update_(rejected|failure)").body
+    func failedUpdateCounters() async throws -> [String: Int] {
+        let body = try await admin("/stats?filter=update_(rejected|failure)").body
         var failed: [String: Int] = [:]
         for line in body.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
@@ -123,14 +114,8 @@ struct EnvoyHarness {
     }
 }
 
-/// A harness failure, with Envoy's words where there are any.
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// A minimal HTTP/1.1 client over a blocking socket (the tests need nothing more, and no
-/// HTTP library): one request per connection, `Connection: close`, chunked bodies decoded.
+/// One HTTP exchange as the Envoy tests look at it, through the harness's HTTP client (which
+/// never follows redirects: the tests check them).
 struct HTTPResponse {
     var status: Int
     /// Header names lower-cased, in arrival order.
@@ -140,95 +125,12 @@ struct HTTPResponse {
     /// The first value of a header.
     func header(_ name: String) -> String? { headers.first { $0.name == name.lowercased() }?.value }
 
-    /// Sends one request and reads the whole response (5 s socket timeouts).
+    /// Sends one request (`Host` set to `hostHeader` when given) and reads the whole response.
     static func get(host: String, port: Int, path: String, hostHeader: String? = nil, method: String = "GET",
-                    extraHeaders: [(String, String)] = []) throws -> HTTPResponse {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw HarnessError("socket() failed") }
-        defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = try socketAddress(host: host, port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw HarnessError("connect to \(host):\(port) failed (errno \(errno))") }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader ?? "\(host):\(port)")\r\nConnection: close\r\n"
-        for (name, value) in extraHeaders { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
-        let bytes = Array(request.utf8)
-        guard bytes.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, 0) }) == bytes.count else {
-            throw HarnessError("send to \(host):\(port) failed")
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count < 0 { throw HarnessError("recv from \(host):\(port) failed (errno \(errno))") }
-            if count == 0 { break }
-            received.append(contentsOf: buffer[0..<count])
-        }
-        return try parse(received)
+                    extraHeaders: [(String, String)] = []) async throws -> HTTPResponse {
+        var headers = extraHeaders
+        if let hostHeader { headers.append(("Host", hostHeader)) }
+        let answer = try await HTTP.exchange(method, "http://\(host):\(port)\(path)", headers: headers, timeout: 5)
+        return HTTPResponse(status: answer.status, headers: answer.headers.map { ($0.name.lowercased(), $0.value) }, body: answer.text)
     }
-
-    /// The IPv4 socket address of `host:port`.
-    static func socketAddress(host: String, port: Int) throws -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw HarnessError("not an IPv4 address: \(host)") }
-        return address
-    }
-
-    private static func parse(_ bytes: [UInt8]) throws -> HTTPResponse {
-        let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        guard let headerEnd = bytes.firstRange(of: separator) else { throw HarnessError("incomplete HTTP response") }
-        let head = String(decoding: bytes[..<headerEnd.lowerBound], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst().split(separator: " ")
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw HarnessError("bad status line") }
-        let headers = lines.compactMap { line -> (name: String, value: String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-        var body = Array(bytes[headerEnd.upperBound...])
-        if headers.contains(where: { $0.name == "transfer-encoding" && $0.value.lowercased() == "chunked" }) {
-            body = dechunk(body)
-        }
-        return HTTPResponse(status: status, headers: headers, body: String(decoding: body, as: UTF8.self))
-    }
-
-    private static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        var position = 0
-        let crlf: [UInt8] = [13, 10]
-        while position < bytes.count, let lineEnd = bytes[position...].firstRange(of: crlf) {
-            let sizeText = String(decoding: bytes[position..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size > 0 else { break }
-            let start = lineEnd.upperBound
-            let end = min(start + size, bytes.count)
-            output.append(contentsOf: bytes[start..<end])
-            position = end + 2
-        }
-        return output
-    }
-}
-
-/// A TCP port nobody listens on at `host` right now (the kernel's pick for port 0).
-func freePort(host: String = "127.0.0.1") throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw HarnessError("socket() failed") }
-    defer { close(descriptor) }
-    var address = try HTTPResponse.socketAddress(host: host, port: 0)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw HarnessError("bind failed (errno \(errno))") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-    }
-    guard named == 0 else { throw HarnessError("getsockname failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Harness
 import Testing
 
 @testable import EnvoyTranslator
@@ -267,10 +268,10 @@ struct ProtobufEncoderEnvoyTests {
         let input = try EnvoyAcceptanceTests.onFreeLoopbackPorts(testCase.input)
         let expected = Set(testCase.translate(input: input).routeConfigurations.compactMap { $0["name"]?.stringValue })
         let fromJSON = try await EnvoyAcceptanceTests.serving(testCase, input: input, envoyPath: envoyPath, routeFormat: .json) {
-            try Self.loadedRouteConfigurations($0)
+            try await Self.loadedRouteConfigurations($0)
         }
         let fromProtobuf = try await EnvoyAcceptanceTests.serving(testCase, input: input, envoyPath: envoyPath, routeFormat: .protobuf) {
-            try Self.loadedRouteConfigurations($0)
+            try await Self.loadedRouteConfigurations($0)
         }
         #expect(Set(fromJSON.keys) == expected, "\(name): route configurations loaded from JSON")
         #expect(Set(fromProtobuf.keys) == expected, "\(name): route configurations loaded from .pb")
@@ -285,8 +286,8 @@ struct ProtobufEncoderEnvoyTests {
     }
 
     /// The `route_config` of every dynamic route configuration in Envoy's config dump, by name.
-    static func loadedRouteConfigurations(_ envoy: EnvoyHarness) throws -> [String: JSONValue] {
-        let dump = try JSONParser.parse(envoy.admin("/config_dump?resource=dynamic_route_configs").body)
+    static func loadedRouteConfigurations(_ envoy: EnvoyHarness) async throws -> [String: JSONValue] {
+        let dump = try await JSONParser.parse(envoy.admin("/config_dump?resource=dynamic_route_configs").body)
         var configurations: [String: JSONValue] = [:]
         for entry in dump["configs"]?.arrayValue ?? [] {
             guard let configuration = entry["route_config"], let name = configuration["name"]?.stringValue else { continue }

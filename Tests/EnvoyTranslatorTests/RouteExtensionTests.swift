@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Harness
 import Testing
 
 @testable import EnvoyTranslator
@@ -60,22 +61,22 @@ struct RouteExtensionTests {
     ]
 
     @Test("the regex checker accepts what Envoy compiles")
-    func acceptedByEnvoy() throws {
+    func acceptedByEnvoy() async throws {
         for pattern in Self.accepted {
             #expect(RE2Syntax.problem(pattern) == nil, "\(pattern)")
         }
-        let result = try Self.validate(Self.accepted)
+        let result = try await Self.validate(Self.accepted)
         #expect(result.accepted, "Envoy refused a pattern the checker accepts: \(result.output)")
     }
 
     @Test("the regex checker rejects what Envoy refuses", arguments: Self.rejected)
-    func rejectedByEnvoy(_ pattern: String) throws {
+    func rejectedByEnvoy(_ pattern: String) async throws {
         #expect(RE2Syntax.problem(pattern) != nil)
-        #expect(try Self.validate([pattern]).accepted == false, "Envoy compiles \(pattern)")
+        #expect(try await Self.validate([pattern]).accepted == false, "Envoy compiles \(pattern)")
     }
 
     /// Runs `envoy --mode validate` on a static listener whose routes use `patterns`.
-    static func validate(_ patterns: [String]) throws -> (accepted: Bool, output: String) {
+    static func validate(_ patterns: [String]) async throws -> (accepted: Bool, output: String) {
         guard let envoy = EnvoyHarness.envoyPath() else {
             Issue.record(Comment(rawValue: EnvoyAcceptanceTests.missingEnvoy))
             return (false, "")
@@ -96,15 +97,7 @@ struct RouteExtensionTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/bootstrap.json"
         try Data(JSONSerializer.data(bootstrap)).write(to: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: envoy)
-        process.arguments = ["--mode", "validate", "-c", path, "--log-level", "error", "--disable-hot-restart"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus == 0, String(output.suffix(600)))
+        let result = try await runCommand(envoy, ["--mode", "validate", "-c", path, "--log-level", "error", "--disable-hot-restart"])
+        return (result.status == 0, String((result.output + result.error).suffix(600)))
     }
 }

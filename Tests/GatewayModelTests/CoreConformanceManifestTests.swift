@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Testing
 
 @testable import GatewayModel
@@ -19,22 +20,15 @@ struct CoreConformanceManifestTests {
     }
 
     /// Converts every YAML document of the files to one JSON array with PyYAML.
-    static func loadDocuments(_ files: [URL]) throws -> [JSONValue] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    static func loadDocuments(_ files: [URL]) async throws -> [JSONValue] {
         let script = "import yaml,json,sys; print(json.dumps([d for f in sys.argv[1:] for d in yaml.safe_load_all(open(f)) if d]))"
-        process.arguments = ["python3", "-c", script] + files.map(\.path)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "python3 with PyYAML failed")
-        return try JSONParser.parse(data).arrayValue ?? []
+        let result = try await runCommand("/usr/bin/env", ["python3", "-c", script] + files.map(\.path))
+        #expect(result.status == 0, "python3 with PyYAML failed: \(result.error)")
+        return try JSONParser.parse(result.output).arrayValue ?? []
     }
 
     @Test("base.yaml, secrets.yaml and tests/*.yaml validate clean")
-    func manifestsValidateClean() throws {
+    func manifestsValidateClean() async throws {
         let directory = Self.conformanceDirectory
         let testsDirectory = directory.appendingPathComponent("tests")
         let testFiles = try FileManager.default.contentsOfDirectory(at: testsDirectory, includingPropertiesForKeys: nil)
@@ -42,7 +36,7 @@ struct CoreConformanceManifestTests {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let files = [directory.appendingPathComponent("base.yaml"), directory.appendingPathComponent("secrets.yaml")] + testFiles
         var checked = 0
-        for document in try Self.loadDocuments(files) {
+        for document in try await Self.loadDocuments(files) {
             guard let kindName = document["kind"]?.stringValue, Self.coreKinds.contains(kindName),
                 let apiVersion = document["apiVersion"]?.stringValue,
                 let kind = ResourceKinds.lookup(apiVersion: apiVersion, kind: kindName)

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Testing
 
 @testable import GatewayModel
@@ -20,7 +21,7 @@ struct GatewayAPIConformanceManifestTests {
         .deletingLastPathComponent().appendingPathComponent("shared/conformance")
 
     /// Converts the multi-document YAML files to JSON lines with PyYAML (no YAML library here).
-    static func documents() throws -> [Document] {
+    static func documents() async throws -> [Document] {
         let script = """
             import glob, json, os, sys, yaml
             root = sys.argv[1]
@@ -32,18 +33,11 @@ struct GatewayAPIConformanceManifestTests {
                     if doc is not None:
                         print(json.dumps({"file": os.path.relpath(path, root), "index": index, "object": doc}))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, conformanceDirectory.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ConversionFailed(status: process.terminationStatus)
+        let result = try await runCommand("/usr/bin/env", ["python3", "-c", script, conformanceDirectory.path])
+        guard result.status == 0 else {
+            throw ConversionFailed(status: result.status)
         }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+        return try result.output.split(separator: "\n").map { line in
             let entry = try JSONParser.parse(String(line))
             return Document(
                 file: entry["file"]?.stringValue ?? "", index: Int(entry["index"]?.integerValue ?? -1), object: entry["object"] ?? .null)
@@ -54,8 +48,8 @@ struct GatewayAPIConformanceManifestTests {
         let status: Int32
     }
 
-    @Test func everyGatewayAPIObjectValidatesClean() throws {
-        let documents = try Self.documents()
+    @Test func everyGatewayAPIObjectValidatesClean() async throws {
+        let documents = try await Self.documents()
         var checked: [String: Int] = [:]
         for document in documents {
             let apiVersion = document.object["apiVersion"]?.stringValue ?? ""
