@@ -96,7 +96,7 @@ enum ServiceParents {
         let skipped = other.map(describe).joined(separator: ", ")
         return (.yes(Reason.accepted,
                      "Route is accepted for port\(numbers.count == 1 ? "" : "s") \(served) of \(described); "
-                     + "port\(other.count == 1 ? "" : "s") \(skipped) \(other.count == 1 ? "is" : "are") not HTTP and get no HTTP routing: \(httpPortRule)"),
+                     + "port\(other.count == 1 ? "" : "s") \(skipped) \(other.count == 1 ? "is not HTTP and gets" : "are not HTTP and get") no HTTP routing: \(httpPortRule)"),
                 attachment)
     }
 
