@@ -151,6 +151,13 @@ let package = Package(
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO"]),
         .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
         .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates"], exclude: ["Testdata"]),
+        // Sidecars (GAMMA): Kubernetes objects through stage 1 and the sidecar input to stage 2.
+        // No Harness: it builds without the NIO stack.
+        .testTarget(
+            name: "SidecarTranslatorTests",
+            dependencies: ["GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ManifestIO"],
+            exclude: ["Testdata"]
+        ),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         .testTarget(
             name: "EndToEndTests",
