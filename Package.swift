@@ -164,6 +164,12 @@ let package = Package(
         .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
         // The whole pure pipeline, Kubernetes objects to the files each proxy's agent writes.
         .testTarget(name: "PipelineTests", dependencies: ["GatewayTranslator", "EnvoyTranslator", "GatewayModel", "ManifestIO", "TestSupport"], exclude: ["Testdata"]),
+        // Sidecars (GAMMA): Kubernetes objects through stage 1 and the sidecar input to stage 2.
+        .testTarget(
+            name: "SidecarTranslatorTests",
+            dependencies: ["GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ManifestIO", "TestSupport", "Harness"],
+            exclude: ["Testdata"]
+        ),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
         .testTarget(

@@ -102,6 +102,15 @@ enum TableConverter {
             return [name, Column(name: "Hostnames") { object, _ in
                 .string((object[path: ["spec", "hostnames"]]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
             }, age]
+        case ResourceKinds.dataplane:
+            // The mesh as the sidecar registered it (Kuma's top-level field), else its label.
+            return [name,
+                    Column(name: "Mesh") { object, _ in
+                        .string(object["mesh"]?.stringValue ?? object[path: ["metadata", "labels", "kuma.io/mesh"]]?.stringValue ?? "")
+                    },
+                    text("Connection", ["status", "connection"]), text("Config", ["status", "config"]),
+                    text("Address", priority: 1, ["spec", "networking", "address"]),
+                    text("Accepted-Version", priority: 1, ["status", "acceptedVersion"]), age]
         default:
             return [name, age]
         }

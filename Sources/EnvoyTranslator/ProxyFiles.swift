@@ -1,7 +1,7 @@
 import GatewayModel
 
 extension EnvoyTranslator {
-    /// One proxy's filesystem-xDS files (`XDSFiles.files` layout), serialized, route
+    /// One gateway proxy's filesystem-xDS files (`XDSFiles` layout), serialized, route
     /// configurations in `routeFormat` (listeners, clusters and secrets are JSON). With a
     /// `memo` kept across calls, a route configuration file is assembled from each route's
     /// bytes of the previous call when that route is unchanged, so one changed route
@@ -13,8 +13,18 @@ extension EnvoyTranslator {
                              routeFormat: XDSFile.Format = .json,
                              memo: EnvoyTranslationMemo? = nil) throws(ProtobufEncodingError) -> [XDSFile] {
         let resources = translate(input, endpoints: endpoints, routeFormat: routeFormat, memo: memo)
-        if memo == nil && routeFormat == .json { return XDSFiles.files(for: resources) }
-        let fragments = memo?.fragments ?? RouteFragments()
+        return try XDSFileSerializer.files(resources, routeFormat: routeFormat, fragments: memo?.fragments)
+    }
+}
+
+/// Serializes one proxy's resources into its files, for gateways and sidecars alike.
+enum XDSFileSerializer {
+    /// The files of `resources`: route configurations in `routeFormat` (assembled from kept
+    /// per-route bytes when `fragments` is given), the rest as JSON (`XDSFiles.files`).
+    static func files(_ resources: EnvoyResources, routeFormat: XDSFile.Format,
+                      fragments kept: RouteFragments?) throws(ProtobufEncodingError) -> [XDSFile] {
+        if kept == nil && routeFormat == .json { return XDSFiles.files(for: resources) }
+        let fragments = kept ?? RouteFragments()
         defer { fragments.finishPass() }
         var routeFiles: [XDSFile] = []
         for configuration in resources.routeConfigurations {

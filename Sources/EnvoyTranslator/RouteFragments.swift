@@ -13,7 +13,7 @@ import Synchronization
 ///   field per virtual host and per route (fields may come in any order, and each occurrence
 ///   of a repeated message field adds an element), wrapped in the `Any` of the
 ///   `DiscoveryResponse`'s `resources` field.
-final class RouteFragments: Sendable {
+public final class RouteFragments: Sendable {
     private struct Fragment {
         var route: JSONValue
         var bytes: [UInt8]
@@ -25,6 +25,9 @@ final class RouteFragments: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// No kept fragments yet.
+    public init() {}
 
     /// Protobuf message types of the assembled parts.
     static let routeConfigurationType = "envoy.config.route.v3.RouteConfiguration"

@@ -132,6 +132,10 @@ public enum GatewayTranslator {
             output.generated.append(MeshResources.meshHTTPRoute(route.route, rules: route.rules.rules, gateway: gateway,
                                                                 listener: listener.listener, hostnames: attachment.hostnames, options: options))
         }
+        for attachment in route.serviceAttachments {
+            output.generated.append(MeshServiceRoutes.meshHTTPRoute(route.route, rules: route.rules.rules, attachment: attachment,
+                                                                    options: options))
+        }
         return output
     }
 }

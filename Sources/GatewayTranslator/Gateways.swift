@@ -98,17 +98,11 @@ enum Gateways {
         return (requested[0], nil)
     }
 
-    /// `kuma.io/mesh` as a label or annotation on the object, else on its namespace, else the default.
+    /// `kuma.io/mesh` as a label or annotation on the object, else on its namespace, else the
+    /// default (`MeshMembership`, the rule the sidecar stage uses too). Also the mesh of
+    /// HTTPRoutes and of their parent Services.
     static func mesh(_ metadata: ObjectMeta?, namespace: String, index: SnapshotIndex, options: TranslationOptions) -> String {
-        if let mesh = meshMarker(metadata) { return mesh }
-        if let mesh = meshMarker(index.namespaces[namespace]?.metadata) { return mesh }
-        return options.defaultMesh
-    }
-
-    private static func meshMarker(_ metadata: ObjectMeta?) -> String? {
-        if let mesh = metadata?.labels?[GeneratedLabels.mesh], !mesh.isEmpty { return mesh }
-        if let mesh = metadata?.annotations?[GeneratedLabels.mesh], !mesh.isEmpty { return mesh }
-        return nil
+        MeshMembership.mesh(of: metadata, namespace: index.namespaces[namespace]?.metadata, defaultMesh: options.defaultMesh)
     }
 
     /// `Programmed`: the Gateway is accepted, has its address, and its Envoy runs the config.

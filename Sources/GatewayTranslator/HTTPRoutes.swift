@@ -10,20 +10,38 @@ struct RouteEvaluation {
     var parents: [RouteParentStatus] = []
     /// Accepted attachments, in parentRef order then listener order, without duplicates.
     var attachments: [RouteAttachment] = []
+    /// Accepted attachments to parent Services (GAMMA), one per Service, in parentRef order.
+    var serviceAttachments: [ServiceAttachment] = []
     /// Whether a status update must be written (a parent is ours, or a stale entry of ours must go).
     var needsStatus = false
 }
 
 /// HTTPRoute rules: per-parent conditions and attachment.
 enum HTTPRoutes {
-    /// Evaluates one route against the Gateways of this controller (by "namespace/name").
+    /// Evaluates one route against the Gateways of this controller (by "namespace/name") and
+    /// its parent Services (GAMMA, see `ServiceParents`). Each parentRef that is ours gets its
+    /// own status entry, in spec order.
     static func evaluate(_ route: HTTPRoute, gateways: [GatewayEvaluation], gatewayPositions: [String: Int],
                          index: SnapshotIndex, options: TranslationOptions) -> RouteEvaluation {
         let routeNamespace = route.metadata?.namespace ?? ""
         let generation = route.metadata?.generation
         var evaluation = RouteEvaluation(route: route, rules: RuleConversion.convert(route, index: index))
         let rules = evaluation.rules
+        var routeMesh: String?
         for reference in route.spec.parentRefs ?? [] {
+            if ServiceParents.refersToService(reference) {
+                let mesh = routeMesh ?? Gateways.mesh(route.metadata, namespace: routeNamespace, index: index, options: options)
+                routeMesh = mesh
+                let (verdict, attachment) = ServiceParents.attach(reference, routeNamespace: routeNamespace, routeMesh: mesh,
+                                                                   index: index, options: options)
+                let accepted = servable(verdict, rules: rules)
+                // Echoed as given: group "" and kind Service are written out already.
+                evaluation.parents.append(RouteParentStatus(
+                    parentRef: reference, controllerName: options.controllerName,
+                    conditions: conditions(accepted: accepted, rules: rules, generation: generation)))
+                if accepted.isTrue, let attachment { ServiceParents.merge(attachment, into: &evaluation.serviceAttachments) }
+                continue
+            }
             guard (reference.group ?? ResourceKinds.gatewayGroup) == ResourceKinds.gatewayGroup,
                   (reference.kind ?? "Gateway") == "Gateway" else { continue }
             let gatewayNamespace = reference.namespace ?? routeNamespace
@@ -46,25 +64,15 @@ enum HTTPRoutes {
                     attachments = found
                 }
             }
-            if accepted.isTrue, !rules.servesSomething {
-                accepted = .no(Reason.unsupportedValue, "No rule can be served: \(rules.dropped.joined(separator: "; "))")
-                attachments = []
-            }
-            var conditions = [
-                accepted.condition(ConditionType.accepted, generation: generation),
-                rules.resolvedRefs.condition(ConditionType.resolvedRefs, generation: generation),
-            ]
-            if accepted.isTrue, !rules.dropped.isEmpty {
-                conditions.append(Verdict.yes(Reason.unsupportedValue, "Dropped Rule(s): \(rules.dropped.joined(separator: "; "))")
-                    .condition(ConditionType.partiallyInvalid, generation: generation))
-            }
+            accepted = servable(accepted, rules: rules)
+            if !accepted.isTrue { attachments = [] }
             // The entry echoes the parentRef as written, with group and kind made explicit
             // (conformance compares them as set values).
             let statusReference = ParentReference(
                 group: ResourceKinds.gatewayGroup, kind: "Gateway", namespace: reference.namespace, name: reference.name,
                 sectionName: reference.sectionName, port: reference.port)
             evaluation.parents.append(RouteParentStatus(parentRef: statusReference, controllerName: options.controllerName,
-                                                        conditions: conditions))
+                                                        conditions: conditions(accepted: accepted, rules: rules, generation: generation)))
             for attachment in attachments where !evaluation.attachments.contains(attachment) {
                 evaluation.attachments.append(attachment)
             }
@@ -72,6 +80,27 @@ enum HTTPRoutes {
         let hadOurEntry = route.status?.parents.contains { $0.controllerName == options.controllerName } ?? false
         evaluation.needsStatus = !evaluation.parents.isEmpty || hadOurEntry
         return evaluation
+    }
+
+    /// `accepted`, unless no rule of the route can be served at all: then `UnsupportedValue`,
+    /// whatever the parent (a route is accepted when at least one of its rules is implemented).
+    static func servable(_ accepted: Verdict, rules: ConvertedRules) -> Verdict {
+        guard accepted.isTrue, !rules.servesSomething else { return accepted }
+        return .no(Reason.unsupportedValue, "No rule can be served: \(rules.dropped.joined(separator: "; "))")
+    }
+
+    /// The conditions of one parent entry: `Accepted`, `ResolvedRefs` (the route's, the same for
+    /// every parent) and, on an accepted route with dropped rules, `PartiallyInvalid`.
+    static func conditions(accepted: Verdict, rules: ConvertedRules, generation: Int64?) -> [Condition] {
+        var conditions = [
+            accepted.condition(ConditionType.accepted, generation: generation),
+            rules.resolvedRefs.condition(ConditionType.resolvedRefs, generation: generation),
+        ]
+        if accepted.isTrue, !rules.dropped.isEmpty {
+            conditions.append(Verdict.yes(Reason.unsupportedValue, "Dropped Rule(s): \(rules.dropped.joined(separator: "; "))")
+                .condition(ConditionType.partiallyInvalid, generation: generation))
+        }
+        return conditions
     }
 
     /// The status of one route: this controller's parent entries only (the writer keeps the

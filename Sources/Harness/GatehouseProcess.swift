@@ -16,6 +16,16 @@ public struct HarnessError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// Where Envoy is for tests and benchmarks: `$GATEHOUSE_ENVOY`, else the project's venv
+/// (scripts/setup.sh installs it there); nil when neither has one.
+public func envoyBinary() -> String? {
+    if let explicit = ProcessInfo.processInfo.environment["GATEHOUSE_ENVOY"], FileManager.default.isExecutableFile(atPath: explicit) {
+        return explicit
+    }
+    let venv = packageRoot.appendingPathComponent(".venv/bin/envoy").path
+    return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+}
+
 /// Finds the `gatehouse` binary `swift test` built next to the test bundle.
 public func gatehouseBinary() throws -> URL {
     if let explicit = ProcessInfo.processInfo.environment["GATEHOUSE_BINARY"],

@@ -11,15 +11,8 @@ import Glibc
 /// Runs the real Envoy on generated resources delivered as filesystem xDS, the way the
 /// dataplane agent delivers them, and reads its admin API.
 struct EnvoyHarness {
-    /// Where Envoy is: `$GATEHOUSE_ENVOY`, else the project's venv (scripts/setup.sh).
-    static func envoyPath() -> String? {
-        if let explicit = ProcessInfo.processInfo.environment["GATEHOUSE_ENVOY"], FileManager.default.isExecutableFile(atPath: explicit) {
-            return explicit
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let venv = packageRoot.appendingPathComponent(".venv/bin/envoy").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-    }
+    /// Where Envoy is (`Harness.envoyBinary`).
+    static func envoyPath() -> String? { envoyBinary() }
 
     /// Writes `files` (the `XDSFiles` layout, as `EnvoyTranslator.files` makes them) under
     /// their paths, stamped with `version`, as the dataplane agent does.

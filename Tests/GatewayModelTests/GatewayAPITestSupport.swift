@@ -139,6 +139,20 @@ enum SeedManifests {
                         "rules":[{"default":{"backendRefs":[{"kind":"MeshService","name":"db","port":5432}]}}]}]}}
         """)
 
+    static let mesh = manifest("""
+        {"apiVersion":"kuma.io/v1alpha1","kind":"Mesh","metadata":{"name":"default"},
+         "spec":{"mtls":{"enabledBackend":"ca-1","backends":[{"name":"ca-1","type":"builtin"}]},
+                 "meshServices":{"mode":"Exclusive"},"skipCreatingInitialPolicies":["*"]}}
+        """)
+    static let dataplane = manifest("""
+        {"apiVersion":"kuma.io/v1alpha1","kind":"Dataplane","mesh":"default",
+         "metadata":{"name":"echo-v1-5d8f-abcde","namespace":"mesh","labels":{"app":"echo"}},
+         "spec":{"networking":{"address":"127.0.254.1",
+                               "inbound":[{"port":8080,"tags":{"kuma.io/service":"echo-v1_mesh_svc_8080"}}],
+                               "outbound":[{"address":"127.0.254.1","port":15001}]}},
+         "status":{"connection":"Online","config":"Accepted","acceptedVersion":"abc"}}
+        """)
+
     /// The seed manifest of a kind.
     static func seed(for kind: ResourceKind) -> JSONValue {
         switch kind {
@@ -152,6 +166,8 @@ enum SeedManifests {
         case ResourceKinds.meshGateway: return meshGateway
         case ResourceKinds.meshHTTPRoute: return meshHTTPRoute
         case ResourceKinds.meshTCPRoute: return meshTCPRoute
+        case ResourceKinds.mesh: return mesh
+        case ResourceKinds.dataplane: return dataplane
         default: return .null
         }
     }
@@ -161,6 +177,7 @@ enum SeedManifests {
         ResourceKinds.gatewayClass, ResourceKinds.gateway, ResourceKinds.httpRoute, ResourceKinds.grpcRoute,
         ResourceKinds.referenceGrant, ResourceKinds.meshGatewayConfig, ResourceKinds.meshGatewayInstance,
         ResourceKinds.meshGateway, ResourceKinds.meshHTTPRoute, ResourceKinds.meshTCPRoute,
+        ResourceKinds.mesh, ResourceKinds.dataplane,
     ]
 }
 

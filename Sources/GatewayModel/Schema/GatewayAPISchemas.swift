@@ -11,5 +11,7 @@ enum GatewayAPISchemas {
         ResourceKinds.meshGateway.qualifiedPlural: MeshGateway.self,
         ResourceKinds.meshHTTPRoute.qualifiedPlural: MeshHTTPRoute.self,
         ResourceKinds.meshTCPRoute.qualifiedPlural: MeshTCPRoute.self,
+        ResourceKinds.mesh.qualifiedPlural: Mesh.self,
+        ResourceKinds.dataplane.qualifiedPlural: Dataplane.self,
     ]
 }

@@ -114,12 +114,22 @@ public enum ResourceKinds {
     public static let meshTCPRoute = ResourceKind(
         group: kumaGroup, versions: ["v1alpha1"], kind: "MeshTCPRoute", plural: "meshtcproutes",
         namespaced: true, hasStatusSubresource: false, categories: ["kuma"])
+    /// A mesh (cluster-scoped; short name `m` as in Kuma's CRD).
+    public static let mesh = ResourceKind(
+        group: kumaGroup, versions: ["v1alpha1"], kind: "Mesh", plural: "meshes", shortNames: ["m"],
+        namespaced: false, hasStatusSubresource: false, categories: ["kuma"])
+    /// A mesh workload's proxy (short name `dp` as in Kuma's CRD). Gatehouse gives it a status
+    /// subresource: the sidecar reports its connection and config state there.
+    public static let dataplane = ResourceKind(
+        group: kumaGroup, versions: ["v1alpha1"], kind: "Dataplane", plural: "dataplanes", shortNames: ["dp"],
+        namespaced: true, hasStatusSubresource: true, categories: ["kuma"])
 
     /// All kinds, in discovery order.
     public static let all: [ResourceKind] = [
         namespace, service, secret, configMap, endpointSlice,
         gatewayClass, gateway, httpRoute, grpcRoute, referenceGrant,
         meshGatewayConfig, meshGatewayInstance, meshGateway, meshHTTPRoute, meshTCPRoute,
+        mesh, dataplane,
     ]
 
     /// The API groups, in discovery order (core excluded).

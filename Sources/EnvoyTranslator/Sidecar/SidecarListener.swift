@@ -1,0 +1,42 @@
+import GatewayModel
+
+/// The outbound listener of a sidecar: a plaintext HTTP forward proxy.
+enum SidecarListener {
+    /// A listener on `address:port` whose routes come from the RDS file of the route
+    /// configuration `name` (the same `XDSFiles.configSource` as a gateway listener).
+    ///
+    /// The connection manager, compared with a gateway's (`ResourceBuilders.httpListener`):
+    /// - `http_protocol_options.allow_absolute_url`: requests in absolute form (`GET
+    ///   http://echo-v1:8080/path HTTP/1.1`, what an HTTP client configured with a proxy
+    ///   sends) are accepted; Envoy's HTTP/1 codec then sets `:authority` from the URL, so a
+    ///   differing `Host` header is replaced (RFC 9112 section 3.2.2) and the URL's host picks
+    ///   the virtual host. Origin-form requests are routed by their `Host`;
+    /// - no `server_name` rewrite (the gateway's `server: Kuma Gateway`), and no
+    ///   `use_remote_address`: the sidecar is not the edge, its client is the local workload;
+    /// - the same path handling as the gateway (`normalize_path`, `merge_slashes`, escaped
+    ///   slashes unescaped and redirected), so routes match the same paths as on a gateway;
+    ///   WebSocket upgrades pass through;
+    /// - `httpFilters` before the router: only those a route needs (CORS).
+    static func outbound(name: String, address: String, port: Int, routeFormat: XDSFile.Format,
+                         httpFilters: [JSONValue]) -> JSONValue {
+        let connectionManager: JSONValue = [
+            "@type": .string(EnvoyType.httpConnectionManager),
+            "stat_prefix": .string(name),
+            "rds": ["route_config_name": .string(name),
+                    "config_source": XDSFiles.configSource(.routes, name: name, format: routeFormat)],
+            "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]]),
+            "http_protocol_options": ["allow_absolute_url": true],
+            "normalize_path": true,
+            "merge_slashes": true,
+            "path_with_escaped_slashes_action": "UNESCAPE_AND_REDIRECT",
+            "upgrade_configs": [["upgrade_type": "websocket"]],
+        ]
+        return [
+            "@type": .string(EnvoyType.listener),
+            "name": .string(name),
+            "address": ["socket_address": ["address": .string(address), "port_value": .integer(Int64(port))]],
+            "filter_chains": [["filters": [["name": "envoy.filters.network.http_connection_manager",
+                                             "typed_config": connectionManager]]]],
+        ]
+    }
+}
