@@ -6,9 +6,10 @@ import Hummingbird
 import Logging
 
 /// The control plane side of the dataplane protocol, under `/gatehouse/v1/dataplanes/`:
-/// - `GET config?gateway=<ns/name>&replica=<n>`: a stream of `ConfigPush` messages, one whenever
-///   that proxy's config changes, each with the files that changed. The config comes from the
-///   per-proxy cache; this endpoint only drives a `ConfigStream` over the connection;
+/// - `GET config?gateway=<ns/name>&replica=<n>` (a gateway replica) or `config?sidecar=<ns/name>`
+///   (a mesh sidecar): a stream of `ConfigPush` messages, one whenever that proxy's config
+///   changes, each with the files that changed. The config comes from the per-proxy cache;
+///   this endpoint only drives a `ConfigStream` over the connection;
 /// - `POST status`: the agent's report (running, accepted/rejected version, ready ports).
 struct DataplaneEndpoints: APIExtension {
     let cache: ProxyConfigCache
@@ -27,10 +28,10 @@ struct DataplaneEndpoints: APIExtension {
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         switch (request.method, String(request.uri.path.dropFirst(pathPrefix.count))) {
         case (.get, "config"):
-            guard let gateway = query["gateway"] else {
-                return Self.error(400, "config needs gateway")
+            guard let proxy = DataplaneRegistry.proxyKey(gateway: query["gateway"], sidecar: query["sidecar"]) else {
+                return Self.error(400, "config needs gateway (namespace/name) or sidecar (namespace/name)")
             }
-            return stream(proxy: gateway)
+            return stream(proxy: proxy)
         case (.post, "status"):
             let body = try await request.collectBody(upTo: 1024 * 1024)
             do {
@@ -47,7 +48,11 @@ struct DataplaneEndpoints: APIExtension {
     private func stream(proxy: String) -> Response {
         let cache = self.cache
         let logger = self.logger
+        let registry = self.registry
         let body = ResponseBody { writer in
+            // Open for as long as the agent reads: what `Online` means for a sidecar.
+            registry.streamOpened(proxy)
+            defer { registry.streamClosed(proxy) }
             var stream = ConfigStream(runID: Self.runID)
             while !Task.isCancelled && !cache.isClosed {
                 let (config, generation) = cache.current(proxy)

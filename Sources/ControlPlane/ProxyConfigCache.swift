@@ -11,6 +11,12 @@ struct ProxyConfig: Sendable, Equatable {
     var files: [XDSFile]
 }
 
+/// What one proxy's config is made from: a gateway replica set's input, or a mesh sidecar's.
+enum ProxySource: Sendable, Equatable {
+    case gateway(ProxyInput)
+    case sidecar(SidecarInput)
+}
+
 /// The per-proxy config cache (Envoy Gateway's snapshot cache, in spirit): the reconciler hands
 /// it every proxy's input once per pass; each proxy whose input changed is translated (stage 2)
 /// and serialized once, here, whatever number of agents stream it; streams only read.
@@ -19,9 +25,12 @@ struct ProxyConfig: Sendable, Equatable {
 /// previous serialization), so one changed route re-renders and re-serializes one route.
 final class ProxyConfigCache: Sendable {
     private struct Entry {
-        var input: ProxyInput
+        var input: ProxySource
         var config: ProxyConfig
+        /// Gateways: rendered routes and their bytes kept across translations.
         let memo: EnvoyTranslationMemo
+        /// Sidecars: route bytes kept across serializations.
+        let fragments: RouteFragments
     }
 
     private struct State {
@@ -61,7 +70,7 @@ final class ProxyConfigCache: Sendable {
     /// changed are translated and serialized, and the streams of those whose files changed wake.
     /// Called by one task at a time (the reconciler's pass).
     @discardableResult
-    func update(_ inputs: [(key: String, input: ProxyInput)]) -> UpdateSummary {
+    func update(_ inputs: [(key: String, input: ProxySource)]) -> UpdateSummary {
         var summary = UpdateSummary()
         let previous = state.withLock { $0.entries }
         var next: [String: Entry] = [:]
@@ -72,15 +81,16 @@ final class ProxyConfigCache: Sendable {
                 continue
             }
             let memo = previous[key]?.memo ?? EnvoyTranslationMemo()
+            let fragments = previous[key]?.fragments ?? RouteFragments()
             summary.translated.append(key)
             // Nothing can be delivered when even JSON fails: the proxy keeps its last config.
-            guard let files = files(of: input, proxy: key, memo: memo) else {
+            guard let files = files(of: input, proxy: key, memo: memo, fragments: fragments) else {
                 if let known = previous[key] { next[key] = known }
                 continue
             }
             let revision = previous[key].map { $0.config.files == files ? $0.config.revision : $0.config.revision + 1 } ?? 1
             if revision != previous[key]?.config.revision { summary.changed.append(key) }
-            next[key] = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo)
+            next[key] = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo, fragments: fragments)
         }
         summary.removed = previous.keys.filter { next[$0] == nil }.sorted()
         let waking = state.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -145,14 +155,20 @@ final class ProxyConfigCache: Sendable {
 
     /// The proxy's files in `routeFormat`, else (a value the protobuf schema cannot carry
     /// faithfully) with JSON route configurations; nil when neither can be made.
-    private func files(of input: ProxyInput, proxy: String, memo: EnvoyTranslationMemo) -> [XDSFile]? {
+    private func files(of input: ProxySource, proxy: String, memo: EnvoyTranslationMemo, fragments: RouteFragments) -> [XDSFile]? {
+        func make(_ format: XDSFile.Format) throws(ProtobufEncodingError) -> [XDSFile] {
+            switch input {
+            case .gateway(let gateway): return try EnvoyTranslator.files(gateway, routeFormat: format, memo: memo)
+            case .sidecar(let sidecar): return try SidecarTranslator.files(sidecar, routeFormat: format, fragments: fragments)
+            }
+        }
         do {
-            return try EnvoyTranslator.files(input, routeFormat: routeFormat, memo: memo)
+            return try make(routeFormat)
         } catch {
             onProblem("route configuration delivered as JSON: not encodable as protobuf", ["proxy": proxy, "error": "\(error)"])
         }
         do {
-            return try EnvoyTranslator.files(input, routeFormat: .json, memo: memo)
+            return try make(.json)
         } catch {
             onProblem("cannot serialize the proxy configuration", ["proxy": proxy, "error": "\(error)"])
             return nil

@@ -39,12 +39,15 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let assignedAddresses = Mutex<[String: String]>([:])
     /// Route evaluations reused across passes while their inputs are unchanged.
     private let memo = TranslationMemo()
+    /// Dataplane statuses and the cleanup of sidecars gone for good.
+    let sidecarStatuses: SidecarStatuses
     /// What the previous passes wrote, so an unchanged pass writes nothing.
     private let memory = Mutex(PassMemory())
 
     init(store: any ObjectStore, cache: ProxyConfigCache, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
          options: TranslationOptions, logger: Logger, debounce: Duration = .zero,
-         writeCoalescing: Duration = .milliseconds(50)) {
+         writeCoalescing: Duration = .milliseconds(50), offlineDataplaneGrace: Duration = .seconds(60)) {
+        self.sidecarStatuses = SidecarStatuses(grace: offlineDataplaneGrace)
         self.store = store
         self.cache = cache
         self.registry = registry
@@ -83,6 +86,14 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                     for await _ in self.dirty {
                         if self.debounce > .zero { try? await Task.sleep(for: self.debounce) }
                         self.reconcile()
+                    }
+                }
+                // Offline Dataplanes are removed after the grace period: passes must come then
+                // even when nothing else changes.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.sidecarStatuses.checkInterval)
+                        if self.sidecarStatuses.hasOffline { self.markDirty() }
                     }
                 }
                 // Status and mesh-resource writes run beside the loop, so the next change is
@@ -158,10 +169,15 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let translation = GatewayTranslator.translate(snapshot, options: options, memo: memo)
         let translated = ContinuousClock.now
         assignedAddresses.withLock { $0 = Self.assignedAddresses(of: translation) }
-        let summary = cache.update(ProxyInputs.gateways(snapshot, translation))
+        let gateways = ProxyInputs.gateways(snapshot, translation).map { (key: $0.key, input: ProxySource.gateway($0.input)) }
+        let sidecars = ProxyInputs.sidecars(snapshot, translation, defaultMesh: options.defaultMesh)
+            .map { (key: $0.key, input: ProxySource.sidecar($0.input)) }
+        let summary = cache.update(gateways + sidecars)
         let published = ContinuousClock.now
         supervisor?.reconcile(translation.gatewayInstances)
-        unwritten.withLock { $0 = translation }
+        var written = translation
+        written.statuses += sidecarStatuses.statuses(of: snapshot.meshDataplanes, registry: registry, now: ContinuousClock.now)
+        unwritten.withLock { $0 = written }
         pendingWritesContinuation.yield()
         logger.debug("reconciled", metadata: [
             "resourceVersion": "\(version)", "gateways": "\(translation.gatewayInstances.count)",
@@ -187,6 +203,11 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             memory.withLock { $0.forgetStatuses() }
         }
         let meshWriter = MeshResourceWriter(store: store)
+        for key in sidecarStatuses.expired(now: ContinuousClock.now) {
+            // Gone for longer than the grace period: removed, as Kuma removes stale Dataplanes.
+            _ = try? await store.delete(ResourceKinds.dataplane, namespace: key.namespace, name: key.name)
+            logger.info("removed an offline Dataplane", metadata: ["dataplane": "\(key.namespace)/\(key.name)"])
+        }
         await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
         _ = await MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
         if memory.withLock({ $0.needsLeftoverSweep() }) {

@@ -58,11 +58,16 @@ public struct StandaloneControlPlane: Sendable {
     }
 
     /// Objects every standalone store starts with: the system namespace, and on a fresh store
-    /// the default GatewayClass `kuma` (a user may delete it later; it is not recreated).
+    /// the default Mesh and the default GatewayClass `kuma` (a user may delete them later;
+    /// they are not recreated).
     public static func bootstrap(store: any ObjectStore, options: TranslationOptions, logger: Logger) async {
         let fresh = store.resourceVersion == 0
         if store.get(ResourceKinds.namespace, namespace: nil, name: options.systemNamespace) == nil {
             _ = try? await store.create(ResourceKinds.namespace, ["metadata": ["name": .string(options.systemNamespace)]])
+        }
+        // The default mesh exists from the first start, as in Kuma (a user may delete it later).
+        if fresh && store.get(ResourceKinds.mesh, namespace: nil, name: options.defaultMesh) == nil {
+            _ = try? await store.create(ResourceKinds.mesh, ["metadata": ["name": .string(options.defaultMesh)]])
         }
         if fresh && store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma") == nil {
             let gatewayClass: JSONValue = [

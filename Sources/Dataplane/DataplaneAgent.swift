@@ -8,9 +8,19 @@ import Synchronization
 
 /// How a dataplane agent is set up.
 public struct DataplaneConfiguration: Sendable {
+    /// What kind of proxy the agent runs.
+    public enum ProxyKind: String, Sendable {
+        /// A replica of a Gateway's built-in gateway.
+        case gateway
+        /// A mesh workload's sidecar (`gatehouse sidecar`).
+        case sidecar
+    }
+
     /// The control plane's base URL.
     public var controlPlane: String
-    /// "namespace/name" of the Gateway this proxy serves.
+    /// Gateway replica or mesh sidecar.
+    public var kind: ProxyKind
+    /// "namespace/name" of the Gateway this proxy serves, or of the sidecar's workload.
     public var gateway: String
     /// Replica number (several replicas share the listener ports through SO_REUSEPORT).
     public var replica: Int
@@ -23,9 +33,10 @@ public struct DataplaneConfiguration: Sendable {
     public var parentPID: Int32?
 
     /// Creates a configuration.
-    public init(controlPlane: String, gateway: String, replica: Int, workDirectory: String, envoyBinary: String,
-                parentPID: Int32? = nil) {
+    public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: Int, workDirectory: String,
+                envoyBinary: String, parentPID: Int32? = nil) {
         self.controlPlane = controlPlane
+        self.kind = kind
         self.gateway = gateway
         self.replica = replica
         self.workDirectory = workDirectory
@@ -151,7 +162,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     }
 
     private func streamOnce() async throws {
-        let query = "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)"
+        let query = configuration.kind == .gateway
+            ? "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)"
+            : "sidecar=\(escape(configuration.gateway))"
         let request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
         let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
@@ -227,7 +240,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     // MARK: Reports
 
     private func sendReport() async {
-        let body = state.withLock { $0.report.json(gateway: configuration.gateway, replica: configuration.replica) }
+        let body = state.withLock { $0.report.json(kind: configuration.kind, proxy: configuration.gateway, replica: configuration.replica) }
         var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -274,8 +287,8 @@ struct DataplaneReport {
     var rejectionMessage: String?
     var readyPorts: [Int] = []
 
-    func json(gateway: String, replica: Int) -> JSONValue {
-        var value: JSONValue = ["gateway": .string(gateway), "replica": .integer(Int64(replica)), "running": .bool(running),
+    func json(kind: DataplaneConfiguration.ProxyKind, proxy: String, replica: Int) -> JSONValue {
+        var value: JSONValue = [.init(stringLiteral: kind.rawValue): .string(proxy), "replica": .integer(Int64(replica)), "running": .bool(running),
                                 "readyPorts": .array(readyPorts.map { .integer(Int64($0)) })]
         if let acceptedVersion { value["acceptedVersion"] = .string(acceptedVersion) }
         if let rejectedVersion { value["rejectedVersion"] = .string(rejectedVersion) }

@@ -24,3 +24,25 @@ public enum ProxyInputs {
         }.sorted { $0.0 < $1.0 }
     }
 }
+
+extension ProxyInputs {
+    /// The proxy key of a mesh sidecar: `sidecar/<namespace>/<name>` (gateway keys are
+    /// `<namespace>/<name>`, so the two never collide: names have no `/`).
+    public static func sidecarKey(namespace: String, name: String) -> String { "sidecar/\(namespace)/\(name)" }
+
+    /// One input per registered Dataplane that has an outbound listener, sorted by key. Each
+    /// holds only what that sidecar can reach (its mesh's Services and the routes that apply
+    /// to its namespace), so a change elsewhere leaves its input, and its config, as it was.
+    public static func sidecars(_ snapshot: ResourceSnapshot, _ translation: Translation,
+                                defaultMesh: String) -> [(key: String, input: SidecarInput)] {
+        var inputs: [(key: String, input: SidecarInput)] = []
+        for dataplane in snapshot.meshDataplanes {
+            guard let input = SidecarInput.make(
+                for: dataplane, services: snapshot.services, endpointSlices: snapshot.endpointSlices,
+                meshHTTPRoutes: translation.meshHTTPRoutes, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
+            else { continue }
+            inputs.append((sidecarKey(namespace: input.namespace, name: input.name), input))
+        }
+        return inputs.sorted { $0.key < $1.key }
+    }
+}

@@ -7,6 +7,6 @@ struct Gatehouse: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "A Gateway API control plane with Envoy as its data plane.",
         subcommands: [RunCommand.self, ApplyCommand.self, GetCommand.self, DeleteCommand.self, DescribeCommand.self,
-                      DataplaneCommand.self, EchoCommand.self]
+                      DataplaneCommand.self, SidecarCommand.self, EchoCommand.self]
     )
 }

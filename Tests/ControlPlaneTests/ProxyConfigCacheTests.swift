@@ -8,7 +8,7 @@ import Testing
 /// many streams (replicas) read it, and wake-ups only for the proxies whose config changed.
 @Suite("Per-proxy config cache")
 struct ProxyConfigCacheTests {
-    static func input(gateway: String, port: Int = 80, path: String = "/") -> ProxyInput {
+    static func input(gateway: String, port: Int = 80, path: String = "/") -> ProxySource {
         let instance = GatewayInstance(namespace: "demo", name: gateway, meshGatewayName: "\(gateway).demo", mesh: "default",
                                        address: "127.0.0.9", listeners: [InstanceListener(name: "http", port: port, protocol: "HTTP")])
         let object: JSONValue = [
@@ -22,7 +22,7 @@ struct ProxyConfigCacheTests {
         ]
         // A fixed test value that decodes (the suite fails loudly otherwise).
         let route = try! object.decode(MeshHTTPRoute.self)
-        return ProxyInput(instance: instance, meshGateway: nil, routes: [route], services: [], endpointSlices: [])
+        return .gateway(ProxyInput(instance: instance, meshGateway: nil, routes: [route], services: [], endpointSlices: []))
     }
 
     @Test("an unchanged input is not translated again; a changed one once, whatever the number of readers")
@@ -90,7 +90,8 @@ struct ProxyConfigCacheTests {
         let files = try #require(cache.current("demo/a").config?.files)
         #expect(files.allSatisfy { XDSFiles.isValidPath($0.path) })
         #expect(files.first { $0.type == .routes }?.format == .protobuf)
-        #expect(try EnvoyTranslator.files(Self.input(gateway: "a"), routeFormat: .protobuf) == files)
+        guard case .gateway(let input) = Self.input(gateway: "a") else { return }
+        #expect(try EnvoyTranslator.files(input, routeFormat: .protobuf) == files)
     }
 }
 

@@ -18,6 +18,10 @@ public struct ResourceSnapshot: Sendable {
     /// MeshHTTPRoutes authored by users (generated ones carry `GeneratedLabels.managedBy` and
     /// are left out: the translator produces them anew).
     public var meshHTTPRoutes: [MeshHTTPRoute] = []
+    /// Mesh workloads' proxies (`gatehouse sidecar` registers one per workload).
+    public var meshDataplanes: [Dataplane] = []
+    /// The meshes.
+    public var meshes: [Mesh] = []
     /// What each gateway's data plane reported, by `DataplaneState.gateway` ("namespace/name").
     public var dataplanes: [String: DataplaneState] = [:]
     /// Keys of stored objects that could not be decoded, for diagnostics.

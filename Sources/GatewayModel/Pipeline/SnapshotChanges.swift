@@ -24,6 +24,8 @@ extension ResourceSnapshot {
             case ("", "secrets"): try Self.place(object, key, in: &secrets)
             case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): try Self.place(object, key, in: &meshGatewayConfigs)
             case (ResourceKinds.kumaGroup, "meshhttproutes"): try Self.place(object, key, in: &meshHTTPRoutes)
+            case (ResourceKinds.kumaGroup, "dataplanes"): try Self.place(object, key, in: &meshDataplanes)
+            case (ResourceKinds.kumaGroup, "meshes"): try Self.place(object, key, in: &meshes)
             default: return
             }
         } catch {
@@ -84,3 +86,5 @@ extension EndpointSlice: SnapshotElement {}
 extension Secret: SnapshotElement {}
 extension MeshGatewayConfig: SnapshotElement {}
 extension MeshHTTPRoute: SnapshotElement {}
+extension Dataplane: SnapshotElement {}
+extension Mesh: SnapshotElement {}
