@@ -115,6 +115,7 @@ extension SchemaChecks {
                 uniqueMapKeys((headers ?? []).map { ["name": .string($0.name)] }, modifierPath.child(action))
                 for (position, header) in (headers ?? []).enumerated() {
                     headerName(header.name, modifierPath.child(action).index(position).child("name"))
+                    headerValue(header.value, modifierPath.child(action).index(position).child("value"))
                 }
             }
             items(modifier.remove?.count, modifierPath.child("remove"), maxItems: 16)
