@@ -54,12 +54,23 @@ public struct StandaloneControlPlane: Sendable {
         services = [reconciler, supervisor]
     }
 
-    /// Objects every standalone store starts with: the system namespace, and on a fresh store
-    /// the default GatewayClass `kuma` (a user may delete it later; it is not recreated).
+    /// The namespaces every Kubernetes cluster has, which manifests and clients take for
+    /// granted (`kubectl apply` of a manifest without a namespace writes into `default`).
+    public static let standardNamespaces = ["default", "kube-system", "kube-public"]
+
+    /// Objects every standalone store starts with: the system namespace and the standard
+    /// namespaces (created whenever absent, as Kubernetes' own controller keeps them), and on a
+    /// fresh store the default GatewayClass `kuma` (a user may delete it later; it is not
+    /// recreated).
     public static func bootstrap(store: SQLiteStore, options: TranslationOptions, logger: Logger) {
         let fresh = store.resourceVersion == 0
-        if store.get(ResourceKinds.namespace, namespace: nil, name: options.systemNamespace) == nil {
-            _ = try? store.create(ResourceKinds.namespace, ["metadata": ["name": .string(options.systemNamespace)]])
+        for namespace in [options.systemNamespace] + standardNamespaces
+        where store.get(ResourceKinds.namespace, namespace: nil, name: namespace) == nil {
+            do {
+                try store.create(ResourceKinds.namespace, ["metadata": ["name": .string(namespace)]])
+            } catch {
+                logger.warning("could not create a standard namespace", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+            }
         }
         if fresh && store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma") == nil {
             let gatewayClass: JSONValue = [
