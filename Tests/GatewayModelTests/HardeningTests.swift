@@ -180,6 +180,10 @@ struct HardeningTests {
         ([set("spec.rules[0].filters[0]", manifest(#"{"type":"URLRewrite","urlRewrite":{"path":{"type":"ReplacePrefixMatch","replacePrefixMatch":"/x\u0000"}}}"#))],
          "spec.rules[0].filters[0].urlRewrite.path.replacePrefixMatch"),
         ([set("spec.hostnames", ["example.com\n"])], "spec.hostnames[0]"),
+        ([set("spec.rules[0].filters[0]", manifest(#"{"type":"RequestHeaderModifier","requestHeaderModifier":{"remove":["X-A\r\nX-B"]}}"#))],
+         "spec.rules[0].filters[0].requestHeaderModifier.remove[0]"),
+        ([set("spec.rules[0].matches[0].headers", manifest(#"[{"name":"X-A","value":"a\nb"}]"#))],
+         "spec.rules[0].matches[0].headers[0].value"),
     ]
 
     @Test("CR, LF and NUL in header names and values, hostnames and paths are refused at admission, naming the field")

@@ -119,6 +119,9 @@ extension SchemaChecks {
                 }
             }
             items(modifier.remove?.count, modifierPath.child("remove"), maxItems: 16)
+            for (position, name) in (modifier.remove ?? []).enumerated() {
+                noControlCharacters(name, modifierPath.child("remove").index(position))
+            }
         }
         if let redirect = filter.requestRedirect {
             let redirectPath = path.child("requestRedirect")

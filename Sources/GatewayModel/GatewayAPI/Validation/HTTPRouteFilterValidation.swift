@@ -84,6 +84,9 @@ extension SchemaChecks {
         let removePath = path.child("remove")
         items(filter.remove?.count, removePath, maxItems: 16)
         uniqueSet((filter.remove ?? []).map { .string($0) }, removePath)
+        for (position, name) in (filter.remove ?? []).enumerated() {
+            noControlCharacters(name, removePath.index(position))
+        }
     }
 
     /// `HTTPPathModifier`: type enum, lengths, and the four type/field CEL rules.

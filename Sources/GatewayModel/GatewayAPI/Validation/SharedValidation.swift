@@ -63,12 +63,18 @@ extension SchemaChecks {
         string(value, path, minLength: 1, maxLength: 4096, pattern: GatewayAPIFormats.headerValue)
     }
 
-    /// Strings that Envoy gets as path or header bytes (redirect and rewrite paths), which
-    /// the CRD bounds only in length: no control characters. Envoy refuses NUL, CR and LF in
-    /// every path and header it is configured with, and with them the whole listener's
-    /// configuration; the other control characters have no place in a path either.
-    mutating func noControlCharacters(_ value: String?, _ path: FieldPath) {
-        guard let value, value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return }
+    /// Strings that Envoy gets as path or header bytes and that the CRD bounds only in length
+    /// (redirect and rewrite paths, header names to remove, header and query parameter values
+    /// to match): no control characters. Envoy refuses NUL, CR and LF in every path and header
+    /// it is configured with, and with them the whole listener's configuration; the other
+    /// control characters have no place there either, except a tab inside a header value to
+    /// match (`allowTab`).
+    mutating func noControlCharacters(_ value: String?, _ path: FieldPath, allowTab: Bool = false) {
+        guard let value else { return }
+        let refused = value.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && !(allowTab && scalar == "\t")) || scalar.value == 0x7F
+        }
+        guard refused else { return }
         add(FieldCause(.invalid, field: path.description,
                        message: "Invalid value: \(JSONSerializer.string(.string(value))): must not contain control characters (such as CR, LF or NUL)"))
     }
