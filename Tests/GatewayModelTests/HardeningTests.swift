@@ -203,6 +203,11 @@ struct HardeningTests {
         let meshCauses = ObjectValidation.validate(meshRoute, kind: ResourceKinds.meshHTTPRoute).causes
         #expect(meshCauses.contains { $0.field == "spec.to[0].rules[0].default.filters[0].requestHeaderModifier.set[0].value" },
                 "\(meshCauses)")
+        let meshMatch = edited(SeedManifests.meshHTTPRoute, [
+            set("spec.to[0].rules[0].matches[0].headers", manifest(#"[{"type":"Exact","name":"X-A","value":"a\r\nb"}]"#)),
+        ])
+        let meshMatchCauses = ObjectValidation.validate(meshMatch, kind: ResourceKinds.meshHTTPRoute).causes
+        #expect(meshMatchCauses.contains { $0.field == "spec.to[0].rules[0].matches[0].headers[0].value" }, "\(meshMatchCauses)")
         let grpcRoute = edited(SeedManifests.grpcRoute, [
             set("spec.rules[0].filters[0]",
                 manifest(#"{"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"X-A","value":"a\nb"}]}}"#)),
