@@ -18,12 +18,15 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
     let extensions: [any APIExtension]
+    let systemNamespace: String
 
     /// Creates the server. `onListening` receives the bound port (useful with port 0);
-    /// `extensions` serve their own path prefixes.
-    public init(store: any ObjectStore, host: String, port: Int, logger: Logger, extensions: [any APIExtension] = [],
-                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    /// `extensions` serve their own path prefixes; generated mesh secrets, whose data is never
+    /// shown, live in `systemNamespace`.
+    public init(store: any ObjectStore, host: String, port: Int, logger: Logger, systemNamespace: String = "kuma-system",
+                extensions: [any APIExtension] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.store = store
+        self.systemNamespace = systemNamespace
         self.host = host
         self.port = port
         self.logger = logger
@@ -33,7 +36,8 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
 
     /// Serves until graceful shutdown; open watches are closed first so shutdown is prompt.
     public func run() async throws {
-        let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger, extensions: extensions)
+        let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger, extensions: extensions,
+                                     systemNamespace: systemNamespace)
         let onListening = self.onListening
         let app = Application(
             responder: responder,
@@ -57,6 +61,7 @@ struct APIResponder: HTTPResponder {
     let serverAddress: String
     let logger: Logger
     let extensions: [any APIExtension]
+    let systemNamespace: String
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         for handler in extensions where request.uri.path.hasPrefix(handler.pathPrefix) {
@@ -77,6 +82,9 @@ struct APIResponder: HTTPResponder {
             method: request.method.rawValue, route: APIRoute.parse(request.uri.path), query: query,
             contentType: request.headers[.contentType] ?? "application/json", accept: request.headers[.accept] ?? "",
             body: Array(buffer: body))
+        if let tooNew = await waitForRequestedVersion(apiRequest) {
+            return Self.jsonResponse(status: tooNew.code, tooNew.status, warnings: [])
+        }
         let answer: APIResponse
         do {
             answer = try await route(apiRequest)
@@ -94,6 +102,22 @@ struct APIResponder: HTTPResponder {
         case .watch(let watch):
             return Self.watchResponse(watch)
         }
+    }
+
+    /// For a read (get, list, watch) asking for a `resourceVersion` the store has not reached:
+    /// waits for it, briefly (`ResourceVersionQuery.freshnessWait`), without holding a thread.
+    /// Returns the error to answer with: a malformed version, or one still not reached.
+    private func waitForRequestedVersion(_ request: APIRequest) async -> APIError? {
+        guard request.method == "GET", case .resource = request.route else { return nil }
+        let requested: UInt64?
+        do {
+            requested = try ResourceVersionQuery.parse(request.query["resourceVersion"])
+        } catch {
+            return error
+        }
+        guard let requested, requested > store.resourceVersion else { return nil }
+        if await store.waitForResourceVersion(requested, timeout: ResourceVersionQuery.freshnessWait) { return nil }
+        return ResourceVersionQuery.tooLarge(requested: requested, current: store.resourceVersion)
     }
 
     private func route(_ request: APIRequest) async throws(APIError) -> APIResponse {
@@ -125,7 +149,7 @@ struct APIResponder: HTTPResponder {
             }
             return .ok(list)
         case .resource(let target):
-            return try await ResourceHandler(store: store).handle(request, target: target)
+            return try await ResourceHandler(store: store, systemNamespace: systemNamespace).handle(request, target: target)
         case .unknown:
             throw .notFound("the server could not find the requested resource")
         }

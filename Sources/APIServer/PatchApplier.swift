@@ -24,6 +24,8 @@ enum PatchApplier {
             }
         } catch let error as StoreError {
             throw error
+        } catch let error as PatchError where error.code == .tooLarge {
+            throw StoreError(.tooLarge, "Request entity too large: \(error.message)")
         } catch let error as PatchError where error.code != .malformedPatch {
             // A well-formed patch that does not apply to this object: 422, as Kubernetes answers.
             throw StoreError(.invalid, error.message, causes: [FieldCause(.invalid, field: "", message: error.message)])

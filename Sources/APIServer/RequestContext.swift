@@ -12,13 +12,6 @@ struct APIRequest: Sendable {
     /// True when the client asked for server-side printing (`as=Table`).
     var wantsTable: Bool { accept.contains("as=Table") }
 
-    /// `dryRun=All`: check and answer, store nothing.
-    var isDryRun: Bool { query["dryRun"] == "All" }
-
-    /// `fieldValidation`: Strict rejects unknown and duplicate fields, Warn (the default)
-    /// reports them in `Warning` headers, Ignore drops them silently.
-    var fieldValidation: String { query["fieldValidation"] ?? "Warn" }
-
     /// A query flag given as `1`/`true`.
     func flag(_ name: String) -> Bool { ["1", "true"].contains(query[name]?.lowercased() ?? "") }
 }

@@ -21,6 +21,7 @@ struct APIError: Error {
     static func badRequest(_ message: String) -> APIError { APIError(code: 400, reason: "BadRequest", message: message) }
     static func notFound(_ message: String) -> APIError { APIError(code: 404, reason: "NotFound", message: message) }
     static func methodNotAllowed(_ message: String) -> APIError { APIError(code: 405, reason: "MethodNotAllowed", message: message) }
+    static func tooLarge(_ message: String) -> APIError { APIError(code: 413, reason: "RequestEntityTooLarge", message: message) }
     static func unsupportedMediaType(_ message: String) -> APIError {
         APIError(code: 415, reason: "UnsupportedMediaType", message: message)
     }
@@ -49,6 +50,7 @@ struct APIError: Error {
         case .gone: return APIError(code: 410, reason: "Expired", message: error.message)
         case .forbidden: return APIError(code: 403, reason: "Forbidden", message: error.message, details: details)
         case .internalError: return APIError(code: 500, reason: "InternalError", message: error.message)
+        case .tooLarge: return .tooLarge(error.message)
         }
     }
 }

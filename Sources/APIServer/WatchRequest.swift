@@ -14,8 +14,13 @@ struct WatchRequest: Sendable {
     let timeoutSeconds: Int
     /// `sendInitialEvents=true`: an ADDED per existing object, then a bookmark marking the end.
     let initialEventsEndBookmark: Bool
+    /// Where generated mesh secrets live (their data is redacted on watches too).
+    let systemNamespace: String
 
-    init(request: APIRequest, target: ResourceTarget, kind: ResourceKind, store: any ObjectStore) throws(APIError) {
+    /// Starts the watch. A `resourceVersion` the store has not reached was waited for before
+    /// (see `APIResponder`); here it is only parsed.
+    init(request: APIRequest, target: ResourceTarget, kind: ResourceKind, store: any ObjectStore, systemNamespace: String) throws(APIError) {
+        self.systemNamespace = systemNamespace
         self.target = target
         self.kind = kind
         self.asTable = request.wantsTable
@@ -26,8 +31,8 @@ struct WatchRequest: Sendable {
         let filter = ObjectFilter(kind: kind, namespace: target.namespace, predicate: try selectorPredicate(request.query))
         // Kubernetes: an unset or "0" resourceVersion starts with the current state as ADDED
         // events; a specific version resumes right after it.
-        let version = request.query["resourceVersion"].flatMap { UInt64($0) }
-        let from: UInt64? = (sendInitial || version == nil || version == 0) ? nil : version
+        let version = try ResourceVersionQuery.parse(request.query["resourceVersion"])
+        let from: UInt64? = sendInitial ? nil : version
         do {
             subscription = try store.watch(filter, from: from)
             startError = nil
@@ -42,7 +47,7 @@ struct WatchRequest: Sendable {
         switch item {
         case .event(let event):
             // Generated mesh secrets never show their data, on watches either.
-            var object = MeshSecret.redacted(event.object)
+            var object = MeshSecret.redacted(event.object, systemNamespace: systemNamespace)
             object["apiVersion"] = .string(target.apiVersion)
             if asTable {
                 object = TableConverter.table(for: kind, objects: [object], resourceVersion: String(event.resourceVersion))

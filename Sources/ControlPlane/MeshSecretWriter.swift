@@ -7,11 +7,13 @@ import ResourceStore
 /// read path; see `MeshSecret.redacted`).
 ///
 /// Each pass converges the whole set: a copy is created when missing, rewritten when its
-/// stored form differs (the source changed, or someone edited the copy), and deleted when the
-/// translation no longer produces it (the source Secret is gone, or no Gateway uses it any
-/// more). Objects in the system namespace that Gatehouse did not generate are never touched,
-/// even when one has a copy's name (the copy then stays invisible; Envoy still gets it from
-/// the translation).
+/// stored form differs (the source changed, or someone edited the copy — its label included),
+/// and deleted when the translation no longer produces it (the source Secret is gone, or no
+/// Gateway uses it any more). A wanted copy's name, of Kuma's secret type in the system
+/// namespace, is the copy's: such an object is rewritten even without the generated label
+/// (`MeshSecret.isProtected` keeps its data unreadable either way). Other objects in the system
+/// namespace are never touched, even with a copy's name (the copy then stays invisible; Envoy
+/// still gets it from the translation), and only labelled copies are deleted.
 struct MeshSecretWriter {
     let store: any ObjectStore
     let systemNamespace: String
@@ -27,7 +29,7 @@ struct MeshSecretWriter {
             wanted.insert(secret.name)
             let object = secret.storedObject()
             if let existing = store.get(kind, namespace: secret.namespace, name: secret.name) {
-                guard MeshSecret.isGenerated(existing) else {
+                guard MeshSecret.isGenerated(existing) || MeshSecret.isProtected(existing, systemNamespace: systemNamespace) else {
                     logger.warning("a Secret that Gatehouse did not generate has a mesh secret copy's name; not replacing it",
                                    metadata: ["secret": "\(secret.namespace)/\(secret.name)", "source": "\(secret.source)"])
                     continue

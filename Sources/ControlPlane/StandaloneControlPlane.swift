@@ -57,15 +57,25 @@ public struct StandaloneControlPlane: Sendable {
         services = [reconciler, supervisor]
     }
 
-    /// Objects every standalone store starts with: the system namespace, and on a fresh store
-    /// the default Mesh and the default GatewayClass `kuma` (a user may delete them later;
-    /// they are not recreated).
+    /// The namespaces every Kubernetes cluster has, which manifests and clients take for
+    /// granted (`kubectl apply` of a manifest without a namespace writes into `default`).
+    public static let standardNamespaces = ["default", "kube-system", "kube-public"]
+
+    /// Objects every standalone store starts with: the system namespace and the standard
+    /// namespaces (created whenever absent, as Kubernetes' own controller keeps them), and on a
+    /// fresh store the default Mesh and the default GatewayClass `kuma` (a user may delete them
+    /// later; they are not recreated).
     public static func bootstrap(store: any ObjectStore, options: TranslationOptions, logger: Logger) async {
         let fresh = store.resourceVersion == 0
-        if store.get(ResourceKinds.namespace, namespace: nil, name: options.systemNamespace) == nil {
-            _ = try? await store.create(ResourceKinds.namespace, ["metadata": ["name": .string(options.systemNamespace)]])
+        for namespace in [options.systemNamespace] + standardNamespaces
+        where store.get(ResourceKinds.namespace, namespace: nil, name: namespace) == nil {
+            do {
+                try await store.create(ResourceKinds.namespace, ["metadata": ["name": .string(namespace)]])
+            } catch {
+                logger.warning("could not create a standard namespace", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+            }
         }
-        // The default mesh exists from the first start, as in Kuma (a user may delete it later).
+        // The default mesh exists from the first start, as in Kuma.
         if fresh && store.get(ResourceKinds.mesh, namespace: nil, name: options.defaultMesh) == nil {
             _ = try? await store.create(ResourceKinds.mesh, ["metadata": ["name": .string(options.defaultMesh)]])
         }

@@ -51,13 +51,17 @@ public struct APIAnswer: Sendable {
 public struct APIClient: Sendable {
     /// The server's base URL, e.g. `http://127.0.0.1:5681`.
     public let server: String
+    /// How long one request may take, answer included (kubectl's `--request-timeout`); nil
+    /// waits as long as the server takes.
+    public let requestTimeout: Duration?
 
     /// Creates a client for `server`.
-    public init(server: String) {
+    public init(server: String, requestTimeout: Duration? = .seconds(30)) {
         var base = server
         while base.hasSuffix("/") { base.removeLast() }
         if !base.contains("://") { base = "http://" + base }
         self.server = base
+        self.requestTimeout = requestTimeout
     }
 
     /// The URL path of a collection or object of `kind`.
@@ -116,8 +120,9 @@ public struct APIClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-            bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
+            (response, bytes) = try await exchange(request)
+        } catch let error as ClientError {
+            throw error
         } catch {
             throw ClientError(message: "cannot reach the Gatehouse API at \(server): \(Self.describe(error)). Is `gatehouse run` running? (set --server or GATEHOUSE_SERVER)")
         }
@@ -131,6 +136,42 @@ public struct APIClient: Sendable {
                               status: parsed["kind"]?.stringValue == "Status" ? parsed : nil)
         }
         return APIAnswer(statusCode: code, body: parsed, warnings: warnings)
+    }
+
+    /// Sends `request` and reads the whole answer, within `requestTimeout`: the deadline covers
+    /// the body too, so a server that accepts and never answers (or stops halfway) is given up on.
+    private func exchange(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
+        // The client's own deadline as well, so the request is torn down on its side too.
+        let deadline = requestTimeout.map { duration -> TimeAmount in
+            let (seconds, attoseconds) = duration.components
+            return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        } ?? .hours(24 * 365)
+        let perform: @Sendable () async throws -> (HTTPClientResponse, ByteBuffer) = {
+            let response = try await HTTPClient.shared.execute(request, timeout: deadline)
+            let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
+            return (response, bytes)
+        }
+        guard let requestTimeout else { return try await perform() }
+        let server = self.server
+        return try await withThrowingTaskGroup(of: (HTTPClientResponse, ByteBuffer).self) { group in
+            group.addTask { try await perform() }
+            group.addTask {
+                try await Task.sleep(for: requestTimeout)
+                throw ClientError(message: "the Gatehouse API at \(server) did not answer: timed out after \(Self.format(requestTimeout)) (--request-timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else {
+                throw ClientError(message: "the request to \(server) ended without an answer")
+            }
+            return first
+        }
+    }
+
+    /// `1s`, `1.5s`: a duration as people write it.
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = attoseconds / 1_000_000_000_000_000
+        return milliseconds == 0 ? "\(seconds)s" : "\(Double(seconds) + Double(milliseconds) / 1000)s"
     }
 
     /// `299 - "text"` -> `text`.

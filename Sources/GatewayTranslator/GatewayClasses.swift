@@ -58,15 +58,16 @@ enum GatewayClasses {
         var result: [String: ClassEvaluation] = [:]
         for gatewayClass in snapshot.gatewayClasses where gatewayClass.spec.controllerName == options.controllerName {
             guard let name = gatewayClass.metadata?.name else { continue }
-            let (accepted, config) = acceptance(gatewayClass, index: index)
+            let (accepted, config) = acceptance(gatewayClass, index: index, maxReplicas: options.maxReplicas)
             result[name] = ClassEvaluation(gatewayClass: gatewayClass, accepted: accepted, config: config)
         }
         return result
     }
 
     /// `Accepted`, and the resolved MeshGatewayConfig. A `parametersRef` must name an existing
-    /// cluster-scoped kuma.io MeshGatewayConfig; the class recovers as soon as it appears.
-    static func acceptance(_ gatewayClass: GatewayClass, index: SnapshotIndex) -> (Verdict, MeshGatewayConfig?) {
+    /// cluster-scoped kuma.io MeshGatewayConfig asking for no more replicas than `maxReplicas`
+    /// (when there is a limit); the class recovers as soon as the config is there and fits.
+    static func acceptance(_ gatewayClass: GatewayClass, index: SnapshotIndex, maxReplicas: Int? = nil) -> (Verdict, MeshGatewayConfig?) {
         guard let reference = gatewayClass.spec.parametersRef else {
             return (.yes(Reason.accepted, "Accepted by \(gatewayClass.spec.controllerName)"), nil)
         }
@@ -80,6 +81,11 @@ enum GatewayClasses {
         }
         guard let config = index.meshGatewayConfigs[reference.name] else {
             return (.no(Reason.invalidParameters, "MeshGatewayConfig \"\(reference.name)\" does not exist"), nil)
+        }
+        if let maxReplicas, let replicas = config.spec?.replicas, Int(replicas) > maxReplicas {
+            return (.no(Reason.invalidParameters,
+                        "MeshGatewayConfig \"\(reference.name)\" asks for \(replicas) replicas; this control plane runs at most "
+                        + "\(maxReplicas) per Gateway (gatehouse run --max-replicas)"), nil)
         }
         return (.yes(Reason.accepted, "Accepted by \(gatewayClass.spec.controllerName)"), config)
     }

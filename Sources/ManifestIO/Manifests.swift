@@ -15,6 +15,10 @@ public struct ManifestError: Error, Sendable, CustomStringConvertible {
 /// Reads and writes manifests: JSON or (multi-document) YAML in, JSON values out, and YAML
 /// back for people.
 public enum Manifests {
+    /// The most values that aliases may add to a YAML stream once expanded (the "billion
+    /// laughs" defence: go-yaml, which Kubernetes uses, refuses "excessive aliasing" too).
+    public static let maximumAliasExpansion = 10_000
+
     /// Parses a JSON document or a stream of YAML documents into objects. Empty YAML documents
     /// are skipped; a `kind: List` (or any `...List` with `items`) is expanded into its items.
     public static func decode(_ text: String) throws(ManifestError) -> [JSONValue] {
@@ -50,6 +54,8 @@ public enum Manifests {
     }
 
     private static func decodeYAMLDocuments(_ text: String) throws(ManifestError) -> [JSONValue] {
+        // Limits first: composing and converting an alias bomb is what must not happen.
+        try YAMLLimits.check(text)
         do {
             var documents: [JSONValue] = []
             var sequence = try compose_all(yaml: text)
@@ -113,7 +119,9 @@ public enum Manifests {
         case .sequence(let sequence):
             return .array(try sequence.map(jsonValue(from:)))
         case .alias:
-            throw ManifestError("YAML aliases are not supported")
+            // Yams' composer resolves aliases into the nodes they name (their expansion is
+            // bounded by `YAMLLimits`); an unresolved alias node is never handed out.
+            throw ManifestError("unresolved YAML alias")
         }
     }
 

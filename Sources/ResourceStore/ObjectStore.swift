@@ -56,6 +56,10 @@ public protocol ObjectStore: Sendable {
 
     /// Ends every watch (on shutdown).
     func closeWatches()
+
+    /// Waits until the store has reached `version` (true) or `timeout` passed (false), without
+    /// holding a thread (reads asking for a version not yet written).
+    func waitForResourceVersion(_ version: UInt64, timeout: Duration) async -> Bool
 }
 
 extension ObjectStore {

@@ -18,19 +18,25 @@ public final class SQLiteStore: ObjectStore {
     /// How long a terminating namespace waits before its contents are deleted.
     public let namespaceFinalizationDelay: Duration
 
-    /// Opens (creating if needed) the store in `directory`.
+    /// Opens (creating if needed) the store in `directory`, which only its owner may read
+    /// (see `StoreFiles`).
     public init(directory: URL, historyLimit: Int = 20_000, namespaceFinalizationDelay: Duration = .milliseconds(500)) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try StoreFiles.prepare(directory)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // WAL with synchronous=NORMAL survives a killed process with every committed
             // transaction intact; FULL would add an fsync per write for power loss only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted and replaced rows are overwritten with zeros, so a deleted Secret's bytes
+            // do not linger in free pages (see `write` for the WAL's old frames).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        let database = try DatabaseQueue(path: directory.appendingPathComponent("store.sqlite").path, configuration: configuration)
+        let database = try DatabaseQueue(path: StoreFiles.databasePath(in: directory), configuration: configuration)
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
+        // The -wal and -shm files exist now; files of an earlier run get tightened here too.
+        try StoreFiles.tighten(directory)
         try Self.migrate(database)
         self.database = database
         self.historyLimit = historyLimit
@@ -254,12 +260,7 @@ public final class SQLiteStore: ObjectStore {
             guard let stored = state.objects[key] else {
                 throw StoreError(.notFound, "\(kind.qualifiedPlural) \"\(name)\" not found")
             }
-            if let uid = preconditions.uid, uid != stored[path: ["metadata", "uid"]]?.stringValue {
-                throw StoreError(.conflict, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(stored[path: ["metadata", "uid"]]?.stringValue ?? "")")
-            }
-            if let version = preconditions.resourceVersion, version != stored.resourceVersion {
-                throw StoreError(.conflict, "Precondition failed: ResourceVersion in precondition: \(version), ResourceVersion in object meta: \(stored.resourceVersion ?? "")")
-            }
+            if let violation = preconditions.violation(by: stored) { throw violation }
             if kind == ResourceKinds.namespace {
                 return Self.startNamespaceDeletion(key, stored: stored, state: state, pending: &pending)
             }
@@ -275,7 +276,10 @@ public final class SQLiteStore: ObjectStore {
     private func write<T>(
         dryRun: Bool = false, _ body: (StoreState, inout PendingChanges) throws(StoreError) -> T
     ) throws(StoreError) -> T {
-        try state.withLock { (state: inout StoreState) throws(StoreError) -> T in
+        // Readers waiting for a version this write reaches; resumed once the lock is released.
+        var reached: [CheckedContinuation<Bool, Never>] = []
+        defer { for waiter in reached { waiter.resume(returning: true) } }
+        return try state.withLock { (state: inout StoreState) throws(StoreError) -> T in
             var pending = PendingChanges(baseVersion: state.resourceVersion)
             let result = try body(state, &pending)
             guard !pending.events.isEmpty, !dryRun else { return result }
@@ -299,7 +303,9 @@ public final class SQLiteStore: ObjectStore {
             } catch {
                 throw StoreError(.internalError, "storage write failed: \(error)")
             }
+            if pending.events.contains(where: Self.leavesSecretBytesBehind) { checkpointAndTruncateLog() }
             state.apply(pending.events, historyLimit: historyLimit)
+            reached = state.takeReachedWaiters()
             // On the writes thread, not the cooperative pool: callers may saturate that, and a
             // namespace must still finish terminating.
             let delay = namespaceFinalizationDelay
@@ -311,6 +317,52 @@ public final class SQLiteStore: ObjectStore {
             }
             return result
         }
+    }
+
+    /// A Secret deleted or replaced: its old bytes are still in the write-ahead log's frames
+    /// (secure_delete zeroes the database pages, not the log's copies of them).
+    private static func leavesSecretBytesBehind(_ event: StoreEvent) -> Bool {
+        event.type != .added && event.key.group.isEmpty && event.key.plural == ResourceKinds.secret.plural
+    }
+
+    /// Copies the log into the database (the zeroed pages included) and empties it, so the old
+    /// frames that held a deleted Secret are gone from disk. A failure leaves the log as it is
+    /// (SQLite checkpoints on its own later); the write itself is already committed.
+    private func checkpointAndTruncateLog() {
+        _ = try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    // MARK: Waiting for a version
+
+    /// Waits until the store has reached `version` (true), or `timeout` passes (false), without
+    /// holding a thread: reads asking for a version not yet written wait this way.
+    public func waitForResourceVersion(_ version: UInt64, timeout: Duration) async -> Bool {
+        let id = UUID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let alreadyReached = state.withLock { state -> Bool in
+                    if state.resourceVersion >= version { return true }
+                    state.versionWaiters[id] = VersionWaiter(version: version, continuation: continuation)
+                    return false
+                }
+                if alreadyReached {
+                    continuation.resume(returning: true)
+                    return
+                }
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    self?.giveUpWaiting(id)
+                }
+            }
+        } onCancel: { [weak self] in
+            self?.giveUpWaiting(id)
+        }
+    }
+
+    /// Resumes a waiter with false, unless a write resumed it first.
+    private func giveUpWaiting(_ id: UUID) {
+        let waiter = state.withLock { $0.versionWaiters.removeValue(forKey: id) }
+        waiter?.continuation.resume(returning: false)
     }
 
     // MARK: Deletion helpers

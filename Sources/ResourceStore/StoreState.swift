@@ -30,6 +30,12 @@ struct Subscriber: Sendable {
     }
 }
 
+/// A read waiting until the store reaches `version`.
+struct VersionWaiter: Sendable {
+    var version: UInt64
+    var continuation: CheckedContinuation<Bool, Never>
+}
+
 /// Everything the store guards with its lock.
 struct StoreState: Sendable {
     var objects: [ObjectKey: JSONValue] = [:]
@@ -39,6 +45,16 @@ struct StoreState: Sendable {
     /// Watches from versions below this get `410 Gone`.
     var oldestWatchableVersion: UInt64 = 0
     var subscribers: [UUID: Subscriber] = [:]
+    /// Reads waiting for a version the store has not reached yet.
+    var versionWaiters: [UUID: VersionWaiter] = [:]
+
+    /// Removes and returns the waiters whose version has been reached.
+    mutating func takeReachedWaiters() -> [CheckedContinuation<Bool, Never>] {
+        guard !versionWaiters.isEmpty else { return [] }
+        let reached = versionWaiters.filter { $0.value.version <= resourceVersion }
+        for id in reached.keys { versionWaiters[id] = nil }
+        return reached.values.map(\.continuation)
+    }
 
     /// Applies committed events: memory, history, and delivery to watchers, in order.
     mutating func apply(_ events: [StoreEvent], historyLimit: Int) {

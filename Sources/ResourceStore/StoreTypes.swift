@@ -12,6 +12,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case gone = "Gone"
         case forbidden = "Forbidden"
         case internalError = "InternalError"
+        /// The object would be larger than `ObjectLimits.maximumObjectBytes` (HTTP 413).
+        case tooLarge = "RequestEntityTooLarge"
     }
 
     /// The error's code.
@@ -109,5 +111,18 @@ public struct DeletePreconditions: Sendable, Equatable {
     public init(uid: String? = nil, resourceVersion: String? = nil) {
         self.uid = uid
         self.resourceVersion = resourceVersion
+    }
+
+    /// The `conflict` deleting `object` would meet, worded as Kubernetes words it; nil when
+    /// the preconditions hold.
+    public func violation(by object: JSONValue) -> StoreError? {
+        let storedUID = object[path: ["metadata", "uid"]]?.stringValue ?? ""
+        if let uid, uid != storedUID {
+            return StoreError(.conflict, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(storedUID)")
+        }
+        if let resourceVersion, resourceVersion != object.resourceVersion {
+            return StoreError(.conflict, "Precondition failed: ResourceVersion in precondition: \(resourceVersion), ResourceVersion in object meta: \(object.resourceVersion ?? "")")
+        }
+        return nil
     }
 }

@@ -14,9 +14,12 @@ struct ApplyCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
+        // Read everything first, as kubectl does: a bad file fails before anything is written.
+        let documents = try ManifestFiles.read(files)
+        guard !documents.isEmpty else { throw CommandFailure(.nothingToApply, "no objects passed to apply") }
         let client = try await options.connect()
         var failed = false
-        for document in try ManifestFiles.read(files) {
+        for document in documents {
             do {
                 let line = try await apply(document.object, client: client)
                 print(line)
@@ -97,14 +100,14 @@ enum ManifestFiles {
                     text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 } else {
                     guard let data = FileManager.default.contents(atPath: file) else {
-                        throw ValidationError("the path \"\(file)\" does not exist")
+                        throw CommandFailure(.pathNotFound, "the path \"\(file)\" does not exist")
                     }
                     text = String(decoding: data, as: UTF8.self)
                 }
                 do {
                     documents += try Manifests.decode(text).map { Document(object: $0, source: file) }
                 } catch {
-                    throw ValidationError("error parsing \(file): \(error.message)")
+                    throw CommandFailure(.unreadableManifest, "error parsing \(file): \(error.message)")
                 }
             }
         }
@@ -115,7 +118,7 @@ enum ManifestFiles {
         if path == "-" { return ["-"] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("the path \"\(path)\" does not exist")
+            throw CommandFailure(.pathNotFound, "the path \"\(path)\" does not exist")
         }
         guard isDirectory.boolValue else { return [path] }
         let entries = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
@@ -126,13 +129,13 @@ enum ManifestFiles {
     /// The kind, name and namespace of a manifest, or an error naming what is missing.
     static func identify(_ object: JSONValue, defaultNamespace: String) throws -> (ResourceKind, String, String) {
         guard let apiVersion = object["apiVersion"]?.stringValue, let kindName = object["kind"]?.stringValue else {
-            throw ValidationError("object has no apiVersion or kind: every manifest needs both")
+            throw CommandFailure(.incompleteManifest, "object has no apiVersion or kind: every manifest needs both")
         }
         guard let kind = ResourceKinds.lookup(apiVersion: apiVersion, kind: kindName) else {
-            throw ValidationError("no matches for kind \"\(kindName)\" in version \"\(apiVersion)\"")
+            throw CommandFailure(.unknownKind, "no matches for kind \"\(kindName)\" in version \"\(apiVersion)\"")
         }
         guard let name = object.name, !name.isEmpty else {
-            throw ValidationError("\(kindName) has no metadata.name")
+            throw CommandFailure(.incompleteManifest, "\(kindName) has no metadata.name")
         }
         return (kind, name, object.namespace ?? defaultNamespace)
     }

@@ -71,7 +71,7 @@ struct GetCommand: AsyncParsableCommand {
     private func render(_ objects: [JSONValue], kind: ResourceKind, single: Bool) -> String {
         // The API server already redacts generated mesh secrets; a server that did not must
         // still not get key material onto a terminal through this command.
-        let objects = objects.map(MeshSecret.redacted)
+        let objects = objects.map { MeshSecret.redacted($0) }
         switch output {
         case "name":
             return objects.map { displayName(kind, $0.name ?? "") + "\n" }.joined()

@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The Envoy binary for local gateways (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
     var envoy: String?
 
+    @Option(help: "The most gateway replicas (local agent and Envoy pairs) one Gateway may run; a MeshGatewayConfig asking for more leaves its GatewayClass not accepted.")
+    var maxReplicas: Int = 16
+
     func validate() throws {
         _ = try parsedAPIAddress()
         let pool: AddressPool
@@ -44,6 +47,9 @@ struct RunCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\"")
         }
+        guard maxReplicas >= 1 else {
+            throw ValidationError("--max-replicas: must be at least 1, got \(maxReplicas)")
+        }
     }
 
     private func parsedAPIAddress() throws -> (host: String, port: Int) {
@@ -55,6 +61,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Everything this process and its children write under the data directory (the store,
+        // the agents' certificate files) is for this user only.
+        umask(0o077)
         bootstrapLogging(level: logLevel)
         let logger = Logger(label: "gatehouse")
         let (host, port) = try parsedAPIAddress()
@@ -75,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info("store opened", metadata: ["dataDir": "\(directory.path)", "resourceVersion": "\(store.resourceVersion)"])
-        let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool)
+        let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool, maxReplicas: maxReplicas)
         await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
         let controlPlane = StandaloneControlPlane(
@@ -84,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
                             controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
                             envoyBinary: envoyBinary, logLevel: logLevel),
             logger: logger)
-        let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, extensions: [controlPlane.apiExtension]) { bound in
+        let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
+                                      extensions: [controlPlane.apiExtension]) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])
         }
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =

@@ -53,13 +53,16 @@ struct APIServerTests {
         let server = try await GatehouseProcess()
         defer { server.stop() }
         let base = server.server
-        let missing = try await HTTP.json("POST", base + Fixtures.gateways, Fixtures.gateway("g"))
+        let elsewhere = "/apis/gateway.networking.k8s.io/v1/namespaces/team-a/gateways"
+        let missing = try await HTTP.json("POST", base + elsewhere, Fixtures.gateway("g", namespace: "team-a"))
         #expect(missing.status == 404, "creating into a missing namespace is NotFound")
         #expect(missing.json["kind"] == "Status" && missing.json["reason"] == "NotFound")
 
-        let namespace = try await HTTP.json("POST", base + "/api/v1/namespaces", Fixtures.namespace("default"))
+        let namespace = try await HTTP.json("POST", base + "/api/v1/namespaces", Fixtures.namespace("team-a"))
         #expect(namespace.status == 201)
-        #expect(namespace.json[path: ["metadata", "labels", "kubernetes.io/metadata.name"]] == "default")
+        #expect(namespace.json[path: ["metadata", "labels", "kubernetes.io/metadata.name"]] == "team-a")
+        let standard = try await HTTP.json("POST", base + "/api/v1/namespaces", Fixtures.namespace("default"))
+        #expect(standard.status == 409 && standard.json["reason"] == "AlreadyExists", "default exists from the first start")
 
         let created = try await HTTP.json("POST", base + Fixtures.gateways, Fixtures.gateway("g"))
         #expect(created.status == 201)

@@ -81,10 +81,22 @@ import Testing
         #expect(shown[path: ["data", "value"]]?.stringValue == MeshSecret.redactedValue)
         #expect(KeyMaterial.findings(in: JSONSerializer.string(shown), keys: [pair.privateKeyPEM]).isEmpty)
         #expect(MeshSecret(storedObject: copy.storedObject())?.value == copy.value, "the stored form reads back")
-        // A user's own Secret is not touched (the API shows Secrets as Kubernetes does).
-        var own = copy.storedObject()
-        own[path: ["metadata", "labels"]] = nil
-        #expect(MeshSecret.redacted(own) == own)
+        // Removing the generated label does not make a copy readable: what is redacted is
+        // decided by kind, type, name and namespace, which users cannot edit.
+        var unlabelled = copy.storedObject()
+        unlabelled[path: ["metadata", "labels"]] = nil
+        #expect(MeshSecret.redacted(unlabelled, systemNamespace: "kuma-system")[path: ["data", "value"]]?.stringValue
+                == MeshSecret.redactedValue)
+        // A user's own Secret is not touched (the API shows Secrets as Kubernetes does): another
+        // name, another type, or another namespace than a generated copy's.
+        var ownName = unlabelled
+        ownName[path: ["metadata", "name"]] = "mine"
+        var ownType = unlabelled
+        ownType["type"] = "Opaque"
+        for own in [ownName, ownType] {
+            #expect(MeshSecret.redacted(own, systemNamespace: "kuma-system") == own)
+        }
+        #expect(MeshSecret.redacted(copy.storedObject(), systemNamespace: "elsewhere") == copy.storedObject())
     }
 
     @Test func envoyResourcesRedactKeysExceptOnTheWire() {

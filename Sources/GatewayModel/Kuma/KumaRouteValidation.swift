@@ -40,13 +40,21 @@ extension SchemaChecks {
                 let parameterPath = matchPath.child("queryParams").index(parameterPosition)
                 string(parameter.type, parameterPath.child("type"), oneOf: ["Exact", "RegularExpression"])
                 string(parameter.name, parameterPath.child("name"), minLength: 1)
-                if parameter.type == "RegularExpression" { regex(parameter.value, parameterPath.child("value")) }
+                if parameter.type == "RegularExpression" {
+                    regex(parameter.value, parameterPath.child("value"))
+                } else {
+                    noControlCharacters(parameter.value, parameterPath.child("value"))
+                }
             }
             for (headerPosition, header) in (match.headers ?? []).enumerated() {
                 let headerPath = matchPath.child("headers").index(headerPosition)
                 string(header.type, headerPath.child("type"), oneOf: ["Exact", "Present", "RegularExpression", "Absent", "Prefix"])
                 headerName(header.name, headerPath.child("name"))
-                if header.type == "RegularExpression" { regex(header.value ?? "", headerPath.child("value")) }
+                if header.type == "RegularExpression" {
+                    regex(header.value ?? "", headerPath.child("value"))
+                } else {
+                    noControlCharacters(header.value, headerPath.child("value"), allowTab: true)
+                }
             }
         }
         let confPath = path.child("default")
@@ -115,9 +123,13 @@ extension SchemaChecks {
                 uniqueMapKeys((headers ?? []).map { ["name": .string($0.name)] }, modifierPath.child(action))
                 for (position, header) in (headers ?? []).enumerated() {
                     headerName(header.name, modifierPath.child(action).index(position).child("name"))
+                    headerValue(header.value, modifierPath.child(action).index(position).child("value"))
                 }
             }
             items(modifier.remove?.count, modifierPath.child("remove"), maxItems: 16)
+            for (position, name) in (modifier.remove ?? []).enumerated() {
+                noControlCharacters(name, modifierPath.child("remove").index(position))
+            }
         }
         if let redirect = filter.requestRedirect {
             let redirectPath = path.child("requestRedirect")

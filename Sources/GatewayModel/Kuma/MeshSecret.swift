@@ -75,17 +75,37 @@ public struct MeshSecret: Sendable, Hashable {
     /// clients decode it, and decoding it says what happened).
     public static let redactedValue = Data(SecretBytes.placeholder.utf8).base64EncodedString()
 
-    /// True for a stored Secret that is a mesh secret Gatehouse generated (a copy of a TLS
-    /// Secret): its data is never shown through the API or the CLI.
+    /// The name prefix of every generated copy (`gapi-<namespace>-<name>[-<mesh>-<hash>]`).
+    public static let generatedNamePrefix = "gapi-"
+
+    /// True for a stored Secret that carries Gatehouse's generated-copy label: the objects the
+    /// control plane owns, rewrites and deletes (see `MeshSecretWriter`). Ownership only: what
+    /// is redacted is decided by `isProtected`, which no user edit can change.
     public static func isGenerated(_ object: JSONValue) -> Bool {
         object["kind"]?.stringValue == "Secret" && object["type"]?.stringValue == type
             && object.labels[GeneratedLabels.managedBy] != nil
     }
 
-    /// `object` with every data value redacted when it is a generated mesh secret; any other
-    /// object unchanged. Applied on every read path (GET, LIST, watch, Table, write responses).
-    public static func redacted(_ object: JSONValue) -> JSONValue {
-        guard isGenerated(object) else { return object }
+    /// True for a Secret whose data is never shown: a generated mesh secret, recognised by
+    /// what users cannot edit — never by labels or annotations, which they can:
+    /// - its kind, `Secret`, and its type, `system.kuma.io/secret` (immutable on Secrets);
+    /// - its name, which starts with `gapi-` like every generated copy's (names are immutable);
+    /// - its namespace, the system namespace (nil: any namespace, for readers that do not
+    ///   know it, such as the CLI).
+    /// A user's own Secret of Kuma's type with such a name in the system namespace is protected
+    /// too: the rule errs on the side of never showing a key.
+    public static func isProtected(_ object: JSONValue, systemNamespace: String?) -> Bool {
+        guard object["kind"]?.stringValue == "Secret", object["type"]?.stringValue == type,
+              object.name?.hasPrefix(generatedNamePrefix) == true else { return false }
+        guard let systemNamespace else { return true }
+        return object.namespace == systemNamespace
+    }
+
+    /// `object` with every data value redacted (and `stringData` dropped) when it is protected
+    /// (`isProtected`); any other object unchanged. Applied on every read path (GET, LIST,
+    /// watch, Table, and the answers to writes, dry runs included).
+    public static func redacted(_ object: JSONValue, systemNamespace: String? = nil) -> JSONValue {
+        guard isProtected(object, systemNamespace: systemNamespace) else { return object }
         var shown = object
         if let data = object["data"]?.objectValue {
             shown["data"] = .object(data.mapValues { _ in .string(redactedValue) })

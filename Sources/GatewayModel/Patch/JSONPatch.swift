@@ -1,19 +1,47 @@
 /// JSON Patch (RFC 6902): the `application/json-patch+json` content type.
 public enum JSONPatch {
     /// Applies `operations` (a JSON array of operation objects) to `target`, in order.
-    /// The whole patch fails if any operation fails; errors name the operation index and path.
-    public static func apply(_ operations: JSONValue, to target: JSONValue) throws(PatchError) -> JSONValue {
+    /// The whole patch fails if any operation fails; errors name the operation index and path,
+    /// never a value of the target (a failed `test` does not say what it found).
+    ///
+    /// `copy` is the one operation that can grow a document beyond the size of the patch
+    /// itself (each copy of a member into itself doubles it): the bytes all copies add are
+    /// counted, and beyond `maximumSize` the patch fails with `tooLarge` before the copy is
+    /// made, as Kubernetes bounds the accumulated copy size of JSON patches.
+    public static func apply(
+        _ operations: JSONValue, to target: JSONValue, maximumSize: Int = ObjectLimits.maximumObjectBytes
+    ) throws(PatchError) -> JSONValue {
         guard case .array(let list) = operations else {
             throw PatchError(.malformedPatch, "a JSON patch must be an array of operations, got \(operations.typeName)")
         }
+        guard list.count <= ObjectLimits.maximumPatchOperations else {
+            throw PatchError(.tooLarge, "The allowed maximum operations in a JSON patch is \(ObjectLimits.maximumPatchOperations), got \(list.count)")
+        }
         var document = target
+        var copied = CopyBudget(limit: maximumSize)
         for (index, operation) in list.enumerated() {
-            document = try applyOperation(operation, index: index, to: document)
+            document = try applyOperation(operation, index: index, to: document, copied: &copied)
         }
         return document
     }
 
-    private static func applyOperation(_ operation: JSONValue, index: Int, to document: JSONValue) throws(PatchError) -> JSONValue {
+    /// The bytes `copy` operations have added so far, against the limit.
+    struct CopyBudget {
+        let limit: Int
+        var used = 0
+
+        /// Counts one copied value; fails once the copies add more than the limit.
+        mutating func spend(_ value: JSONValue, _ context: OperationContext) throws(PatchError) {
+            used += JSONSerializer.data(value).count
+            if used > limit {
+                throw context.error(.tooLarge, "the copies of this patch add \(used) bytes, more than the object size limit of \(limit) bytes")
+            }
+        }
+    }
+
+    private static func applyOperation(
+        _ operation: JSONValue, index: Int, to document: JSONValue, copied: inout CopyBudget
+    ) throws(PatchError) -> JSONValue {
         guard case .object(let members) = operation else {
             throw PatchError(.malformedPatch, "operation \(index): must be an object, got \(operation.typeName)")
         }
@@ -45,12 +73,15 @@ public enum JSONPatch {
             return try add(value, at: path, in: try remove(at: from, in: document, context), context)
         case "copy":
             let from = try context.pointer(try context.fromText(members))
-            return try add(try resolve(from, in: document, context), at: path, in: document, context)
+            let value = try resolve(from, in: document, context)
+            try copied.spend(value, context)
+            return try add(value, at: path, in: document, context)
         case "test":
             let expected = try context.required(members, "value")
             let actual = try resolve(path, in: document, context)
             guard JSONEquality.equal(actual, expected) else {
-                throw context.error(.testFailed, "test failed: expected \(JSONSerializer.string(expected)), found \(JSONSerializer.string(actual))")
+                // Neither value is named: the target may hold data its reader may not see.
+                throw context.error(.testFailed, "test failed: the value at \"\(path)\" is not the expected value")
             }
             return document
         default:

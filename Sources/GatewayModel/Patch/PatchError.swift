@@ -14,6 +14,9 @@ public struct PatchError: Error, Sendable, Hashable, CustomStringConvertible {
         case testFailed
         /// The patch is well formed but cannot apply to this target (type mismatch, bad directive).
         case invalidTarget
+        /// The patch would grow the object past `ObjectLimits.maximumObjectBytes`, or has more
+        /// operations than `ObjectLimits.maximumPatchOperations` (HTTP 413, as Kubernetes).
+        case tooLarge
     }
 
     /// The class of failure.

@@ -9,14 +9,19 @@ public struct TranslationOptions: Sendable, Hashable {
     public var addressPool: AddressPool?
     /// The mesh of objects without a `kuma.io/mesh` label or annotation (on them or their namespace).
     public var defaultMesh: String
+    /// The most gateway replicas one Gateway may ask for (MeshGatewayConfig `replicas`); nil
+    /// means no limit. Standalone sets it (`gatehouse run --max-replicas`): each replica is a
+    /// local process pair (agent and Envoy).
+    public var maxReplicas: Int?
 
     /// The defaults of DESIGN.md.
     public init(controllerName: String = "gateways.kuma.io/controller", systemNamespace: String = "kuma-system",
-                addressPool: AddressPool? = nil, defaultMesh: String = "default") {
+                addressPool: AddressPool? = nil, defaultMesh: String = "default", maxReplicas: Int? = nil) {
         self.controllerName = controllerName
         self.systemNamespace = systemNamespace
         self.addressPool = addressPool
         self.defaultMesh = defaultMesh
+        self.maxReplicas = maxReplicas
     }
 }
 

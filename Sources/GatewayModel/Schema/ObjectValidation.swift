@@ -32,6 +32,13 @@ public enum ObjectValidation {
     public static func validate(_ object: JSONValue, kind: ResourceKind, old: JSONValue? = nil) -> ValidationResult {
         var result = ValidationResult()
         result.causes += MetadataValidation.validate(object, kind: kind)
+        // Before typed decoding, which cannot hold such a number: it would vanish from the
+        // typed view and the field would read as unknown.
+        let nonFinite = NumberChecks.nonFiniteCauses(in: object)
+        guard nonFinite.isEmpty else {
+            result.causes += nonFinite
+            return result
+        }
         guard let schema = schema(for: kind) else { return result }
         check(schema, object: object, old: old, into: &result)
         return result
@@ -42,7 +49,7 @@ public enum ObjectValidation {
         do {
             typed = try object.decode(T.self)
         } catch let error as DecodingError {
-            result.causes.append(fieldCause(for: error))
+            result.causes.append(numberCause(for: error, in: object) ?? fieldCause(for: error))
             return
         } catch {
             result.causes.append(FieldCause(.invalid, field: "", message: "Invalid value: \(error)"))
@@ -53,5 +60,18 @@ public enum ObjectValidation {
         }
         let oldTyped = old.flatMap { try? $0.decode(T.self) }
         result.causes += typed.validate(old: oldTyped)
+    }
+
+    /// The cause for a number an integer field refused (`1.5`, `2^63`), worded as Kubernetes
+    /// words it; nil for any other decoding error.
+    private static func numberCause(for error: DecodingError, in object: JSONValue) -> FieldCause? {
+        let path: [any CodingKey]
+        switch error {
+        case .dataCorrupted(let context): path = context.codingPath
+        case .typeMismatch(let type, let context) where type is any FixedWidthInteger.Type: path = context.codingPath
+        default: return nil
+        }
+        guard let value = NumberChecks.value(at: path, in: object) else { return nil }
+        return NumberChecks.integerCause(for: value, field: fieldCause(for: error).field)
     }
 }

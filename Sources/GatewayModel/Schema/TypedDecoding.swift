@@ -1,9 +1,10 @@
 import Foundation
 
 extension JSONValue {
-    /// Decodes a typed view of this value (a `Gateway`, a `Service`, ...).
+    /// Decodes a typed view of this value (a `Gateway`, a `Service`, ...); errors carry the
+    /// path of the offending value (see `JSONValueDecoder`).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(JSONSerializer.data(self)))
+        try JSONValueDecoder.decode(type, from: self)
     }
 
     /// Encodes a typed value back into a `JSONValue`.

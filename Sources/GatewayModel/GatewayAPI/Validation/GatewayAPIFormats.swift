@@ -21,7 +21,8 @@ enum GatewayAPIFormats {
     static let addressType = SchemaPattern(#"^Hostname|IPAddress|NamedAddress|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9\/\-._~%!$&'()*+,;=:]+$"#)
     /// `HeaderName` (also query parameter names).
     static let headerName = SchemaPattern(#"^[A-Za-z0-9!#$%&'*+\-.^_\x60|~]+$"#)
-    /// Header values of the experimental channel: printable US-ASCII, single tabs or spaces between.
+    /// Header values (the experimental channel's pattern, checked on every channel; see
+    /// `SchemaChecks.headerValue`): printable US-ASCII, single tabs or spaces between.
     static let headerValue = SchemaPattern(#"^[!-~]+([\t ]?[!-~]+)*$"#)
     /// `Duration` (GEP-2257).
     static let duration = SchemaPattern(#"^([0-9]{1,5}(h|m|s|ms)){1,4}$"#)

@@ -78,12 +78,15 @@ extension SchemaChecks {
             uniqueMapKeys((headers ?? []).map { ["name": .string($0.name)] }, actionPath)
             for (position, header) in (headers ?? []).enumerated() {
                 headerName(header.name, actionPath.index(position).child("name"))
-                string(header.value, actionPath.index(position).child("value"), minLength: 1, maxLength: 4096)
+                headerValue(header.value, actionPath.index(position).child("value"))
             }
         }
         let removePath = path.child("remove")
         items(filter.remove?.count, removePath, maxItems: 16)
         uniqueSet((filter.remove ?? []).map { .string($0) }, removePath)
+        for (position, name) in (filter.remove ?? []).enumerated() {
+            noControlCharacters(name, removePath.index(position))
+        }
     }
 
     /// `HTTPPathModifier`: type enum, lengths, and the four type/field CEL rules.
@@ -92,6 +95,8 @@ extension SchemaChecks {
         string(modifier.type, path.child("type"), oneOf: ["ReplaceFullPath", "ReplacePrefixMatch"])
         string(modifier.replaceFullPath, path.child("replaceFullPath"), maxLength: 1024)
         string(modifier.replacePrefixMatch, path.child("replacePrefixMatch"), maxLength: 1024)
+        noControlCharacters(modifier.replaceFullPath, path.child("replaceFullPath"))
+        noControlCharacters(modifier.replacePrefixMatch, path.child("replacePrefixMatch"))
         rule(modifier.type != "ReplaceFullPath" || modifier.replaceFullPath != nil, path,
              "replaceFullPath must be specified when type is set to 'ReplaceFullPath'")
         rule(modifier.replaceFullPath == nil || modifier.type == "ReplaceFullPath", path,

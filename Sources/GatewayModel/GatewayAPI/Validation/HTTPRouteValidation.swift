@@ -129,6 +129,7 @@ extension SchemaChecks {
             string(header.type, headerPath.child("type"), oneOf: ["Exact", "RegularExpression"])
             headerName(header.name, headerPath.child("name"))
             string(header.value, headerPath.child("value"), minLength: 1, maxLength: 4096)
+            if header.type != "RegularExpression" { noControlCharacters(header.value, headerPath.child("value"), allowTab: true) }
         }
         let queryParams = match.queryParams ?? []
         items(match.queryParams?.count, path.child("queryParams"), maxItems: 16)
@@ -138,6 +139,7 @@ extension SchemaChecks {
             string(parameter.type, parameterPath.child("type"), oneOf: ["Exact", "RegularExpression"])
             headerName(parameter.name, parameterPath.child("name"))
             string(parameter.value, parameterPath.child("value"), minLength: 1, maxLength: 1024)
+            if parameter.type != "RegularExpression" { noControlCharacters(parameter.value, parameterPath.child("value")) }
         }
         string(match.method, path.child("method"), oneOf: HTTPMethods.all)
     }

@@ -10,7 +10,42 @@ struct SchemaPattern: @unchecked Sendable {
     /// Compiles `source`. An invalid pattern matches nothing (and is caught by the tests).
     init(_ source: String) {
         self.source = source
-        self.regex = try? NSRegularExpression(pattern: source)
+        self.regex = try? NSRegularExpression(pattern: Self.anchoredAtEnd(source))
+    }
+
+    /// `pattern` with each `$` anchor (unescaped, outside a character class) made `\z`.
+    ///
+    /// OpenAPI patterns are ECMA-262 regular expressions and the Kubernetes API server runs them
+    /// with Go's RE2, where `$` matches only at the very end of the input. ICU's `$` also
+    /// matches before a final line terminator, so `^[a-z]+$` would accept `"name\n"` — and a
+    /// header name or hostname ending in a newline would reach Envoy, which refuses the whole
+    /// configuration. `\z` is ICU's end of input.
+    static func anchoredAtEnd(_ pattern: String) -> String {
+        var result = ""
+        var escaped = false
+        var inClass = false
+        for character in pattern {
+            if escaped {
+                result.append(character)
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\":
+                escaped = true
+            case "[" where !inClass:
+                inClass = true
+            case "]" where inClass:
+                inClass = false
+            case "$" where !inClass:
+                result += "\\z"
+                continue
+            default:
+                break
+            }
+            result.append(character)
+        }
+        return result
     }
 
     /// Whether the pattern matches somewhere in `value` (OpenAPI `pattern` semantics: unanchored

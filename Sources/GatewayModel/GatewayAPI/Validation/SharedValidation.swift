@@ -54,6 +54,31 @@ extension SchemaChecks {
         string(value, path, minLength: 1, maxLength: 256, pattern: GatewayAPIFormats.headerName)
     }
 
+    /// A header value set or added by a filter: 1...4096 characters of the v1.6 experimental
+    /// channel's pattern (RFC 7230 `field-value`: visible ASCII, single spaces or tabs between).
+    /// The standard channel only bounds the length; Gatehouse checks the pattern on every
+    /// channel, as Envoy Gateway does, because what it refuses either breaks Envoy's whole
+    /// configuration (CR, LF, NUL) or is not a portable header value.
+    mutating func headerValue(_ value: String?, _ path: FieldPath) {
+        string(value, path, minLength: 1, maxLength: 4096, pattern: GatewayAPIFormats.headerValue)
+    }
+
+    /// Strings that Envoy gets as path or header bytes and that the CRD bounds only in length
+    /// (redirect and rewrite paths, header names to remove, header and query parameter values
+    /// to match): no control characters. Envoy refuses NUL, CR and LF in every path and header
+    /// it is configured with, and with them the whole listener's configuration; the other
+    /// control characters have no place there either, except a tab inside a header value to
+    /// match (`allowTab`).
+    mutating func noControlCharacters(_ value: String?, _ path: FieldPath, allowTab: Bool = false) {
+        guard let value else { return }
+        let refused = value.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && !(allowTab && scalar == "\t")) || scalar.value == 0x7F
+        }
+        guard refused else { return }
+        add(FieldCause(.invalid, field: path.description,
+                       message: "Invalid value: \(JSONSerializer.string(.string(value))): must not contain control characters (such as CR, LF or NUL)"))
+    }
+
     /// Route `hostnames`: at most 16 `Hostname`s.
     mutating func routeHostnames(_ hostnames: [String]?, _ path: FieldPath) {
         items(hostnames?.count, path, maxItems: 16)

@@ -1,0 +1,119 @@
+import GatewayModel
+import ResourceStore
+
+/// The options of a write, from the query string, checked as the Kubernetes API server checks
+/// them before doing anything: a dry run is `dryRun=All` and nothing else (`dryRun=true`,
+/// `all` or any other value is refused, never taken as a real write), and `fieldValidation`
+/// is one of `Strict`, `Warn` (the default) or `Ignore`.
+struct WriteOptions: Sendable, Equatable {
+    /// How unknown and duplicate fields are treated.
+    enum FieldValidation: String, Sendable, Equatable {
+        case strict = "Strict"
+        case warn = "Warn"
+        case ignore = "Ignore"
+    }
+
+    /// Check and answer, store nothing.
+    var dryRun = false
+    /// How unknown and duplicate fields are treated.
+    var fieldValidation = FieldValidation.warn
+
+    /// The options of `request`, or a 400 naming the bad parameter.
+    static func parse(_ request: APIRequest) throws(APIError) -> WriteOptions {
+        var options = WriteOptions()
+        options.dryRun = try dryRun(request.query["dryRun"].map { [$0] } ?? [])
+        if let value = request.query["fieldValidation"], !value.isEmpty {
+            guard let parsed = FieldValidation(rawValue: value) else {
+                throw .badRequest("fieldValidation: Unsupported value: \"\(value)\": supported values: \"Ignore\", \"Strict\", \"Warn\"")
+            }
+            options.fieldValidation = parsed
+        }
+        return options
+    }
+
+    /// Whether `values` ask for a dry run; every value must be `All`.
+    static func dryRun(_ values: [String]) throws(APIError) -> Bool {
+        let given = values.filter { !$0.isEmpty }
+        if let bad = given.first(where: { $0 != "All" }) {
+            throw .badRequest("dryRun: Unsupported value: \"\(bad)\": supported values: \"All\"")
+        }
+        return !given.isEmpty
+    }
+}
+
+/// `DeleteOptions`, from the body (as kubectl sends them) and the query. Either asking for a
+/// dry run makes it one: a delete is never real when any part of the request says otherwise.
+struct DeleteOptions: Sendable, Equatable {
+    /// Check and answer, delete nothing.
+    var dryRun = false
+    /// The object's uid and resourceVersion must match these (409 Conflict otherwise).
+    var preconditions = DeletePreconditions()
+    /// `Orphan`, `Background` or `Foreground` (accepted; there are no dependents to collect).
+    var propagationPolicy: String?
+    /// Accepted; deletion is immediate (objects with finalizers wait for them).
+    var gracePeriodSeconds: Int64?
+
+    /// The propagation policies Kubernetes knows.
+    static let propagationPolicies = ["Background", "Foreground", "Orphan"]
+
+    /// The options of a DELETE, or a 400 naming what is wrong.
+    static func parse(_ request: APIRequest) throws(APIError) -> DeleteOptions {
+        var options = DeleteOptions()
+        options.dryRun = try WriteOptions.dryRun(request.query["dryRun"].map { [$0] } ?? [])
+        if let policy = request.query["propagationPolicy"], !policy.isEmpty {
+            options.propagationPolicy = try propagationPolicy(.string(policy))
+        }
+        if let grace = request.query["gracePeriodSeconds"], !grace.isEmpty {
+            guard let seconds = Int64(grace) else {
+                throw .badRequest("gracePeriodSeconds: Invalid value: \"\(grace)\": must be an integer")
+            }
+            options.gracePeriodSeconds = seconds
+        }
+        guard !request.body.isEmpty else { return options }
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(request.body)
+        } catch {
+            throw .badRequest("invalid DeleteOptions in the request body: \(error)")
+        }
+        guard case .object = body else { throw .badRequest("the DeleteOptions body must be a JSON object, got \(body.typeName)") }
+        if let kind = body["kind"]?.stringValue, kind != "DeleteOptions" {
+            throw .badRequest("the request body must be DeleteOptions, got kind \"\(kind)\"")
+        }
+        if let dryRun = body["dryRun"], !dryRun.isNull {
+            guard let values = dryRun.arrayValue, values.allSatisfy({ $0.stringValue != nil }) else {
+                throw .badRequest("dryRun: Invalid value: must be a list of strings")
+            }
+            options.dryRun = try WriteOptions.dryRun(values.compactMap(\.stringValue)) || options.dryRun
+        }
+        if let policy = body["propagationPolicy"], !policy.isNull {
+            options.propagationPolicy = try propagationPolicy(policy)
+        }
+        if let grace = body["gracePeriodSeconds"], !grace.isNull {
+            guard case .integer(let seconds) = grace else {
+                throw .badRequest("gracePeriodSeconds: Invalid value: must be an integer")
+            }
+            options.gracePeriodSeconds = seconds
+        }
+        if let preconditions = body["preconditions"], !preconditions.isNull {
+            guard case .object = preconditions else { throw .badRequest("preconditions: Invalid value: must be an object") }
+            options.preconditions.uid = try optionalString(preconditions["uid"], "preconditions.uid")
+            options.preconditions.resourceVersion = try optionalString(preconditions["resourceVersion"], "preconditions.resourceVersion")
+        }
+        return options
+    }
+
+    private static func propagationPolicy(_ value: JSONValue) throws(APIError) -> String {
+        guard let policy = value.stringValue, propagationPolicies.contains(policy) else {
+            throw .badRequest("propagationPolicy: Unsupported value: \(JSONSerializer.string(value)): supported values: "
+                              + propagationPolicies.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        return policy
+    }
+
+    private static func optionalString(_ value: JSONValue?, _ field: String) throws(APIError) -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let text = value.stringValue else { throw .badRequest("\(field): Invalid value: must be a string") }
+        return text
+    }
+}
