@@ -4,8 +4,9 @@ import PackageDescription
 /// Gatehouse: a Gateway API control plane with Envoy as its data plane.
 ///
 /// The pipeline of DESIGN.md section 2 is visible in the target list: pure stages
-/// (`GatewayModel`, later `GatewayTranslator`, `EnvoyTranslator`, `InfraRenderer`) depend on no
-/// I/O library; the edges (`ResourceStore`, `APIServer`, the `gatehouse` executable) do.
+/// (`GatewayModel`, `GatewayTranslator`, `EnvoyTranslator`) depend on no I/O library; the edges
+/// (`ResourceStore`, `APIServer`, `ControlPlane`, `Dataplane`, the `gatehouse` executable) do.
+/// `Sources/README.md` gives the layout, the concurrency rule and what is cached between passes.
 let package = Package(
     name: "gatehouse",
     platforms: [.macOS(.v14)],
@@ -174,7 +175,7 @@ let package = Package(
         // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
+            dependencies: ["ControlPlane", "Dataplane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 @testable import ControlPlane
+@testable import Dataplane
 import GatewayModel
 import Testing
 
@@ -62,5 +63,32 @@ struct ConfigStreamStateTests {
         let push = try #require(pushValue)
         #expect(push.files.isEmpty)
         #expect(push.version == "run-3")
+    }
+}
+
+/// The stream's memory of what it sent is sound: an agent that folds every push it received
+/// holds exactly the files of the latest config, over a sequence of changes.
+@Suite("ConfigStream and the agent's folding")
+struct ConfigStreamFoldingTests {
+    @Test("folding every push gives the latest config's files, over adds, edits and removals")
+    func foldedEqualsFresh() throws {
+        typealias Step = [String: String]
+        let steps: [Step] = [
+            ["rds/a.json": "[1]", "cds/clusters.json": "[c1]", "lds/listeners.json": "[l1]"],
+            ["rds/a.json": "[2]", "cds/clusters.json": "[c1]", "lds/listeners.json": "[l1]"],
+            ["rds/a.json": "[2]", "rds/b.json": "[b]", "cds/clusters.json": "[c2]", "lds/listeners.json": "[l1]"],
+            ["rds/b.json": "[b]", "cds/clusters.json": "[c2]", "lds/listeners.json": "[l2]"],
+            ["rds/a.json": "[2]", "rds/b.json": "[b]", "cds/clusters.json": "[c2]", "lds/listeners.json": "[l2]"],
+        ]
+        var stream = ConfigStream(runID: "r")
+        var desired = DesiredConfig()
+        for (index, step) in steps.enumerated() {
+            let files = step.keys.sorted().map { ConfigStreamStateTests.file($0, step[$0] ?? "") }
+            let config = ProxyConfig(revision: UInt64(index + 1), files: files)
+            if let push = stream.next(config) { desired.fold(push) }
+            #expect(Set(desired.files.map(\.path)) == Set(step.keys), "step \(index)")
+            for file in desired.files { #expect(String(decoding: file.resources, as: UTF8.self) == step[file.path], "step \(index) \(file.path)") }
+            #expect(desired.version == "r-\(index + 1)")
+        }
     }
 }

@@ -1,5 +1,6 @@
-/// The Envoy v3 resources for one proxy, as JSON values with their `@type`, and the version
-/// that names this exact set. This is what the control plane streams to a dataplane agent.
+/// The Envoy v3 resources for one proxy, as JSON values with their `@type`, and a content hash
+/// of the set. Stage 2's output; the per-proxy config cache serializes it into the proxy's
+/// `XDSFile`s, which are what the config stream carries to a dataplane agent.
 public struct EnvoyResources: Sendable, Hashable {
     /// `envoy.config.listener.v3.Listener`s.
     public var listeners: [JSONValue]
