@@ -22,6 +22,9 @@ struct DataplaneEndpoints: APIExtension {
     /// control plane restart must not mistake a new version for one Envoy already has).
     static let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
+    /// How often an idle stream sends a heartbeat: how soon a vanished agent is noticed.
+    static let heartbeatInterval: Duration = .seconds(1)
+
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var request = request
         var query: [String: String] = [:]
@@ -62,7 +65,11 @@ struct DataplaneEndpoints: APIExtension {
                     logger.debug("config pushed", metadata: [
                         "proxy": "\(proxy)", "version": "\(push.version)", "files": "\(push.files.count)", "bytes": "\(message.count)"])
                 }
-                await cache.waitForChange(of: proxy, after: generation)
+                await cache.waitForChange(of: proxy, after: generation, timeout: Self.heartbeatInterval)
+                if cache.current(proxy).generation == generation && !cache.isClosed {
+                    // Nothing changed: a heartbeat, whose write fails once the agent is gone.
+                    try await writer.write(ByteBuffer(bytes: ConfigPush.heartbeat))
+                }
             }
             try await writer.finish(nil)
         }

@@ -123,9 +123,15 @@ final class ProxyConfigCache: Sendable {
     var isClosed: Bool { state.withLock { $0.closed } }
 
     /// Returns once the proxy's config changed after `generation` (or the cache closed, or
-    /// the task was cancelled). A proxy that does not exist yet is waited for.
-    func waitForChange(of proxy: String, after generation: UInt64) async {
+    /// the task was cancelled, or `timeout` passed). A proxy that does not exist yet is waited for.
+    func waitForChange(of proxy: String, after generation: UInt64, timeout: Duration? = nil) async {
         let id = UInt64.random(in: 0...UInt64.max)
+        if let timeout {
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                self?.stopWaiting(proxy, id)
+            }
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -137,9 +143,14 @@ final class ProxyConfigCache: Sendable {
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { $0.waiters[proxy]?.removeValue(forKey: id) }
-            waiter?.resume()
+            stopWaiting(proxy, id)
         }
+    }
+
+    /// Resumes one waiter now, unless a change resumed it first.
+    private func stopWaiting(_ proxy: String, _ id: UInt64) {
+        let waiter = state.withLock { $0.waiters[proxy]?.removeValue(forKey: id) }
+        waiter?.resume()
     }
 
     /// Ends every stream (shutdown).

@@ -21,6 +21,8 @@ public struct StandaloneControlPlane: Sendable {
         public var envoyBinary: String
         /// Agents' log level.
         public var logLevel: String
+        /// How long a sidecar's Dataplane stays after its sidecar went offline.
+        public var offlineDataplaneGrace: Duration = .seconds(60)
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
@@ -49,7 +51,8 @@ public struct StandaloneControlPlane: Sendable {
                             directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
                             logLevel: settings.logLevel),
             registry: registry, logger: logger)
-        let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger)
+        let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger,
+                                    offlineDataplaneGrace: settings.offlineDataplaneGrace)
         reconcilerBox.reconciler = reconciler
         apiExtension = DataplaneEndpoints(cache: cache, registry: registry, logger: logger)
         // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still

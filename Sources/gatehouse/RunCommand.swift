@@ -27,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Namespace for copied secrets and generated mesh routes.")
     var systemNamespace: String = "kuma-system"
 
+    @Option(help: "Seconds a mesh sidecar's Dataplane is kept after the sidecar went offline (then it is removed).")
+    var offlineDataplaneGrace: Int = 60
+
     @Option(help: "The Envoy binary for local gateways (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
     var envoy: String?
 
@@ -43,6 +46,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard pool.isLoopback else {
             throw ValidationError("--address-pool: \(pool) is not inside 127.0.0.0/8; standalone Gateways listen on loopback addresses")
+        }
+        guard offlineDataplaneGrace >= 1 else {
+            throw ValidationError("--offline-dataplane-grace: expected at least 1 second, got \(offlineDataplaneGrace)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\"")
@@ -87,12 +93,12 @@ struct RunCommand: AsyncParsableCommand {
         let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool, maxReplicas: maxReplicas)
         await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
-        let controlPlane = StandaloneControlPlane(
-            store: store, options: options,
-            settings: .init(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
-                            controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
-                            envoyBinary: envoyBinary, logLevel: logLevel),
-            logger: logger)
+        var settings = StandaloneControlPlane.Settings(
+            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
+            envoyBinary: envoyBinary, logLevel: logLevel)
+        settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
+        let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
                                       extensions: [controlPlane.apiExtension]) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])

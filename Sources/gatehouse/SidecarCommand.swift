@@ -182,6 +182,7 @@ struct DataplaneRegistration {
     func remove(logger: Logger) async {
         do {
             try await client.send(.DELETE, client.path(ResourceKinds.dataplane, namespace: namespace, name: name))
+            logger.info("left the mesh: Dataplane removed")
         } catch {
             logger.warning("could not remove the Dataplane; the control plane removes it once offline long enough",
                            metadata: ["error": "\(error)"])

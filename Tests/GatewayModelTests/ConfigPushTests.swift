@@ -26,6 +26,21 @@ import Testing
         }
     }
 
+    @Test("heartbeats between messages carry nothing and split nothing")
+    func heartbeatsAreSkipped() throws {
+        let first = ConfigPush(version: "v-1", files: [Self.routes, Self.binary], paths: [Self.routes.path, Self.binary.path])
+        let second = ConfigPush(version: "v-2", files: [], paths: [Self.routes.path])
+        let wire = ConfigPush.heartbeat + first.encoded() + ConfigPush.heartbeat + ConfigPush.heartbeat + second.encoded() + ConfigPush.heartbeat
+        for split in 0...wire.count {
+            var buffer = Array(wire[..<split])
+            var received = try ConfigPush.takeMessages(from: &buffer)
+            buffer += wire[split...]
+            received += try ConfigPush.takeMessages(from: &buffer)
+            #expect(received == [first, second], "split at \(split)")
+            #expect(buffer.isEmpty)
+        }
+    }
+
     @Test func aMalformedHeaderIsAnError() {
         var buffer = Array("{\"version\": 1}\n".utf8)
         #expect(throws: ConfigPushError.self) { try ConfigPush.takeMessages(from: &buffer) }

@@ -5,8 +5,13 @@
 /// Wire form: a JSON header line
 /// `{"version": v, "paths": [...], "files": [{"type": "rds", "name": n, "path": p, "format": "json", "size": s}, ...]}`
 /// followed by the files' serialized resources back to back (`size` bytes each, no separator).
-/// The first message of a stream carries every file.
+/// The first message of a stream carries every file. Between messages the control plane may
+/// send heartbeats, empty lines (`heartbeat`), which carry nothing: writing them is how it
+/// notices an agent that went away without closing its connection.
 public struct ConfigPush: Sendable, Equatable {
+    /// A heartbeat: an empty line.
+    public static let heartbeat: [UInt8] = [0x0A]
+
     /// The version (this control plane run's id and a counter).
     public var version: String
     /// The changed files.
@@ -43,6 +48,10 @@ public struct ConfigPush: Sendable, Equatable {
         var messages: [ConfigPush] = []
         var start = 0
         while let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if newline == start {
+                start += 1  // a heartbeat
+                continue
+            }
             let header: JSONValue
             do {
                 header = try JSONParser.parse(Array(buffer[start..<newline]))
