@@ -38,22 +38,29 @@ enum ResourceBuilders {
     ///   check are `http.<listener name>.rds.<route configuration name>.*`.
     /// The router keeps its default `x-envoy-upstream-service-time` response header.
     /// `httpFilters` go before the router (e.g. CORS, only when a route needs it).
+    /// A `.sidecar` listener differs where a workload's forward proxy must (`SidecarListener`).
     static func httpListener(name: String, address: String, port: Int, routeConfigurationName: String,
-                             routeFormat: XDSFile.Format, httpFilters: [JSONValue] = []) -> JSONValue {
-        let connectionManager: JSONValue = [
+                             routeFormat: XDSFile.Format, httpFilters: [JSONValue] = [],
+                             role: ListenerRole = .gateway) -> JSONValue {
+        var connectionManager: JSONValue = [
             "@type": .string(EnvoyType.httpConnectionManager),
             "stat_prefix": .string(name),
             "rds": ["route_config_name": .string(routeConfigurationName),
                     "config_source": XDSFiles.configSource(.routes, name: routeConfigurationName, format: routeFormat)],
             "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]]),
-            "server_name": .string(serverName),
-            "server_header_transformation": "OVERWRITE",
-            "use_remote_address": true,
             "normalize_path": true,
             "merge_slashes": true,
             "path_with_escaped_slashes_action": "UNESCAPE_AND_REDIRECT",
             "upgrade_configs": [["upgrade_type": "websocket"]],
         ]
+        switch role {
+        case .gateway:
+            connectionManager["server_name"] = .string(serverName)
+            connectionManager["server_header_transformation"] = "OVERWRITE"
+            connectionManager["use_remote_address"] = true
+        case .sidecar:
+            connectionManager["http_protocol_options"] = ["allow_absolute_url": true]
+        }
         return [
             "@type": .string(EnvoyType.listener),
             "name": .string(name),
@@ -123,4 +130,12 @@ enum ResourceBuilders {
         }
         return .object(assignment)
     }
+}
+
+/// Where an HTTP listener sits, which decides the connection manager's edge options.
+enum ListenerRole {
+    /// A gateway: the edge (`server: Kuma Gateway`, `use_remote_address`).
+    case gateway
+    /// A sidecar's outbound forward proxy (absolute-form requests; not the edge).
+    case sidecar
 }

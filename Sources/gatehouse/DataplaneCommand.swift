@@ -38,13 +38,7 @@ struct DataplaneCommand: AsyncParsableCommand {
         bootstrapLogging(level: logLevel)
         var logger = Logger(label: "gatehouse.dataplane")
         logger[metadataKey: "gateway"] = "\(gateway)"
-        let binary: String
-        do {
-            binary = try EnvoyLocator.find(explicit: envoy)
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode(1)
-        }
+        let binary = try locateEnvoy(envoy, logger: logger)
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
@@ -53,6 +47,17 @@ struct DataplaneCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+/// The Envoy binary to run (`--envoy`, `$GATEHOUSE_ENVOY`, the project's venv, or PATH); when
+/// there is none, says so and exits 1.
+func locateEnvoy(_ explicit: String?, logger: Logger) throws -> String {
+    do {
+        return try EnvoyLocator.find(explicit: explicit)
+    } catch {
+        logger.critical("\(error)")
+        throw ExitCode(1)
     }
 }
 

@@ -96,13 +96,7 @@ struct SidecarCommand: AsyncParsableCommand {
         logger[metadataKey: "dataplane"] = "\(namespace)/\(name)"
         let serverURL = server ?? ProcessInfo.processInfo.environment["GATEHOUSE_SERVER"] ?? "http://127.0.0.1:5681"
         let client = APIClient(server: serverURL)
-        let binary: String
-        do {
-            binary = try EnvoyLocator.find(explicit: envoy)
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode(1)
-        }
+        let binary = try locateEnvoy(envoy, logger: logger)
         let (address, port) = try parsedOutbound()
         let registration = DataplaneRegistration(client: client, namespace: namespace, name: name)
         do {

@@ -19,24 +19,7 @@ enum SidecarListener {
     /// - `httpFilters` before the router: only those a route needs (CORS).
     static func outbound(name: String, address: String, port: Int, routeFormat: XDSFile.Format,
                          httpFilters: [JSONValue]) -> JSONValue {
-        let connectionManager: JSONValue = [
-            "@type": .string(EnvoyType.httpConnectionManager),
-            "stat_prefix": .string(name),
-            "rds": ["route_config_name": .string(name),
-                    "config_source": XDSFiles.configSource(.routes, name: name, format: routeFormat)],
-            "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router", "typed_config": ["@type": .string(EnvoyType.router)]]]),
-            "http_protocol_options": ["allow_absolute_url": true],
-            "normalize_path": true,
-            "merge_slashes": true,
-            "path_with_escaped_slashes_action": "UNESCAPE_AND_REDIRECT",
-            "upgrade_configs": [["upgrade_type": "websocket"]],
-        ]
-        return [
-            "@type": .string(EnvoyType.listener),
-            "name": .string(name),
-            "address": ["socket_address": ["address": .string(address), "port_value": .integer(Int64(port))]],
-            "filter_chains": [["filters": [["name": "envoy.filters.network.http_connection_manager",
-                                             "typed_config": connectionManager]]]],
-        ]
+        ResourceBuilders.httpListener(name: name, address: address, port: port, routeConfigurationName: name,
+                                      routeFormat: routeFormat, httpFilters: httpFilters, role: .sidecar)
     }
 }
