@@ -10,6 +10,7 @@ import Testing
 @Suite("Config stream end to end", .serialized)
 struct ConfigStreamTests {
     /// Reads messages off a config stream until one satisfies `wanted` (10 s at most).
+    /// Unchecked: one test task owns each reader and calls it sequentially; it never crosses tasks.
     final class StreamReader: @unchecked Sendable {
         private var iterator: HTTPClientResponse.Body.AsyncIterator
         private var pending: [UInt8] = []
