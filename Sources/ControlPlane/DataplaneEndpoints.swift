@@ -34,7 +34,7 @@ struct DataplaneEndpoints: APIExtension {
             guard let proxy = DataplaneRegistry.proxyKey(gateway: query["gateway"], sidecar: query["sidecar"]) else {
                 return Self.error(400, "config needs gateway (namespace/name) or sidecar (namespace/name)")
             }
-            return stream(proxy: proxy)
+            return stream(proxy: proxy, replica: query["replica"].flatMap { Int($0) } ?? 0)
         case (.post, "status"):
             let body = try await request.collectBody(upTo: 1024 * 1024)
             do {
@@ -48,14 +48,14 @@ struct DataplaneEndpoints: APIExtension {
         }
     }
 
-    private func stream(proxy: String) -> Response {
+    private func stream(proxy: String, replica: Int) -> Response {
         let cache = self.cache
         let logger = self.logger
         let registry = self.registry
         let body = ResponseBody { writer in
             // Open for as long as the agent reads: what `Online` means for a sidecar.
-            registry.streamOpened(proxy)
-            defer { registry.streamClosed(proxy) }
+            registry.streamOpened(proxy, replica: replica)
+            defer { registry.streamClosed(proxy, replica: replica) }
             var stream = ConfigStream(runID: Self.runID)
             while !Task.isCancelled && !cache.isClosed {
                 let (config, generation) = cache.current(proxy)

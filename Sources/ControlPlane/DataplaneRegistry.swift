@@ -3,8 +3,10 @@ import GatewayModel
 import Synchronization
 
 /// What the dataplane agents have reported, by proxy (a gateway's key `<ns>/<name>`, folding
-/// its replicas, or a sidecar's `sidecar/<ns>/<name>`), and which proxies have a config stream
-/// open right now (a sidecar is `Online` while it has one).
+/// its replicas, or a sidecar's `sidecar/<ns>/<name>`), and which replicas have a config stream
+/// open right now. A replica serves only while both hold: it reported running, and its stream
+/// is open (an agent killed without a word is noticed by its stream's heartbeat within a
+/// second); a sidecar is `Online` while its stream is open.
 final class DataplaneRegistry: Sendable {
     private struct ReplicaReport: Sendable {
         var running: Bool
@@ -16,7 +18,8 @@ final class DataplaneRegistry: Sendable {
 
     private struct State {
         var reports: [String: [Int: ReplicaReport]] = [:]
-        var openStreams: [String: Int] = [:]
+        /// Open streams by proxy, then replica (a count: a reconnecting agent may overlap).
+        var openStreams: [String: [Int: Int]] = [:]
     }
 
     private let state = Mutex(State())
@@ -51,9 +54,9 @@ final class DataplaneRegistry: Sendable {
         // accepted version alone changes nothing a gateway's status shows; a sidecar's status
         // shows its version, so there every change counts.
         let changed = state.withLock { state -> Bool in
-            let before = state.reports[key].map { Self.meaningful(Self.fold(key, $0), key: key) }
+            let before = state.reports[key].map { Self.meaningful(Self.fold(key, $0, open: state.openStreams[key] ?? [:]), key: key) }
             state.reports[key, default: [:]][Int(replica)] = report
-            return before != state.reports[key].map { Self.meaningful(Self.fold(key, $0), key: key) }
+            return before != state.reports[key].map { Self.meaningful(Self.fold(key, $0, open: state.openStreams[key] ?? [:]), key: key) }
         }
         if changed { onChange() }
     }
@@ -66,20 +69,21 @@ final class DataplaneRegistry: Sendable {
         return projected
     }
 
-    /// A config stream for `key` opened.
-    func streamOpened(_ key: String) {
+    /// A config stream of `key`'s `replica` opened.
+    func streamOpened(_ key: String, replica: Int = 0) {
         let first = state.withLock { state -> Bool in
-            state.openStreams[key, default: 0] += 1
-            return state.openStreams[key] == 1
+            state.openStreams[key, default: [:]][replica, default: 0] += 1
+            return state.openStreams[key]?[replica] == 1
         }
         if first { onChange() }
     }
 
-    /// A config stream for `key` ended.
-    func streamClosed(_ key: String) {
+    /// A config stream of `key`'s `replica` ended.
+    func streamClosed(_ key: String, replica: Int = 0) {
         let last = state.withLock { state -> Bool in
-            let remaining = (state.openStreams[key] ?? 1) - 1
-            state.openStreams[key] = remaining > 0 ? remaining : nil
+            let remaining = (state.openStreams[key]?[replica] ?? 1) - 1
+            state.openStreams[key]?[replica] = remaining > 0 ? remaining : nil
+            if state.openStreams[key]?.isEmpty == true { state.openStreams[key] = nil }
             return remaining <= 0
         }
         if last { onChange() }
@@ -87,6 +91,16 @@ final class DataplaneRegistry: Sendable {
 
     /// True while at least one config stream for `key` is open.
     func isConnected(_ key: String) -> Bool { state.withLock { $0.openStreams[key] != nil } }
+
+    /// A replica's agent exited without a last report (killed, crashed): it no longer runs.
+    func replicaExited(_ key: String, replica: Int) {
+        let changed = state.withLock { state -> Bool in
+            guard state.reports[key]?[replica]?.running == true else { return false }
+            state.reports[key]?[replica]?.running = false
+            return true
+        }
+        if changed { onChange() }
+    }
 
     /// Forgets a proxy (its processes were stopped).
     func forget(_ key: String) {
@@ -98,17 +112,21 @@ final class DataplaneRegistry: Sendable {
     func states() -> [String: DataplaneState] {
         state.withLock { state in
             var states: [String: DataplaneState] = [:]
-            for (key, replicas) in state.reports { states[key] = Self.fold(key, replicas) }
+            for (key, replicas) in state.reports { states[key] = Self.fold(key, replicas, open: state.openStreams[key] ?? [:]) }
             return states
         }
     }
 
-    /// A proxy's replicas as one state: running when a replica runs; the accepted version
-    /// only when every running replica accepted the same one; a rejection from any replica
-    /// (the lowest-numbered, for a stable message) wins; a port is ready when every running
-    /// replica has bound it.
-    private static func fold(_ key: String, _ replicas: [Int: ReplicaReport]) -> DataplaneState {
-        let running = replicas.sorted { $0.key < $1.key }.map(\.value).filter(\.running)
+    /// A proxy's replicas as one state: running when a replica serves (reported running, with
+    /// its stream open); the accepted version only when every serving replica accepted the
+    /// same one; a rejection from any serving replica (the lowest-numbered, for a stable
+    /// message) wins; a port is ready when every serving replica has bound it; the replicas
+    /// that reported but do not serve are `downReplicas`.
+    private static func fold(_ key: String, _ replicas: [Int: ReplicaReport], open: [Int: Int]) -> DataplaneState {
+        let ordered = replicas.sorted { $0.key < $1.key }
+        let serving = ordered.filter { $0.value.running && open[$0.key] != nil }
+        let running = serving.map(\.value)
+        let down = ordered.filter { !($0.value.running && open[$0.key] != nil) }.map(\.key)
         let accepted = Set(running.map(\.acceptedVersion))
         let rejected = running.first { $0.rejectedVersion != nil }
         var ports: Set<Int>? = nil
@@ -120,7 +138,7 @@ final class DataplaneRegistry: Sendable {
             gateway: key, running: !running.isEmpty,
             acceptedVersion: accepted.count == 1 ? accepted.first ?? nil : nil,
             rejectedVersion: rejected?.rejectedVersion, rejectionMessage: rejected?.rejectionMessage,
-            readyPorts: (ports ?? []).sorted())
+            readyPorts: (ports ?? []).sorted(), downReplicas: down)
     }
 }
 

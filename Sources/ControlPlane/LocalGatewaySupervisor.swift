@@ -104,6 +104,7 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
 
     /// Starts missing children, restarts dead ones, stops unwanted ones.
     private func converge() async {
+        var exited: [(gateway: String, replica: Int)] = []
         let (toStart, toStop) = state.withLock { state -> ([(String, GatewayInstance, Int)], [Child]) in
             if state.stopping { return ([], []) }
             var stop: [Child] = []
@@ -119,6 +120,7 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
             let now = ContinuousClock.now
             for (key, wanted) in state.desired.sorted(by: { $0.key < $1.key }) {
                 if let child = state.children[key], child.process.isRunning { continue }
+                if state.children[key] != nil { exited.append((wanted.instance.gatewayKey, wanted.replica)) }
                 if let child = state.children[key], let next = child.nextStart, now < next { continue }
                 start.append((key, wanted.instance, wanted.replica))
             }
@@ -130,6 +132,9 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
                 registry.forget(child.instance.gatewayKey)
             }
         }
+        // A dead agent said nothing: its replica stops counting as serving now, not when its
+        // stream's next heartbeat fails.
+        for (gateway, replica) in exited { registry.replicaExited(gateway, replica: replica) }
         for (key, instance, replica) in toStart { await start(key: key, instance: instance, replica: replica) }
     }
 

@@ -21,6 +21,9 @@ enum Reason {
     static let invalid = "Invalid"
     static let programmed = "Programmed"
     static let pending = "Pending"
+    /// `Programmed=False`: no replica of the Gateway is serving (as Envoy Gateway reports an
+    /// unavailable Deployment).
+    static let noResources = "NoResources"
     static let addressNotAssigned = "AddressNotAssigned"
     static let addressNotUsable = "AddressNotUsable"
     static let portUnavailable = "PortUnavailable"

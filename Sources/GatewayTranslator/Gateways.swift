@@ -110,6 +110,10 @@ enum Gateways {
         guard evaluation.accepted.isTrue else { return .no(Reason.invalid, "The Gateway is not accepted") }
         if let problem = evaluation.addressProblem { return .no(problem.reason, problem.message) }
         guard let dataplane, dataplane.running else {
+            if let down = dataplane?.downReplicas, !down.isEmpty {
+                let replicas = down.map { "replica \($0)" }.joined(separator: ", ")
+                return .no(Reason.noResources, "No replica of the gateway is serving: \(replicas) of \(evaluation.key) stopped (its dataplane agent is gone or its Envoy is restarting)")
+            }
             return .no(Reason.pending, "Waiting for the gateway's Envoy to accept its configuration")
         }
         if let rejected = dataplane.rejectedVersion {

@@ -13,7 +13,7 @@ public enum GoldenSnapshot {
     /// The snapshot and options a case describes. A first document of `kind: TestOptions` may
     /// set `addressPool` (CIDR), `controllerName`, `defaultMesh`, `systemNamespace`,
     /// `dataplanes` (list of `{gateway, running, acceptedVersion, rejectedVersion,
-    /// rejectionMessage, readyPorts}`) and `certificates` (key pairs made for this run, which
+    /// rejectionMessage, readyPorts, downReplicas}`) and `certificates` (key pairs made for this run, which
     /// `{{certificate NAME}}` / `{{private-key NAME}}` placeholders stand for; see
     /// `CertificateFixtures`: no key material is ever stored in Testdata).
     public static func load(_ text: String) throws -> (ResourceSnapshot, TranslationOptions, CertificateFixtures) {
@@ -35,7 +35,8 @@ public enum GoldenSnapshot {
                     gateway: gateway, running: entry["running"]?.boolValue ?? false,
                     acceptedVersion: entry["acceptedVersion"]?.stringValue, rejectedVersion: entry["rejectedVersion"]?.stringValue,
                     rejectionMessage: entry["rejectionMessage"]?.stringValue,
-                    readyPorts: (entry["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
+                    readyPorts: (entry["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) },
+                    downReplicas: (entry["downReplicas"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
             }
         }
         let objects = try documents.map { document in

@@ -87,6 +87,8 @@ struct DataplaneRegistryTests {
     func folding() throws {
         let wakes = Counter()
         let registry = DataplaneRegistry { wakes.value.withLock { $0 += 1 } }
+        registry.streamOpened("d/g", replica: 0)
+        registry.streamOpened("d/g", replica: 1)
         try registry.record(Self.report(0, accepted: "v1", ports: [80, 443]))
         try registry.record(Self.report(1, accepted: "v2", ports: [80]))
         var state = try #require(registry.states()["d/g"])
@@ -100,6 +102,16 @@ struct DataplaneRegistryTests {
         try registry.record(Self.report(1, rejected: "v2"))
         #expect(wakes.value.withLock { $0 } == before, "an identical report wakes nobody")
         #expect(throws: DataplaneProtocolError.self) { try registry.record(["replica": 0]) }
+        // A replica whose stream closes (its agent died without a word) no longer serves.
+        try registry.record(Self.report(1, accepted: "v1", ports: [80]))
+        registry.streamClosed("d/g", replica: 1)
+        state = try #require(registry.states()["d/g"])
+        #expect(state.running && state.downReplicas == [1] && state.readyPorts == [80, 443])
+        registry.streamClosed("d/g", replica: 0)
+        state = try #require(registry.states()["d/g"])
+        #expect(!state.running && state.downReplicas == [0, 1], "no replica serves: the Gateway's Programmed turns False")
+        registry.streamOpened("d/g", replica: 0)
+        #expect(registry.states()["d/g"]?.running == true, "back once its agent reconnects")
         registry.forget("d/g")
         #expect(registry.states()["d/g"] == nil)
     }

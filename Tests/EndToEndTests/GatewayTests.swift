@@ -78,6 +78,38 @@ struct GatewayTests {
     }
 }
 
+@Suite("Gateway status shows data plane outages (real Envoy)", .serialized)
+struct OutageTests {
+    /// The seed Gateway's `Programmed` condition (status and reason).
+    static func programmed(_ server: GatehouseProcess) async throws -> (status: String, reason: String, message: String)? {
+        let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+        guard let condition = gateway[path: ["status", "conditions"]]?.arrayValue?.first(where: { $0["type"] == "Programmed" }) else { return nil }
+        return (condition["status"]?.stringValue ?? "", condition["reason"]?.stringValue ?? "", condition["message"]?.stringValue ?? "")
+    }
+
+    @Test("kill -9 of a gateway's agent: Programmed turns False/NoResources naming the replica, then True once it serves again")
+    func agentKilled() async throws {
+        let seed = try await SeedGateway.start(pod: "demo-app-1")
+        defer { seed.stop() }
+        try await seed.waitFor(200)
+        let agent = try #require(childProcesses(of: seed.server.process.pid).first { pid in
+            ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("dataplane")
+        })
+        // The agent's whole group: the agent and its Envoy, as a crash of the pod would.
+        kill(-agent, SIGKILL)
+        let outage = try await eventually(5, "Programmed=False/NoResources") { () -> String? in
+            guard let programmed = try await Self.programmed(seed.server), programmed.status == "False",
+                  programmed.reason == "NoResources" else { return nil }
+            return programmed.message
+        }
+        #expect(outage.contains("replica 0"), "the message names the replica: \(outage)")
+        _ = try await eventually(20, "Programmed=True again after the restart") { () -> Bool? in
+            try await Self.programmed(seed.server)?.status == "True" ? true : nil
+        }
+        try await seed.waitFor(200)
+    }
+}
+
 @Suite("Dataplanes never outlive their control plane (real Envoy)", .serialized)
 struct OrphanTests {
     @Test("kill -9 of the control plane: its Envoy stops serving within seconds and the agent exits")

@@ -58,11 +58,15 @@ public struct DataplaneState: Sendable, Hashable {
     public var rejectionMessage: String?
     /// Listener ports Envoy has bound and accepts connections on.
     public var readyPorts: [Int]
+    /// Replicas that were serving and are not now (their agent's config stream closed, or
+    /// their Envoy is restarting), lowest first.
+    public var downReplicas: [Int]
 
     /// Creates a state.
     public init(gateway: String, running: Bool, acceptedVersion: String? = nil, rejectedVersion: String? = nil,
-                rejectionMessage: String? = nil, readyPorts: [Int] = []) {
+                rejectionMessage: String? = nil, readyPorts: [Int] = [], downReplicas: [Int] = []) {
         self.gateway = gateway
+        self.downReplicas = downReplicas
         self.running = running
         self.acceptedVersion = acceptedVersion
         self.rejectedVersion = rejectedVersion
