@@ -49,7 +49,7 @@ enum LiveGatewayBenchmark {
 
     static func run(existingRoutes: Int, addedRoutes: Int, loadSeconds: Int, logLevel: String,
                     churn: ChurnSettings) async throws -> Result {
-        let envoy = packageRoot.appendingPathComponent(".venv/bin/envoy").path
+        let envoy = try locatedEnvoy()
         let backend = try await StaticEnvoy.backend(envoy: envoy)
         defer { backend.stop() }
         // With a chattier log level the data directory (logs of the control plane and every
