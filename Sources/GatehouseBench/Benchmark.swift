@@ -58,8 +58,8 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Route changes measured in (g); each is polled at every affected sidecar.")
     var meshChanges: Int = 30
 
-    @Option(help: "Milliseconds between two polls of one sidecar while (g) waits for a change.")
-    var meshPollInterval: Int = 5
+    @Option(help: "Milliseconds between two polls of one sidecar while (g) waits for a change (every poll costs CPU the sidecars and the control plane share).")
+    var meshPollInterval: Int = 10
 
     func validate() throws {
         guard !(skipMesh && onlyMesh) else { throw ValidationError("--skip-mesh and --only-mesh exclude each other") }

@@ -38,6 +38,8 @@ enum MeshFanOut {
         var controlPlane: Double
         /// Each `gatehouse sidecar` process (not its Envoy).
         var agents: [Double]
+        /// The anonymous part of each (the rest is the mapped binary and libraries).
+        var agentsAnonymous: [Double]
         /// Each sidecar's Envoy, for reference.
         var envoys: [Double]
     }
@@ -72,6 +74,7 @@ enum MeshFanOut {
             lines += [
                 "    control-plane RSS with \(settings.sidecars) sidecars: \(format(atReady.controlPlane)) MiB when all served, \(format(afterChanges.controlPlane)) MiB after the changes   target <= 150 MiB: \(verdict(controlPlane <= 150))",
                 "    RSS per idle sidecar agent (gatehouse sidecar, without Envoy): median \(format(agentReady)) MiB (max \(format(atReady.agents.max() ?? .nan))) when all served, median \(format(agentAfter)) MiB (max \(format(afterChanges.agents.max() ?? .nan))) after the changes   target <= 15 MiB: \(verdict(agent <= 15))",
+                "    of which anonymous (heap, stacks; the rest is the mapped binary and libraries): median \(format(median(atReady.agentsAnonymous))) MiB when all served, \(format(median(afterChanges.agentsAnonymous))) MiB after the changes",
                 "    for reference, each sidecar's Envoy: median \(format(median(afterChanges.envoys))) MiB after the changes",
             ]
             return lines.joined(separator: "\n")
@@ -209,7 +212,8 @@ enum MeshFanOut {
     /// The control plane's, each sidecar agent's and each sidecar Envoy's resident memory.
     static func memory(server: GatehouseProcess, sidecars: [SidecarProcess]) -> Memory {
         Memory(controlPlane: LiveGatewayBenchmark.residentMiB(server.process.pid),
-               agents: sidecars.map(\.agentResidentMiB), envoys: sidecars.map(\.childrenResidentMiB))
+               agents: sidecars.map(\.agentResidentMiB), agentsAnonymous: sidecars.map(\.agentAnonymousMiB),
+               envoys: sidecars.map(\.childrenResidentMiB))
     }
 
     /// One change, alternately a new route (`change-N`) and a new rule (`/edit-N`) in an

@@ -86,6 +86,10 @@ final class SidecarProcess: Sendable {
     /// The sidecar agent's resident memory (not its Envoy's), in MiB.
     var agentResidentMiB: Double { LiveGatewayBenchmark.residentMiB(process.pid) }
 
+    /// The anonymous part of the agent's resident memory (heap, stacks), in MiB; the rest is
+    /// mapped files (the binary and its libraries).
+    var agentAnonymousMiB: Double { statusField("RssAnon", of: process.pid) }
+
     /// The resident memory of the processes the sidecar started (its Envoy), in MiB.
     var childrenResidentMiB: Double { childPIDs(of: process.pid).map(LiveGatewayBenchmark.residentMiB).reduce(0, +) }
 
@@ -94,6 +98,14 @@ final class SidecarProcess: Sendable {
     func stop() async {
         await process.stop(grace: .seconds(10))
     }
+}
+
+/// A memory field of `/proc/<pid>/status` (in kB there), in MiB; NaN when unreadable.
+func statusField(_ name: String, of pid: Int32) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+    return kilobytes / 1024
 }
 
 /// The processes `pid` started (from `/proc/<pid>/task/*/children`).
