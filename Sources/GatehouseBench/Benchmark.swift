@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Harness
 
-/// `gatehouse-bench`: the measurements of issue 3, side by side in one run on this machine.
+/// `gatehouse-bench`: the measurements of issues 3 ((a)-(e)) and 6 ((f), (g): the mesh), side
+/// by side in one run on this machine.
 /// Not a test: it prints numbers and ratios against the targets.
 @main
 struct Benchmark: AsyncParsableCommand {

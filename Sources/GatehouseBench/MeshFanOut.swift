@@ -40,6 +40,8 @@ enum MeshFanOut {
         var agents: [Double]
         /// The anonymous part of each (the rest is the mapped binary and libraries).
         var agentsAnonymous: [Double]
+        /// Each one's proportional set size (shared pages divided among their sharers).
+        var agentsProportional: [Double]
         /// Each sidecar's Envoy, for reference.
         var envoys: [Double]
     }
@@ -54,6 +56,8 @@ enum MeshFanOut {
         var readySeconds: Double
         var atReady: Memory
         var afterChanges: Memory
+        /// `/proc/loadavg` when the changes began (the box is shared: others' load shows here).
+        var loadAverage: String
 
         var report: String {
             let changes = changeLatencies.sorted(), each = sidecarLatencies.sorted()
@@ -66,7 +70,7 @@ enum MeshFanOut {
             ]
             if !changes.isEmpty {
                 lines += [
-                    "    \(changes.count) route changes (new route / new rule), each polled at all \(settings.sidecars) sidecars every \(TranslationTiming.milliseconds(settings.pollInterval)) ms:",
+                    "    \(changes.count) route changes (new route / new rule), each polled at all \(settings.sidecars) sidecars every \(TranslationTiming.milliseconds(settings.pollInterval)) ms (load average before: \(loadAverage)):",
                     "    apply to first matching response at every sidecar: p50 \(format(percentile(changes, 50))) ms, p99 \(format(p99)) ms, max \(format(changes.last ?? .nan)) ms   target p99 < 50 ms: \(verdict(p99 < 50))",
                     "    single sidecars' first matching response (\(each.count)): p50 \(format(percentile(each, 50))) ms, p99 \(format(percentile(each, 99))) ms, min \(format(each.first ?? .nan)) ms",
                 ]
@@ -74,7 +78,8 @@ enum MeshFanOut {
             lines += [
                 "    control-plane RSS with \(settings.sidecars) sidecars: \(format(atReady.controlPlane)) MiB when all served, \(format(afterChanges.controlPlane)) MiB after the changes   target <= 150 MiB: \(verdict(controlPlane <= 150))",
                 "    RSS per idle sidecar agent (gatehouse sidecar, without Envoy): median \(format(agentReady)) MiB (max \(format(atReady.agents.max() ?? .nan))) when all served, median \(format(agentAfter)) MiB (max \(format(afterChanges.agents.max() ?? .nan))) after the changes   target <= 15 MiB: \(verdict(agent <= 15))",
-                "    of which anonymous (heap, stacks; the rest is the mapped binary and libraries): median \(format(median(atReady.agentsAnonymous))) MiB when all served, \(format(median(afterChanges.agentsAnonymous))) MiB after the changes",
+                "    of which anonymous (heap, stacks; the rest is the mapped binary and libraries): median \(format(median(atReady.agentsAnonymous))) MiB when all served, \(format(median(afterChanges.agentsAnonymous))) MiB after the changes;",
+                "    proportional (PSS, shared pages divided among the processes mapping them): median \(format(median(atReady.agentsProportional))) MiB, \(format(median(afterChanges.agentsProportional))) MiB after the changes",
                 "    for reference, each sidecar's Envoy: median \(format(median(afterChanges.envoys))) MiB after the changes",
             ]
             return lines.joined(separator: "\n")
@@ -115,6 +120,8 @@ enum MeshFanOut {
             let atReady = memory(server: server, sidecars: sidecars)
             LiveGatewayBenchmark.progress("(g) all serving after \(format(readySeconds)) s; control plane \(format(atReady.controlPlane)) MiB; measuring \(settings.changes) changes")
 
+            let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+                .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
             var changeLatencies: [Double] = [], sidecarLatencies: [Double] = []
             for change in 0..<settings.changes {
                 let firsts = try await measureChange(change, server: server.server, sidecars: sidecars, settings: settings)
@@ -127,7 +134,7 @@ enum MeshFanOut {
             let afterChanges = memory(server: server, sidecars: sidecars)
             await stopAll(sidecars)
             return Result(settings: settings, changeLatencies: changeLatencies, sidecarLatencies: sidecarLatencies,
-                          readySeconds: readySeconds, atReady: atReady, afterChanges: afterChanges)
+                          readySeconds: readySeconds, atReady: atReady, afterChanges: afterChanges, loadAverage: loadAverage)
         } catch {
             await stopAll(sidecars)
             throw error
@@ -213,6 +220,7 @@ enum MeshFanOut {
     static func memory(server: GatehouseProcess, sidecars: [SidecarProcess]) -> Memory {
         Memory(controlPlane: LiveGatewayBenchmark.residentMiB(server.process.pid),
                agents: sidecars.map(\.agentResidentMiB), agentsAnonymous: sidecars.map(\.agentAnonymousMiB),
+               agentsProportional: sidecars.map(\.agentProportionalMiB),
                envoys: sidecars.map(\.childrenResidentMiB))
     }
 

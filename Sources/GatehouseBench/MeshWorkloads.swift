@@ -90,6 +90,10 @@ final class SidecarProcess: Sendable {
     /// mapped files (the binary and its libraries).
     var agentAnonymousMiB: Double { statusField("RssAnon", of: process.pid) }
 
+    /// The agent's proportional set size in MiB: each shared page counted once over all the
+    /// processes that map it (the binary's pages are shared by every agent and the control plane).
+    var agentProportionalMiB: Double { statusField("Pss", of: process.pid, file: "smaps_rollup") }
+
     /// The resident memory of the processes the sidecar started (its Envoy), in MiB.
     var childrenResidentMiB: Double { childPIDs(of: process.pid).map(LiveGatewayBenchmark.residentMiB).reduce(0, +) }
 
@@ -100,9 +104,10 @@ final class SidecarProcess: Sendable {
     }
 }
 
-/// A memory field of `/proc/<pid>/status` (in kB there), in MiB; NaN when unreadable.
-func statusField(_ name: String, of pid: Int32) -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+/// A memory field of `/proc/<pid>/status` or another such file (in kB there), in MiB; NaN
+/// when unreadable.
+func statusField(_ name: String, of pid: Int32, file: String = "status") -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8),
           let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
           let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
     return kilobytes / 1024
