@@ -58,6 +58,8 @@ enum MeshFanOut {
         var afterChanges: Memory
         /// `/proc/loadavg` when the changes began (the box is shared: others' load shows here).
         var loadAverage: String
+        /// The control plane's part of one change, measured offline on the same objects.
+        var offline: SidecarTranslationTiming.Result
 
         var report: String {
             let changes = changeLatencies.sorted(), each = sidecarLatencies.sorted()
@@ -75,6 +77,7 @@ enum MeshFanOut {
                     "    single sidecars' first matching response (\(each.count)): p50 \(format(percentile(each, 50))) ms, p99 \(format(percentile(each, 99))) ms, min \(format(each.first ?? .nan)) ms",
                 ]
             }
+            lines.append(offline.report)
             lines += [
                 "    control-plane RSS with \(settings.sidecars) sidecars: \(format(atReady.controlPlane)) MiB when all served, \(format(afterChanges.controlPlane)) MiB after the changes   target <= 150 MiB: \(verdict(controlPlane <= 150))",
                 "    RSS per idle sidecar agent (gatehouse sidecar, without Envoy): median \(format(agentReady)) MiB (max \(format(atReady.agents.max() ?? .nan))) when all served, median \(format(agentAfter)) MiB (max \(format(afterChanges.agents.max() ?? .nan))) after the changes   target <= 15 MiB: \(verdict(agent <= 15))",
@@ -89,6 +92,8 @@ enum MeshFanOut {
     /// Runs the measurement on a control plane of its own; every process it starts is stopped
     /// (sidecars first, so they can remove their Dataplanes) before it returns or throws.
     static func run(_ settings: Settings) async throws -> Result {
+        // First, while nothing else of the measurement runs.
+        let offline = try SidecarTranslationTiming.run(settings)
         var backends: [EchoProcess] = []
         defer { for backend in backends { backend.stop() } }
         for index in 0..<settings.backends {
@@ -134,7 +139,8 @@ enum MeshFanOut {
             let afterChanges = memory(server: server, sidecars: sidecars)
             await stopAll(sidecars)
             return Result(settings: settings, changeLatencies: changeLatencies, sidecarLatencies: sidecarLatencies,
-                          readySeconds: readySeconds, atReady: atReady, afterChanges: afterChanges, loadAverage: loadAverage)
+                          readySeconds: readySeconds, atReady: atReady, afterChanges: afterChanges, loadAverage: loadAverage,
+                          offline: offline)
         } catch {
             await stopAll(sidecars)
             throw error
