@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Harness
 
-/// `gatehouse-bench`: the measurements of issue 3, side by side in one run on this machine.
+/// `gatehouse-bench`: the measurements of issues 3 ((a)-(e)) and 6 ((f), (g): the mesh), side
+/// by side in one run on this machine.
 /// Not a test: it prints numbers and ratios against the targets.
 @main
 struct Benchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse-bench",
-        abstract: "Measure apply-to-traffic latency, proxy throughput vs hand-written Envoy, control-plane memory and translation time.")
+        abstract: "Measure apply-to-traffic latency, proxy throughput vs hand-written Envoy, control-plane memory, translation time, and the mesh: sidecar throughput and route fan-out to many sidecars.")
 
     @Option(help: "The gatehouse binary to measure (build it with -c release for meaningful numbers).")
     var gatehouse: String?
@@ -40,22 +41,73 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Log level of the measured control plane and its dataplanes (debug shows per-pass timings).")
     var controlPlaneLogLevel: String = "warning"
 
+    @Flag(help: "Skip the mesh measurements (f) and (g).")
+    var skipMesh = false
+
+    @Flag(help: "Run only the mesh measurements (f) and (g).")
+    var onlyMesh = false
+
+    @Option(help: "Rounds of wrk runs in (f) (direct, gateway, sidecar; the order alternating).")
+    var sidecarLoadRounds: Int = 7
+
+    @Option(help: "Sidecars running during the fan-out measurement (g).")
+    var sidecars: Int = 50
+
+    @Option(help: "HTTPRoutes with Service parents during the fan-out measurement (g).")
+    var meshRoutes: Int = 500
+
+    @Option(help: "Route changes measured in (g); each is polled at every affected sidecar.")
+    var meshChanges: Int = 30
+
+    @Option(help: "Milliseconds between two polls of one sidecar while (g) waits for a change (every poll costs CPU the sidecars and the control plane share).")
+    var meshPollInterval: Int = 10
+
+    func validate() throws {
+        guard !(skipMesh && onlyMesh) else { throw ValidationError("--skip-mesh and --only-mesh exclude each other") }
+        guard (1...250).contains(sidecars) else { throw ValidationError("--sidecars: 1 to 250 (one loopback address each)") }
+        guard meshRoutes >= 1, meshChanges >= 0, sidecarLoadRounds >= 0, meshPollInterval >= 1 else {
+            throw ValidationError("--mesh-routes and --mesh-poll-interval must be at least 1, --mesh-changes and --sidecar-load-rounds at least 0")
+        }
+    }
+
     func run() async throws {
         let binary = try gatehouse.map { URL(fileURLWithPath: $0) } ?? gatehouseBinary()
         setenv("GATEHOUSE_BINARY", binary.path, 1)
         emit("gatehouse-bench: \(binary.path)")
         emit("")
 
-        let translation = try TranslationTiming.run(routes: translationRoutes)
-        emit(translation.report)
-        emit("")
+        if !onlyMesh {
+            let translation = try TranslationTiming.run(routes: translationRoutes)
+            emit(translation.report)
+            emit("")
 
-        let live = try await LiveGatewayBenchmark.run(existingRoutes: existingRoutes, addedRoutes: addedRoutes,
-                                                      loadSeconds: skipThroughput ? 0 : loadSeconds,
-                                                      logLevel: controlPlaneLogLevel,
-                                                      churn: .init(changes: churnChanges, seconds: churnSeconds, rate: churnRate))
-        emit(live.report)
+            let live = try await LiveGatewayBenchmark.run(existingRoutes: existingRoutes, addedRoutes: addedRoutes,
+                                                          loadSeconds: skipThroughput ? 0 : loadSeconds,
+                                                          logLevel: controlPlaneLogLevel,
+                                                          churn: .init(changes: churnChanges, seconds: churnSeconds, rate: churnRate))
+            emit(live.report)
+        }
+        guard !skipMesh else { return }
+        if !onlyMesh { emit("") }
+        let envoy = try locatedEnvoy()
+        if sidecarLoadRounds > 0 {
+            let throughput = try await SidecarThroughput.run(envoy: envoy, seconds: loadSeconds, rounds: sidecarLoadRounds,
+                                                             logLevel: controlPlaneLogLevel)
+            emit(throughput.report)
+        }
+        let fanOut = try await MeshFanOut.run(MeshFanOut.Settings(
+            sidecars: sidecars, routes: meshRoutes, changes: meshChanges,
+            pollInterval: .milliseconds(meshPollInterval), logLevel: controlPlaneLogLevel))
+        emit(fanOut.report)
     }
+}
+
+/// The Envoy every measurement runs (`$GATEHOUSE_ENVOY`, else the project's venv).
+func locatedEnvoy() throws -> String {
+    guard let envoy = envoyBinary() else {
+        throw HarnessError("no Envoy: set GATEHOUSE_ENVOY or run scripts/setup.sh (it installs one into .venv)")
+    }
+    return envoy
 }
 
 /// Writes a line to standard output at once (print is block-buffered when piped).
@@ -73,4 +125,5 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 /// "PASS"/"MISS" against a target.
 func verdict(_ ok: Bool) -> String { ok ? "PASS" : "MISS" }
 
+/// `value` with `digits` decimals.
 func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }

@@ -49,9 +49,7 @@ enum LiveGatewayBenchmark {
 
     static func run(existingRoutes: Int, addedRoutes: Int, loadSeconds: Int, logLevel: String,
                     churn: ChurnSettings) async throws -> Result {
-        guard let envoy = envoyBinary() else {
-            throw HarnessError("Envoy not found: run scripts/setup.sh (it installs Envoy into .venv), or set GATEHOUSE_ENVOY")
-        }
+        let envoy = try locatedEnvoy()
         let backend = try await StaticEnvoy.backend(envoy: envoy)
         defer { backend.stop() }
         // With a chattier log level the data directory (logs of the control plane and every

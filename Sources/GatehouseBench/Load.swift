@@ -11,8 +11,12 @@ struct LoadResult {
 /// Drives load with wrk (Debian package, installed by scripts/setup.sh): bounded in time, 2
 /// threads, 32 connections, latency distribution on.
 enum Load {
-    static func run(url: String, seconds: Int) async throws -> LoadResult {
-        let result = try await runCommand("/usr/bin/wrk", ["-t2", "-c32", "-d\(seconds)s", "--latency", url], timeoutSeconds: Double(seconds + 30))
+    /// One wrk run against `url` for `seconds`; `headers` (`Name: value`) go with every request
+    /// (a `Host` header replaces the URL's, which is how a sidecar's forward proxy is addressed).
+    static func run(url: String, seconds: Int, headers: [String] = []) async throws -> LoadResult {
+        let headerArguments = headers.flatMap { ["-H", $0] }
+        let result = try await runCommand("/usr/bin/wrk", ["-t2", "-c32", "-d\(seconds)s", "--latency"] + headerArguments + [url],
+                                          timeoutSeconds: Double(seconds + 30))
         guard result.status == 0 else { throw HarnessError("wrk failed: \(result.error)") }
         var requests = 0.0, p99 = Double.nan, non2xx = 0
         for line in result.output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
