@@ -73,42 +73,40 @@ final class ProxyConfigCache: Sendable {
     func update(_ inputs: [(key: String, input: ProxySource)]) -> UpdateSummary {
         var summary = UpdateSummary()
         let previous = state.withLock { $0.entries }
-        var next: [String: Entry] = [:]
-        next.reserveCapacity(inputs.count)
+        var kept = Set<String>()
+        kept.reserveCapacity(inputs.count)
         for (key, input) in inputs {
-            if let known = previous[key], known.input == input {
-                next[key] = known
-                continue
-            }
+            kept.insert(key)
+            if let known = previous[key], known.input == input { continue }
             let memo = previous[key]?.memo ?? EnvoyTranslationMemo()
             let fragments = previous[key]?.fragments ?? RouteFragments()
             summary.translated.append(key)
+            state.withLock { $0.translations += 1 }
             // Nothing can be delivered when even JSON fails: the proxy keeps its last config.
-            guard let files = files(of: input, proxy: key, memo: memo, fragments: fragments) else {
-                if let known = previous[key] { next[key] = known }
-                continue
-            }
+            guard let files = files(of: input, proxy: key, memo: memo, fragments: fragments) else { continue }
             let revision = previous[key].map { $0.config.files == files ? $0.config.revision : $0.config.revision + 1 } ?? 1
-            if revision != previous[key]?.config.revision { summary.changed.append(key) }
-            next[key] = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo, fragments: fragments)
+            let entry = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo, fragments: fragments)
+            let changed = revision != previous[key]?.config.revision
+            if changed { summary.changed.append(key) }
+            // Published at once: this proxy's agents get their config while the next proxies
+            // are translated (with many sidecars, the first need not wait for the last).
+            publish(key, entry: entry, changed: changed)
         }
-        summary.removed = previous.keys.filter { next[$0] == nil }.sorted()
+        summary.removed = previous.keys.filter { !kept.contains($0) }.sorted()
+        for key in summary.removed { publish(key, entry: nil, changed: true) }
+        return summary
+    }
+
+    /// Stores one proxy's entry (nil: removed) and, when its config changed, wakes its streams.
+    private func publish(_ key: String, entry: Entry?, changed: Bool) {
         let waking = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.entries = next
-            state.translations += summary.translated.count
-            let touched = summary.changed + summary.removed
-            guard !touched.isEmpty else { return [] }
+            state.entries[key] = entry
+            guard changed else { return [] }
             state.generation += 1
-            var waking: [CheckedContinuation<Void, Never>] = []
-            for key in touched {
-                state.changedAt[key] = state.generation
-                if let waiting = state.waiters.removeValue(forKey: key) { waking += waiting.values }
-            }
-            for key in summary.removed { state.changedAt[key] = nil }
-            return waking
+            state.changedAt[key] = entry == nil ? nil : state.generation
+            return state.waiters.removeValue(forKey: key).map { Array($0.values) } ?? []
         }
         for waiter in waking { waiter.resume() }
-        return summary
     }
 
     /// The proxy's current config (nil when it has none) and the generation it was read at.
