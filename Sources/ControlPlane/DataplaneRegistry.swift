@@ -24,9 +24,15 @@ final class DataplaneRegistry: Sendable {
 
     private let state = Mutex(State())
     private let onChange: @Sendable () -> Void
+    private let onStatusChange: @Sendable () -> Void
 
-    init(onChange: @escaping @Sendable () -> Void) {
+    /// `onChange` runs when what the translation reads changed (a replica started or stopped
+    /// serving, a rejection, ready ports); `onStatusChange` when only a sidecar's reported
+    /// version moved, which its Dataplane status shows but no translation reads (with 50
+    /// sidecars, 50 acknowledgements per change must not each cost a pipeline pass).
+    init(onChange: @escaping @Sendable () -> Void, onStatusChange: (@Sendable () -> Void)? = nil) {
         self.onChange = onChange
+        self.onStatusChange = onStatusChange ?? onChange
     }
 
     /// The proxy key a report or stream request names: `gateway` (with `replica`) or `sidecar`.
@@ -51,19 +57,23 @@ final class DataplaneRegistry: Sendable {
             rejectedVersion: body["rejectedVersion"]?.stringValue, rejectionMessage: body["rejectionMessage"]?.stringValue,
             readyPorts: (body["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
         // One lock for read-update-compare, so concurrent reports cannot hide a change. A new
-        // accepted version alone changes nothing a gateway's status shows; a sidecar's status
-        // shows its version, so there every change counts.
-        let changed = state.withLock { state -> Bool in
-            let before = state.reports[key].map { Self.meaningful(Self.fold(key, $0, open: state.openStreams[key] ?? [:]), key: key) }
+        // accepted version alone changes nothing the translation reads; a sidecar's Dataplane
+        // status shows it, so there it is a status-only change.
+        let (changed, versionMoved) = state.withLock { state -> (Bool, Bool) in
+            let before = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
             state.reports[key, default: [:]][Int(replica)] = report
-            return before != state.reports[key].map { Self.meaningful(Self.fold(key, $0, open: state.openStreams[key] ?? [:]), key: key) }
+            let after = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
+            return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after)
         }
-        if changed { onChange() }
+        if changed {
+            onChange()
+        } else if versionMoved && key.hasPrefix("sidecar/") {
+            onStatusChange()
+        }
     }
 
-    /// The part of a state that status depends on.
-    private static func meaningful(_ state: DataplaneState, key: String) -> DataplaneState {
-        guard !key.hasPrefix("sidecar/") else { return state }
+    /// The part of a state that the translation reads.
+    private static func meaningful(_ state: DataplaneState) -> DataplaneState {
         var projected = state
         projected.acceptedVersion = state.acceptedVersion == nil ? nil : "accepted"
         return projected

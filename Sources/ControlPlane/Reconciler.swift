@@ -25,6 +25,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let unwritten = Mutex<Translation?>(nil)
     private let pendingWrites: AsyncStream<Void>
     private let pendingWritesContinuation: AsyncStream<Void>.Continuation
+    /// The signal that sidecar statuses need writing outside a pass.
+    private let statusDirty: AsyncStream<Void>
+    private let statusContinuation: AsyncStream<Void>.Continuation
     /// How long the writer gathers passes before diffing and writing. Diffing a thousand
     /// statuses competes with the config push for the CPU, so bursts of passes are written once.
     let writeCoalescing: Duration
@@ -58,10 +61,15 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         self.writeCoalescing = writeCoalescing
         (dirty, dirtyContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         (pendingWrites, pendingWritesContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (statusDirty, statusContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Asks for a reconcile soon (coalesced with any pending one).
     func markDirty() { dirtyContinuation.yield() }
+
+    /// Asks for the sidecars' Dataplane statuses to be written again soon, without a pass (a
+    /// sidecar's new accepted version changes nothing the translation reads).
+    func markStatusDirty() { statusContinuation.yield() }
 
     func run() async throws {
         // List then watch from the listed version: no change is missed or applied twice.
@@ -88,6 +96,13 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                         self.reconcile()
                     }
                 }
+                // Sidecars' acknowledgements: their Dataplane statuses, without a pipeline pass.
+                group.addTask {
+                    for await _ in self.statusDirty {
+                        try? await Task.sleep(for: self.writeCoalescing)
+                        await self.writeSidecarStatuses()
+                    }
+                }
                 // Offline Dataplanes are removed after the grace period: passes must come then
                 // even when nothing else changes.
                 group.addTask {
@@ -112,6 +127,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             subscription.finish()
             self.dirtyContinuation.finish()
             self.pendingWritesContinuation.finish()
+            self.statusContinuation.finish()
             self.cache.close()
         }
     }
@@ -222,4 +238,15 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     }
 
     static func timestamp() -> String { Timestamps.rfc3339(Date()) }
+
+    /// Writes the sidecars' Dataplane statuses as the registry knows them now.
+    private func writeSidecarStatuses() async {
+        let dataplanes = live.withLock { $0.meshDataplanes }
+        let statuses = sidecarStatuses.statuses(of: dataplanes, registry: registry, now: ContinuousClock.now)
+        do {
+            try await StatusWriter(store: store, controllerName: options.controllerName).write(statuses, now: Self.timestamp())
+        } catch {
+            logger.warning("sidecar status write failed", metadata: ["error": "\(error)"])
+        }
+    }
 }

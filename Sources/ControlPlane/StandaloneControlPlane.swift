@@ -45,7 +45,8 @@ public struct StandaloneControlPlane: Sendable {
             logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
         }
         let reconcilerBox = ReconcilerBox()
-        let registry = DataplaneRegistry { reconcilerBox.reconciler?.markDirty() }
+        let registry = DataplaneRegistry(onChange: { reconcilerBox.reconciler?.markDirty() },
+                                         onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() })
         let supervisor = LocalGatewaySupervisor(
             settings: .init(executable: settings.executable, controlPlaneURL: settings.controlPlaneURL,
                             directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
