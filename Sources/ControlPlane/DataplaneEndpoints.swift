@@ -57,19 +57,22 @@ struct DataplaneEndpoints: APIExtension {
             registry.streamOpened(proxy, replica: replica)
             defer { registry.streamClosed(proxy, replica: replica) }
             var stream = ConfigStream(runID: Self.runID)
+            var lastWrite = ContinuousClock.now
             while !Task.isCancelled && !cache.isClosed {
                 let (config, generation) = cache.current(proxy)
                 if let config, let push = stream.next(config) {
                     let message = push.encoded()
                     try await writer.write(ByteBuffer(bytes: message))
+                    lastWrite = .now
                     logger.debug("config pushed", metadata: [
                         "proxy": "\(proxy)", "version": "\(push.version)", "files": "\(push.files.count)", "bytes": "\(message.count)"])
+                } else if ContinuousClock.now - lastWrite >= Self.heartbeatInterval {
+                    // Nothing to send for a while: a heartbeat, whose write fails once the
+                    // agent is gone (whatever other proxies' changes do meanwhile).
+                    try await writer.write(ByteBuffer(bytes: ConfigPush.heartbeat))
+                    lastWrite = .now
                 }
                 await cache.waitForChange(of: proxy, after: generation, timeout: Self.heartbeatInterval)
-                if cache.current(proxy).generation == generation && !cache.isClosed {
-                    // Nothing changed: a heartbeat, whose write fails once the agent is gone.
-                    try await writer.write(ByteBuffer(bytes: ConfigPush.heartbeat))
-                }
             }
             try await writer.finish(nil)
         }
