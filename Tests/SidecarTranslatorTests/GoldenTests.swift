@@ -7,10 +7,10 @@ import Testing
 /// Golden cases: `Testdata/<case>.in.yaml` (Kubernetes objects and Dataplanes) ->
 /// `<case>.out.yaml` (each sidecar's routes and Envoy resources).
 @Suite struct GoldenTests {
-    static let directory = GoldenDirectory(regenerateCommand: "UPDATE_GOLDEN=1 swift test --filter SidecarTranslatorTests")
+    static let directory = SidecarCase.goldens
 
     @Test func thereAreCases() {
-        #expect(SidecarCase.allNames().count >= 6, "golden cases are missing from \(SidecarCase.directory.path)")
+        #expect(SidecarCase.allNames().count >= 6, "golden cases are missing from \(SidecarCase.goldens.url.path)")
     }
 
     @Test(arguments: SidecarCase.allNames())

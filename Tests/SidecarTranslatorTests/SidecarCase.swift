@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import GatewayTranslator
 import ManifestIO
+import TestSupport
 
 /// A sidecar golden case: `Testdata/<name>.in.yaml`, Kubernetes objects as a user or the
 /// conformance runner writes them (Namespaces, Services, EndpointSlices, HTTPRoutes,
@@ -13,7 +14,7 @@ import ManifestIO
 struct SidecarCase: Sendable, CustomStringConvertible {
     /// The file name without `.in.yaml`.
     var name: String
-    /// Every object but the Dataplanes.
+    /// Every object of the case.
     var snapshot: ResourceSnapshot
     /// The Dataplanes, by namespace then name.
     var dataplanes: [Dataplane]
@@ -23,53 +24,30 @@ struct SidecarCase: Sendable, CustomStringConvertible {
     var description: String { name }
 
     /// `Tests/SidecarTranslatorTests/Testdata`.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Testdata")
-
-    /// The input file of a case.
-    static func inputURL(_ name: String) -> URL { directory.appendingPathComponent("\(name).in.yaml") }
-    /// The expected output file of a case.
-    static func outputURL(_ name: String) -> URL { directory.appendingPathComponent("\(name).out.yaml") }
+    static let goldens = GoldenDirectory(regenerateCommand: "UPDATE_GOLDEN=1 swift test --filter SidecarTranslatorTests")
 
     /// Every case name, sorted.
-    static func allNames() -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return files.filter { $0.hasSuffix(".in.yaml") }.map { String($0.dropLast(".in.yaml".count)) }.sorted()
-    }
+    static func allNames() -> [String] { goldens.caseNames() }
 
     /// Loads one case.
     static func load(_ name: String) throws -> SidecarCase {
-        try parse(String(contentsOf: inputURL(name), encoding: .utf8), name: name)
+        try parse(goldens.input(name), name: name)
     }
 
-    /// Parses the documents of a case file.
+    /// Parses the documents of a case file: the snapshot as every golden suite reads one
+    /// (`GoldenSnapshot`), after checking that each object is one the API server would take.
     static func parse(_ text: String, name: String) throws -> SidecarCase {
-        var documents = try Manifests.decode(text)
-        var options = TranslationOptions()
-        if let first = documents.first, first["kind"]?.stringValue == "TestOptions" {
-            documents.removeFirst()
-            if let mesh = first["defaultMesh"]?.stringValue { options.defaultMesh = mesh }
-            if let namespace = first["systemNamespace"]?.stringValue { options.systemNamespace = namespace }
-        }
-        var dataplanes: [Dataplane] = []
-        var objects: [(key: ObjectKey, object: JSONValue)] = []
-        for document in documents {
+        for document in try Manifests.decode(text) where document["kind"]?.stringValue != "TestOptions" {
             guard let apiVersion = document["apiVersion"]?.stringValue, let kindName = document["kind"]?.stringValue,
-                  let kind = ResourceKinds.lookup(apiVersion: apiVersion, kind: kindName), let objectName = document.name else {
+                  let kind = ResourceKinds.lookup(apiVersion: apiVersion, kind: kindName) else {
                 throw CaseError("not a known object: \(JSONSerializer.prettyString(document))")
             }
-            // Inputs must be objects the API server would take.
             let problems = ObjectValidation.validate(document, kind: kind).causes
-            guard problems.isEmpty else { throw CaseError("\(kindName) \(objectName) is invalid: \(problems)") }
-            if kind == ResourceKinds.dataplane {
-                dataplanes.append(try document.decode(Dataplane.self))
-            } else {
-                objects.append((ObjectKey(kind: kind, namespace: document.namespace, name: objectName), document))
-            }
+            guard problems.isEmpty else { throw CaseError("\(kindName) \(document.name ?? "") is invalid: \(problems)") }
         }
-        let snapshot = ResourceSnapshot(objects: objects)
-        guard snapshot.undecodable.isEmpty else { throw CaseError("undecodable objects: \(snapshot.undecodable.map(\.description))") }
-        dataplanes.sort { ($0.metadata?.namespace ?? "", $0.metadata?.name ?? "") < ($1.metadata?.namespace ?? "", $1.metadata?.name ?? "") }
-        return SidecarCase(name: name, snapshot: snapshot, dataplanes: dataplanes, options: options)
+        let (snapshot, options, _) = try GoldenSnapshot.load(text)
+        // The snapshot lists the Dataplanes sorted by namespace, then name.
+        return SidecarCase(name: name, snapshot: snapshot, dataplanes: snapshot.meshDataplanes, options: options)
     }
 
     /// Stage 1 of the case.
