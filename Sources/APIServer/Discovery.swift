@@ -61,6 +61,12 @@ enum Discovery {
                     "kind": .string(kind.kind), "verbs": ["get", "patch", "update"],
                 ])
             }
+            if kind.hasScaleSubresource {
+                resources.append([
+                    "name": .string("\(kind.plural)/scale"), "singularName": "", "namespaced": .bool(kind.namespaced),
+                    "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"],
+                ])
+            }
         }
         let groupVersion = group.isEmpty ? version : "\(group)/\(version)"
         return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(groupVersion), "resources": .array(resources)]

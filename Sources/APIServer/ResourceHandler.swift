@@ -25,6 +25,9 @@ struct ResourceHandler: Sendable {
         if kind.namespaced == false && target.namespace != nil {
             throw .notFound("the server could not find the requested resource: \(kind.plural) is not namespaced")
         }
+        if target.subresource == "scale", kind.hasScaleSubresource, let name = target.name {
+            return try await scale(request, target: target, kind: kind, name: name)
+        }
         if let subresource = target.subresource, !(subresource == "status" && kind.hasStatusSubresource) {
             throw .notFound("the server could not find the requested resource (\(request.method.lowercased()) \(kind.plural).\(kind.group) \(target.name ?? "") \(subresource))")
         }

@@ -35,14 +35,14 @@ enum TableConverter {
         ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": object["metadata"] ?? .emptyObject]
     }
 
-    private static let name = Column(name: "Name", format: "name", description: "Name must be unique within a namespace.") {
+    static let name = Column(name: "Name", format: "name", description: "Name must be unique within a namespace.") {
         object, _ in .string(object.name ?? "")
     }
-    private static let age = Column(name: "Age", description: "Time since creation.") { object, now in
+    static let age = Column(name: "Age", description: "Time since creation.") { object, now in
         .string(humanAge(object[path: ["metadata", "creationTimestamp"]]?.stringValue, now: now))
     }
 
-    private static func text(_ title: String, priority: Int = 0, _ path: [String]) -> Column {
+    static func text(_ title: String, priority: Int = 0, _ path: [String]) -> Column {
         Column(name: title, priority: priority) { object, _ in
             guard let value = object[path: path] else { return "" }
             if case .string(let text) = value { return .string(text) }
@@ -50,7 +50,7 @@ enum TableConverter {
         }
     }
 
-    private static func condition(_ title: String, _ type: String) -> Column {
+    static func condition(_ title: String, _ type: String) -> Column {
         Column(name: title) { object, _ in
             let conditions = object[path: ["status", "conditions"]]?.arrayValue ?? []
             let match = conditions.first { $0["type"]?.stringValue == type }
@@ -112,7 +112,7 @@ enum TableConverter {
                     text("Address", priority: 1, ["spec", "networking", "address"]),
                     text("Accepted-Version", priority: 1, ["status", "acceptedVersion"]), age]
         default:
-            return [name, age]
+            return workloadColumns(for: kind) ?? [name, age]
         }
     }
 

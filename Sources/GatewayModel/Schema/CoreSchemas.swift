@@ -6,6 +6,11 @@ enum CoreSchemas {
         ResourceKinds.secret.qualifiedPlural: Secret.self,
         ResourceKinds.configMap.qualifiedPlural: ConfigMap.self,
         ResourceKinds.endpointSlice.qualifiedPlural: EndpointSlice.self,
+        ResourceKinds.pod.qualifiedPlural: Pod.self,
+        ResourceKinds.deployment.qualifiedPlural: Deployment.self,
+        ResourceKinds.lease.qualifiedPlural: Lease.self,
+        ResourceKinds.podDisruptionBudget.qualifiedPlural: PodDisruptionBudget.self,
+        ResourceKinds.horizontalPodAutoscaler.qualifiedPlural: HorizontalPodAutoscaler.self,
     ]
 }
 

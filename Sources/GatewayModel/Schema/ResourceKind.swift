@@ -21,11 +21,13 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
     public var hasStatusSubresource: Bool
     /// Discovery categories (`all`, `gateway-api`, ...).
     public var categories: [String]
+    /// Whether the kind has a `/scale` subresource (`autoscaling/v1` `Scale` over `spec.replicas`).
+    public var hasScaleSubresource: Bool
 
     /// Creates a kind description.
     public init(
         group: String, versions: [String], kind: String, plural: String, shortNames: [String] = [],
-        namespaced: Bool, hasStatusSubresource: Bool, categories: [String] = []
+        namespaced: Bool, hasStatusSubresource: Bool, categories: [String] = [], hasScaleSubresource: Bool = false
     ) {
         self.group = group
         self.versions = versions
@@ -36,6 +38,7 @@ public struct ResourceKind: Sendable, Hashable, CustomStringConvertible {
         self.namespaced = namespaced
         self.hasStatusSubresource = hasStatusSubresource
         self.categories = categories
+        self.hasScaleSubresource = hasScaleSubresource
     }
 
     /// The preferred version.
@@ -124,9 +127,32 @@ public enum ResourceKinds {
         group: kumaGroup, versions: ["v1alpha1"], kind: "Dataplane", plural: "dataplanes", shortNames: ["dp"],
         namespaced: true, hasStatusSubresource: true, categories: ["kuma"])
 
+    /// A gateway's Deployment (generated from its MeshGatewayInstance; standalone's local
+    /// runtime keeps its pods).
+    public static let deployment = ResourceKind(
+        group: "apps", versions: ["v1"], kind: "Deployment", plural: "deployments", shortNames: ["deploy"],
+        namespaced: true, hasStatusSubresource: true, categories: ["all"], hasScaleSubresource: true)
+    /// A pod (standalone: a local process run by the local runtime).
+    public static let pod = ResourceKind(
+        group: "", versions: ["v1"], kind: "Pod", plural: "pods", shortNames: ["po"],
+        namespaced: true, hasStatusSubresource: true, categories: ["all"])
+    /// A lease (leader election).
+    public static let lease = ResourceKind(
+        group: "coordination.k8s.io", versions: ["v1"], kind: "Lease", plural: "leases",
+        namespaced: true, hasStatusSubresource: false)
+    /// A PodDisruptionBudget for a gateway's pods.
+    public static let podDisruptionBudget = ResourceKind(
+        group: "policy", versions: ["v1"], kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", shortNames: ["pdb"],
+        namespaced: true, hasStatusSubresource: true)
+    /// A HorizontalPodAutoscaler (stored; the local runtime has no metrics to act on).
+    public static let horizontalPodAutoscaler = ResourceKind(
+        group: "autoscaling", versions: ["v2"], kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
+        shortNames: ["hpa"], namespaced: true, hasStatusSubresource: true, categories: ["all"])
+
     /// All kinds, in discovery order.
     public static let all: [ResourceKind] = [
-        namespace, service, secret, configMap, endpointSlice,
+        namespace, service, secret, configMap, endpointSlice, pod,
+        deployment, lease, podDisruptionBudget, horizontalPodAutoscaler,
         gatewayClass, gateway, httpRoute, grpcRoute, referenceGrant,
         meshGatewayConfig, meshGatewayInstance, meshGateway, meshHTTPRoute, meshTCPRoute,
         mesh, dataplane,
