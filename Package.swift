@@ -47,6 +47,8 @@ let package = Package(
         ),
         // Pure stage 2: mesh resources for one proxy -> Envoy v3 resources.
         .target(name: "EnvoyTranslator", dependencies: ["GatewayModel"]),
+        // Pure: infra IR -> Kubernetes objects (MeshGatewayInstance, Service, Deployment, ...).
+        .target(name: "InfraRenderer", dependencies: ["GatewayModel"]),
         // Manifests in and out: YAML/JSON documents <-> JSONValue.
         .target(
             name: "ManifestIO",
@@ -164,6 +166,8 @@ let package = Package(
         .testTarget(name: "GatewayTranslatorTests", dependencies: ["GatewayTranslator", "GatewayModel", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
         .testTarget(name: "EnvoyTranslatorTests", dependencies: ["EnvoyTranslator", "GatewayModel", "Harness", "ManifestIO", "TestCertificates", "TestSupport"], exclude: ["Testdata"]),
         // The whole pure pipeline, Kubernetes objects to the files each proxy's agent writes.
+        // Infrastructure: Kubernetes objects through stage 1 and the infra renderer.
+        .testTarget(name: "InfraRendererTests", dependencies: ["GatewayTranslator", "InfraRenderer", "GatewayModel", "ManifestIO", "TestSupport"], exclude: ["Testdata"]),
         .testTarget(name: "PipelineTests", dependencies: ["GatewayTranslator", "EnvoyTranslator", "GatewayModel", "ManifestIO", "TestSupport"], exclude: ["Testdata"]),
         // Sidecars (GAMMA): Kubernetes objects through stage 1 and the sidecar input to stage 2.
         .testTarget(

@@ -64,7 +64,7 @@ public enum GatewayTranslator {
             guard gateway.accepted.isTrue else { continue }
             translation.meshGateways.append(MeshResources.meshGateway(gateway, secretNames: secretCopies.names))
             if options.addressPool == nil || gateway.address != nil {
-                translation.gatewayInstances.append(MeshResources.instance(gateway))
+                translation.gatewayInstances.append(MeshResources.instance(gateway, index: index))
             }
         }
 

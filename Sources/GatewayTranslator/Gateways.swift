@@ -40,8 +40,16 @@ enum Gateways {
         let namespace = gateway.metadata?.namespace ?? ""
         let name = gateway.metadata?.name ?? ""
         let listeners = Listeners.evaluate(gateway, index: index)
-        let (requested, addressProblem) = requestedAddress(gateway, pool: options.addressPool)
-        let accepted = acceptance(gateway, gatewayClass: gatewayClass, listeners: listeners, addressProblem: addressProblem)
+        var (requested, addressProblem) = requestedAddress(gateway, pool: options.addressPool)
+        // Without spec.addresses, the MeshGatewayConfig's serviceTemplate.spec.loadBalancerIP
+        // asks for the address (Kuma's way to pin a gateway's load-balancer IP).
+        if requested == nil, addressProblem == nil, options.addressPool != nil,
+           let pinned = MeshResources.effectiveConfig(gateway, gatewayClass: gatewayClass, index: index)
+            .serviceTemplate?[path: ["spec", "loadBalancerIP"]]?.stringValue, !pinned.isEmpty {
+            requested = pinned
+        }
+        let accepted = acceptance(gateway, gatewayClass: gatewayClass, listeners: listeners, addressProblem: addressProblem,
+                                  index: index, maxReplicas: options.maxReplicas)
         return GatewayEvaluation(
             gateway: gateway, namespace: namespace, name: name, gatewayClass: gatewayClass, listeners: listeners,
             accepted: accepted, mesh: mesh(gateway.metadata, namespace: namespace, index: index, options: options),
@@ -51,15 +59,13 @@ enum Gateways {
 
     /// `Accepted`, checked in order: class, infrastructure parameters, addresses, listeners.
     static func acceptance(_ gateway: Gateway, gatewayClass: ClassEvaluation, listeners: [ListenerEvaluation],
-                           addressProblem: Problem?) -> Verdict {
+                           addressProblem: Problem?, index: SnapshotIndex, maxReplicas: Int?) -> Verdict {
         if !gatewayClass.accepted.isTrue {
             let className = gatewayClass.gatewayClass.metadata?.name ?? ""
             return .no(Reason.invalid, "GatewayClass \(className) is not accepted: \(gatewayClass.accepted.message)")
         }
-        if let reference = gateway.spec.infrastructure?.parametersRef {
-            return .no(Reason.invalidParameters,
-                       "infrastructure.parametersRef (\(reference.kind) \(reference.name) of group \"\(reference.group)\") is not supported: "
-                       + "Gatehouse takes gateway parameters from the GatewayClass's MeshGatewayConfig")
+        if let problem = infrastructureProblem(gateway, index: index, maxReplicas: maxReplicas) {
+            return .no(Reason.invalidParameters, problem)
         }
         if let addressProblem { return .no(addressProblem.reason, addressProblem.message) }
         let invalid = listeners.filter { !$0.isServable }
@@ -71,6 +77,23 @@ enum Gateways {
             return .yes(Reason.listenersNotValid, "Accepted; these listeners are not valid and not served: \(described)")
         }
         return .yes(Reason.accepted, "Gateway is accepted")
+    }
+
+    /// Why `spec.infrastructure.parametersRef` cannot be used, if it is set: it must name an
+    /// existing kuma.io MeshGatewayConfig (cluster-scoped, so found by name) asking for no more
+    /// replicas than this control plane runs.
+    static func infrastructureProblem(_ gateway: Gateway, index: SnapshotIndex, maxReplicas: Int?) -> String? {
+        guard let reference = gateway.spec.infrastructure?.parametersRef else { return nil }
+        guard reference.group == ResourceKinds.kumaGroup, reference.kind == ResourceKinds.meshGatewayConfig.kind else {
+            return "infrastructure.parametersRef must refer to a kuma.io MeshGatewayConfig, not \(reference.kind) of group \"\(reference.group)\""
+        }
+        guard let config = index.meshGatewayConfigs[reference.name] else {
+            return "infrastructure.parametersRef: MeshGatewayConfig \"\(reference.name)\" does not exist"
+        }
+        if let maxReplicas, let replicas = config.spec?.replicas, Int(replicas) > maxReplicas {
+            return "infrastructure.parametersRef: MeshGatewayConfig \"\(reference.name)\" asks for \(replicas) replicas; this control plane runs at most \(maxReplicas) per Gateway (gatehouse run --max-replicas)"
+        }
+        return nil
     }
 
     /// The one IPv4 address `spec.addresses` asks for (nil: pick one), or why the request

@@ -96,16 +96,33 @@ enum MeshResources {
     /// A stable 16-hex-digit hash of `text`.
     static func fnv1a(_ text: String) -> String { StableHash.hex(text.utf8) }
 
+    /// The MeshGatewayConfig spec a Gateway's infrastructure is made from: its class's,
+    /// overlaid with the one its `spec.infrastructure.parametersRef` names; a cross-mesh
+    /// gateway's Service is ClusterIP (as Kuma: it is reached only from inside the mesh).
+    static func effectiveConfig(_ gateway: Gateway, gatewayClass: ClassEvaluation, index: SnapshotIndex) -> MeshGatewayConfigSpec {
+        let own = gateway.spec.infrastructure?.parametersRef.flatMap { index.meshGatewayConfigs[$0.name] }
+        var effective = (gatewayClass.config?.spec ?? MeshGatewayConfigSpec()).overlaid(with: own?.spec ?? MeshGatewayConfigSpec())
+        if effective.crossMesh == true { effective.serviceType = "ClusterIP" }
+        return effective
+    }
+
     /// The infra IR of an accepted Gateway.
-    static func instance(_ gateway: GatewayEvaluation) -> GatewayInstance {
-        let config = gateway.gatewayClass.config
+    static func instance(_ gateway: GatewayEvaluation, index: SnapshotIndex) -> GatewayInstance {
+        let classConfig = gateway.gatewayClass.config
+        let ownConfig = gateway.gateway.spec.infrastructure?.parametersRef.flatMap { index.meshGatewayConfigs[$0.name] }
+        let effective = effectiveConfig(gateway.gateway, gatewayClass: gateway.gatewayClass, index: index)
         let listeners = gateway.listeners.filter(\.isServable).map { evaluation in
             InstanceListener(name: evaluation.listener.name, port: Int(evaluation.listener.port),
                              protocol: evaluation.listener.protocol, hostname: evaluation.listener.hostname)
         }
-        return GatewayInstance(
+        var instance = GatewayInstance(
             namespace: gateway.namespace, name: gateway.name, meshGatewayName: gateway.meshGatewayName, mesh: gateway.mesh,
-            address: gateway.address, listeners: listeners, replicas: Int(config?.spec?.replicas ?? 1),
-            serviceType: config?.spec?.serviceType ?? "LoadBalancer", configName: config?.metadata?.name)
+            address: gateway.address, listeners: listeners, replicas: Int(effective.replicas ?? 1),
+            serviceType: effective.serviceType ?? "LoadBalancer", configName: ownConfig?.metadata?.name ?? classConfig?.metadata?.name)
+        instance.gatewayUID = gateway.gateway.metadata?.uid ?? ""
+        instance.config = effective
+        instance.infrastructureLabels = gateway.gateway.spec.infrastructure?.labels ?? [:]
+        instance.infrastructureAnnotations = gateway.gateway.spec.infrastructure?.annotations ?? [:]
+        return instance
     }
 }

@@ -11,7 +11,7 @@ public enum GoldenSnapshot {
     }
 
     /// The snapshot and options a case describes. A first document of `kind: TestOptions` may
-    /// set `addressPool` (CIDR), `controllerName`, `defaultMesh`, `systemNamespace`,
+    /// set `addressPool` (CIDR), `controllerName`, `defaultMesh`, `systemNamespace`, `maxReplicas`,
     /// `dataplanes` (list of `{gateway, running, acceptedVersion, rejectedVersion,
     /// rejectionMessage, readyPorts, downReplicas}`) and `certificates` (key pairs made for this run, which
     /// `{{certificate NAME}}` / `{{private-key NAME}}` placeholders stand for; see
@@ -29,6 +29,7 @@ public enum GoldenSnapshot {
             if let name = first["controllerName"]?.stringValue { options.controllerName = name }
             if let mesh = first["defaultMesh"]?.stringValue { options.defaultMesh = mesh }
             if let namespace = first["systemNamespace"]?.stringValue { options.systemNamespace = namespace }
+            if let limit = first["maxReplicas"]?.integerValue { options.maxReplicas = Int(limit) }
             for entry in first["dataplanes"]?.arrayValue ?? [] {
                 guard let gateway = entry["gateway"]?.stringValue else { throw LoadError(description: "dataplane without gateway") }
                 dataplanes[gateway] = DataplaneState(

@@ -15,6 +15,30 @@ extension SchemaChecks {
         }
     }
 
+    /// Gatehouse's `podDisruptionBudget` (exactly one bound, a count or a percentage) and
+    /// `autoscaling` (1 <= minReplicas <= maxReplicas) on a MeshGatewayConfig or instance.
+    mutating func gatehouseInfraExtensions(_ budget: MeshGatewayDisruptionBudget?, _ autoscaling: MeshGatewayAutoscaling?, _ path: FieldPath) {
+        if let budget {
+            let budgetPath = path.child("podDisruptionBudget")
+            rule((budget.minAvailable == nil) != (budget.maxUnavailable == nil), budgetPath,
+                 "exactly one of minAvailable and maxUnavailable must be set")
+            for (field, value) in [("minAvailable", budget.minAvailable), ("maxUnavailable", budget.maxUnavailable)] {
+                guard let value else { continue }
+                if IntOrPercent(value) == nil {
+                    add(.invalid(budgetPath.child(field).description, value: value, "must be an integer or a percentage such as \"50%\""))
+                }
+            }
+        }
+        if let autoscaling {
+            let scalingPath = path.child("autoscaling")
+            integer(autoscaling.minReplicas, scalingPath.child("minReplicas"), minimum: 1)
+            integer(autoscaling.maxReplicas, scalingPath.child("maxReplicas"), minimum: 1)
+            rule(autoscaling.maxReplicas >= (autoscaling.minReplicas ?? 1), scalingPath.child("maxReplicas"),
+                 "must be greater than or equal to minReplicas")
+            integer(autoscaling.targetCPUUtilizationPercentage, scalingPath.child("targetCPUUtilizationPercentage"), minimum: 1)
+        }
+    }
+
     /// Kuma tags: non-empty keys and values.
     mutating func kumaTags(_ tags: [String: String]?, _ path: FieldPath) {
         for key in (tags ?? [:]).keys.sorted() {
@@ -61,6 +85,7 @@ extension MeshGatewayConfig {
             templates: [("resources", spec.resources), ("serviceTemplate", spec.serviceTemplate), ("podTemplate", spec.podTemplate)],
             path)
         checks.kumaTags(spec.tags, path.child("tags"))
+        checks.gatehouseInfraExtensions(spec.podDisruptionBudget, spec.autoscaling, path)
         return checks.causes
     }
 }
@@ -76,6 +101,7 @@ extension MeshGatewayInstance {
                 templates: [("resources", spec.resources), ("serviceTemplate", spec.serviceTemplate), ("podTemplate", spec.podTemplate)],
                 path)
             checks.kumaTags(spec.tags, path.child("tags"))
+            checks.gatehouseInfraExtensions(spec.podDisruptionBudget, spec.autoscaling, path)
         }
         checks.conditions(status?.conditions, FieldPath("status").child("conditions"), maxItems: Int.max)
         return checks.causes

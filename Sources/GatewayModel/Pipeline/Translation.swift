@@ -85,6 +85,15 @@ public struct GatewayInstance: Sendable, Hashable, Codable {
     public var serviceType: String
     /// The MeshGatewayConfig's name, if the class has one.
     public var configName: String?
+    /// The Gateway's `metadata.uid` (the generated MeshGatewayInstance's owner).
+    public var gatewayUID: String = ""
+    /// The effective MeshGatewayConfig spec: the class's, overlaid field by field with the
+    /// one the Gateway's `spec.infrastructure.parametersRef` names. Empty without either.
+    public var config = MeshGatewayConfigSpec()
+    /// `spec.infrastructure.labels` of the Gateway (propagated to what is generated).
+    public var infrastructureLabels: [String: String] = [:]
+    /// `spec.infrastructure.annotations` of the Gateway.
+    public var infrastructureAnnotations: [String: String] = [:]
 
     /// "namespace/name".
     public var gatewayKey: String { "\(namespace)/\(name)" }
