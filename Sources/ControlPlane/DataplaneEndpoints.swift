@@ -34,7 +34,7 @@ struct DataplaneEndpoints: APIExtension {
             guard let proxy = DataplaneRegistry.proxyKey(gateway: query["gateway"], sidecar: query["sidecar"]) else {
                 return Self.error(400, "config needs gateway (namespace/name) or sidecar (namespace/name)")
             }
-            return stream(proxy: proxy, replica: query["replica"].flatMap { Int($0) } ?? 0)
+            return stream(proxy: proxy, replica: query["replica"].flatMap { $0.isEmpty ? nil : $0 } ?? "0")
         case (.post, "status"):
             let body = try await request.collectBody(upTo: 1024 * 1024)
             do {
@@ -48,7 +48,7 @@ struct DataplaneEndpoints: APIExtension {
         }
     }
 
-    private func stream(proxy: String, replica: Int) -> Response {
+    private func stream(proxy: String, replica: String) -> Response {
         let cache = self.cache
         let logger = self.logger
         let registry = self.registry

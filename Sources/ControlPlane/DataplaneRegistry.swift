@@ -18,9 +18,9 @@ final class DataplaneRegistry: Sendable {
     }
 
     private struct State {
-        var reports: [String: [Int: ReplicaReport]] = [:]
+        var reports: [String: [String: ReplicaReport]] = [:]
         /// Open streams by proxy, then replica (a count: a reconnecting agent may overlap).
-        var openStreams: [String: [Int: Int]] = [:]
+        var openStreams: [String: [String: Int]] = [:]
     }
 
     private let state = Mutex(State())
@@ -52,7 +52,8 @@ final class DataplaneRegistry: Sendable {
         guard let key = Self.proxyKey(gateway: body["gateway"]?.stringValue, sidecar: body["sidecar"]?.stringValue) else {
             throw DataplaneProtocolError("a status report needs gateway (namespace/name) and replica, or sidecar (namespace/name)")
         }
-        let replica = body["replica"]?.integerValue ?? 0
+        // The replica names itself: its pod name (a number from older agents).
+        let replica = body["replica"]?.stringValue ?? body["replica"]?.integerValue.map { String($0) } ?? "0"
         let report = ReplicaReport(
             running: body["running"]?.boolValue ?? false, acceptedVersion: body["acceptedVersion"]?.stringValue,
             rejectedVersion: body["rejectedVersion"]?.stringValue, rejectionMessage: body["rejectionMessage"]?.stringValue,
@@ -62,7 +63,7 @@ final class DataplaneRegistry: Sendable {
         // status shows it, so there it is a status-only change.
         let (changed, versionMoved) = state.withLock { state -> (Bool, Bool) in
             let before = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
-            state.reports[key, default: [:]][Int(replica)] = report
+            state.reports[key, default: [:]][replica] = report
             let after = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
             return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after)
         }
@@ -81,7 +82,7 @@ final class DataplaneRegistry: Sendable {
     }
 
     /// A config stream of `key`'s `replica` opened.
-    func streamOpened(_ key: String, replica: Int = 0) {
+    func streamOpened(_ key: String, replica: String = "0") {
         let first = state.withLock { state -> Bool in
             state.openStreams[key, default: [:]][replica, default: 0] += 1
             return state.openStreams[key]?[replica] == 1
@@ -90,7 +91,7 @@ final class DataplaneRegistry: Sendable {
     }
 
     /// A config stream of `key`'s `replica` ended.
-    func streamClosed(_ key: String, replica: Int = 0) {
+    func streamClosed(_ key: String, replica: String = "0") {
         let last = state.withLock { state -> Bool in
             let remaining = (state.openStreams[key]?[replica] ?? 1) - 1
             state.openStreams[key]?[replica] = remaining > 0 ? remaining : nil
@@ -104,7 +105,7 @@ final class DataplaneRegistry: Sendable {
     func isConnected(_ key: String) -> Bool { state.withLock { $0.openStreams[key] != nil } }
 
     /// A replica's agent exited without a last report (killed, crashed): it no longer runs.
-    func replicaExited(_ key: String, replica: Int) {
+    func replicaExited(_ key: String, replica: String) {
         let changed = state.withLock { state -> Bool in
             guard state.reports[key]?[replica]?.running == true else { return false }
             state.reports[key]?[replica]?.running = false
@@ -133,7 +134,7 @@ final class DataplaneRegistry: Sendable {
     /// same one; a rejection from any serving replica (the lowest-numbered, for a stable
     /// message) wins; a port is ready when every serving replica has bound it; the replicas
     /// that reported but do not serve are `downReplicas`.
-    private static func fold(_ key: String, _ replicas: [Int: ReplicaReport], open: [Int: Int]) -> DataplaneState {
+    private static func fold(_ key: String, _ replicas: [String: ReplicaReport], open: [String: Int]) -> DataplaneState {
         let ordered = replicas.sorted { $0.key < $1.key }
         let serving = ordered.filter { $0.value.running && open[$0.key] != nil }
         let running = serving.map(\.value)

@@ -134,7 +134,7 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         }
         // A dead agent said nothing: its replica stops counting as serving now, not when its
         // stream's next heartbeat fails.
-        for (gateway, replica) in exited { registry.replicaExited(gateway, replica: replica) }
+        for (gateway, replica) in exited { registry.replicaExited(gateway, replica: String(replica)) }
         for (key, instance, replica) in toStart { await start(key: key, instance: instance, replica: replica) }
     }
 

@@ -23,7 +23,7 @@ public struct DataplaneConfiguration: Sendable {
     /// "namespace/name" of the Gateway this proxy serves, or of the sidecar's workload.
     public var gateway: String
     /// Replica number (several replicas share the listener ports through SO_REUSEPORT).
-    public var replica: Int
+    public var replica: String
     /// Where the bootstrap, the xDS files and Envoy's log live.
     public var workDirectory: String
     /// The Envoy binary.
@@ -33,7 +33,7 @@ public struct DataplaneConfiguration: Sendable {
     public var parentPID: Int32?
 
     /// Creates a configuration.
-    public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: Int, workDirectory: String,
+    public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: String, workDirectory: String,
                 envoyBinary: String, parentPID: Int32? = nil) {
         self.controlPlane = controlPlane
         self.kind = kind
@@ -287,8 +287,8 @@ struct DataplaneReport {
     var rejectionMessage: String?
     var readyPorts: [Int] = []
 
-    func json(kind: DataplaneConfiguration.ProxyKind, proxy: String, replica: Int) -> JSONValue {
-        var value: JSONValue = [.init(stringLiteral: kind.rawValue): .string(proxy), "replica": .integer(Int64(replica)), "running": .bool(running),
+    func json(kind: DataplaneConfiguration.ProxyKind, proxy: String, replica: String) -> JSONValue {
+        var value: JSONValue = [.init(stringLiteral: kind.rawValue): .string(proxy), "replica": .string(replica), "running": .bool(running),
                                 "readyPorts": .array(readyPorts.map { .integer(Int64($0)) })]
         if let acceptedVersion { value["acceptedVersion"] = .string(acceptedVersion) }
         if let rejectedVersion { value["rejectedVersion"] = .string(rejectedVersion) }

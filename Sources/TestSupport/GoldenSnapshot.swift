@@ -37,7 +37,7 @@ public enum GoldenSnapshot {
                     acceptedVersion: entry["acceptedVersion"]?.stringValue, rejectedVersion: entry["rejectedVersion"]?.stringValue,
                     rejectionMessage: entry["rejectionMessage"]?.stringValue,
                     readyPorts: (entry["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) },
-                    downReplicas: (entry["downReplicas"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
+                    downReplicas: (entry["downReplicas"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0.integerValue.map { String($0) } })
             }
         }
         let objects = try documents.map { document in

@@ -15,11 +15,11 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "The Gateway this proxy serves, as namespace/name.")
     var gateway: String
 
-    @Option(help: "Replica number of this proxy.")
-    var replica: Int = 0
+    @Option(help: "This replica's name: its pod's name (the gateway's Deployment passes $(POD_NAME)).")
+    var replica: String = "0"
 
-    @Option(help: "Working directory (bootstrap, xDS files, Envoy log).")
-    var workDir: String
+    @Option(help: "Working directory (bootstrap, xDS files, Envoy log); the current directory by default (a pod's working directory).")
+    var workDir: String = "."
 
     @Option(help: "The Envoy binary (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
     var envoy: String?
@@ -27,11 +27,12 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel: String = "info"
 
-    @Option(help: "Stop (draining Envoy) when this process is no longer the parent: set by a standalone control plane, so no agent outlives it.")
+    @Option(help: "Stop (draining Envoy) when this process is no longer the parent (default: $GATEHOUSE_PARENT_PID, which standalone's local runtime sets so that no agent outlives it).")
     var parentPid: Int32?
 
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
+        guard !replica.isEmpty, !replica.contains("/") else { throw ValidationError("--replica: expected a pod name, got \"\(replica)\"") }
     }
 
     func run() async throws {
@@ -39,10 +40,13 @@ struct DataplaneCommand: AsyncParsableCommand {
         var logger = Logger(label: "gatehouse.dataplane")
         logger[metadataKey: "gateway"] = "\(gateway)"
         let binary = try locateEnvoy(envoy, logger: logger)
-        try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        // Absolute: Envoy runs with its config directory as working directory.
+        let directory = URL(fileURLWithPath: workDir, isDirectory: true).standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
-                                                  workDirectory: workDir, envoyBinary: binary, parentPID: parentPid),
+                                                  workDirectory: directory, envoyBinary: binary,
+                                                  parentPID: parentPid ?? ProcessInfo.processInfo.environment["GATEHOUSE_PARENT_PID"].flatMap { Int32($0) }),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -112,7 +112,7 @@ struct SidecarCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) } }
         let agent = try DataplaneAgent(
-            configuration: DataplaneConfiguration(controlPlane: serverURL, kind: .sidecar, gateway: "\(namespace)/\(name)", replica: 0,
+            configuration: DataplaneConfiguration(controlPlane: serverURL, kind: .sidecar, gateway: "\(namespace)/\(name)", replica: "0",
                                                   workDirectory: directory, envoyBinary: binary, parentPID: getppid()),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

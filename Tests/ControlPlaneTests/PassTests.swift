@@ -75,8 +75,8 @@ struct PassTests {
 
 @Suite("Dataplane registry")
 struct DataplaneRegistryTests {
-    static func report(_ replica: Int, running: Bool = true, accepted: String? = nil, rejected: String? = nil, ports: [Int] = []) -> JSONValue {
-        var value: JSONValue = ["gateway": "d/g", "replica": .integer(Int64(replica)), "running": .bool(running),
+    static func report(_ replica: String, running: Bool = true, accepted: String? = nil, rejected: String? = nil, ports: [Int] = []) -> JSONValue {
+        var value: JSONValue = ["gateway": "d/g", "replica": .string(replica), "running": .bool(running),
                                 "readyPorts": .array(ports.map { .integer(Int64($0)) })]
         if let accepted { value["acceptedVersion"] = .string(accepted) }
         if let rejected { value["rejectedVersion"] = .string(rejected); value["rejectionMessage"] = "bad" }
@@ -87,30 +87,30 @@ struct DataplaneRegistryTests {
     func folding() throws {
         let wakes = Counter()
         let registry = DataplaneRegistry { wakes.value.withLock { $0 += 1 } }
-        registry.streamOpened("d/g", replica: 0)
-        registry.streamOpened("d/g", replica: 1)
-        try registry.record(Self.report(0, accepted: "v1", ports: [80, 443]))
-        try registry.record(Self.report(1, accepted: "v2", ports: [80]))
+        registry.streamOpened("d/g", replica: "0")
+        registry.streamOpened("d/g", replica: "1")
+        try registry.record(Self.report("0", accepted: "v1", ports: [80, 443]))
+        try registry.record(Self.report("1", accepted: "v2", ports: [80]))
         var state = try #require(registry.states()["d/g"])
         #expect(state.running && state.acceptedVersion == nil && state.readyPorts == [80])
-        try registry.record(Self.report(1, accepted: "v1", ports: [80, 443]))
+        try registry.record(Self.report("1", accepted: "v1", ports: [80, 443]))
         state = try #require(registry.states()["d/g"])
         #expect(state.acceptedVersion == "v1" && state.readyPorts == [80, 443])
-        try registry.record(Self.report(1, rejected: "v2"))
+        try registry.record(Self.report("1", rejected: "v2"))
         #expect(registry.states()["d/g"]?.rejectedVersion == "v2")
         let before = wakes.value.withLock { $0 }
-        try registry.record(Self.report(1, rejected: "v2"))
+        try registry.record(Self.report("1", rejected: "v2"))
         #expect(wakes.value.withLock { $0 } == before, "an identical report wakes nobody")
-        #expect(throws: DataplaneProtocolError.self) { try registry.record(["replica": 0]) }
+        #expect(throws: DataplaneProtocolError.self) { try registry.record(["replica": "0"]) }
         // A replica whose stream closes (its agent died without a word) no longer serves.
-        try registry.record(Self.report(1, accepted: "v1", ports: [80]))
-        registry.streamClosed("d/g", replica: 1)
+        try registry.record(Self.report("1", accepted: "v1", ports: [80]))
+        registry.streamClosed("d/g", replica: "1")
         state = try #require(registry.states()["d/g"])
-        #expect(state.running && state.downReplicas == [1] && state.readyPorts == [80, 443])
-        registry.streamClosed("d/g", replica: 0)
+        #expect(state.running && state.downReplicas == ["1"] && state.readyPorts == [80, 443])
+        registry.streamClosed("d/g", replica: "0")
         state = try #require(registry.states()["d/g"])
-        #expect(!state.running && state.downReplicas == [0, 1], "no replica serves: the Gateway's Programmed turns False")
-        registry.streamOpened("d/g", replica: 0)
+        #expect(!state.running && state.downReplicas == ["0", "1"], "no replica serves: the Gateway's Programmed turns False")
+        registry.streamOpened("d/g", replica: "0")
         #expect(registry.states()["d/g"]?.running == true, "back once its agent reconnects")
         registry.forget("d/g")
         #expect(registry.states()["d/g"] == nil)

@@ -16,7 +16,7 @@ struct ConfigStreamTests {
         private var pending: [UInt8] = []
         private var messages: [ConfigPush] = []
 
-        init(server: String, gateway: String, replica: Int) async throws {
+        init(server: String, gateway: String, replica: String) async throws {
             let query = "gateway=\(gateway.replacingOccurrences(of: "/", with: "%2F"))&replica=\(replica)"
             let response = try await HTTPClient.shared.execute(
                 HTTPClientRequest(url: "\(server)/gatehouse/v1/dataplanes/config?\(query)"), deadline: .now() + .seconds(60))
@@ -56,8 +56,8 @@ struct ConfigStreamTests {
     func onlyChangedFiles() async throws {
         let seed = try await SeedGateway.start(pod: "demo-app-1")
         defer { seed.stop() }
-        let reader = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: 7)
-        let otherReplica = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: 8)
+        let reader = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: "7")
+        let otherReplica = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: "8")
 
         let first = try await reader.next { _ in true }
         #expect(Set(first.files.map(\.type)) == [.routes, .clusters, .listeners])

@@ -60,11 +60,11 @@ public struct DataplaneState: Sendable, Hashable {
     public var readyPorts: [Int]
     /// Replicas that were serving and are not now (their agent's config stream closed, or
     /// their Envoy is restarting), lowest first.
-    public var downReplicas: [Int]
+    public var downReplicas: [String]
 
     /// Creates a state.
     public init(gateway: String, running: Bool, acceptedVersion: String? = nil, rejectedVersion: String? = nil,
-                rejectionMessage: String? = nil, readyPorts: [Int] = [], downReplicas: [Int] = []) {
+                rejectionMessage: String? = nil, readyPorts: [Int] = [], downReplicas: [String] = []) {
         self.gateway = gateway
         self.downReplicas = downReplicas
         self.running = running
