@@ -54,6 +54,16 @@ let package = Package(
             name: "ManifestIO",
             dependencies: ["GatewayModel", .product(name: "Yams", package: "Yams")]
         ),
+        // Standalone's infrastructure provider: Deployments -> pods as local processes, load
+        // balancer addresses, garbage collection (a one-node Kubernetes in miniature).
+        .target(
+            name: "LocalRuntime",
+            dependencies: [
+                "GatewayModel", "ResourceStore", "Processes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Durable store (SQLite through GRDB) with ordered watches.
         .target(
             name: "ResourceStore",
@@ -91,7 +101,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ResourceStore", "APIServer", "Processes",
+                "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "InfraRenderer", "LocalRuntime", "ResourceStore", "APIServer", "Processes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -114,6 +114,23 @@ final class DataplaneRegistry: Sendable {
         if changed { onChange() }
     }
 
+    /// Whether `replica` of `key` serves now: it reported running and its stream is open.
+    func isServing(_ key: String, replica: String) -> Bool {
+        state.withLock { state in
+            state.reports[key]?[replica]?.running == true && state.openStreams[key]?[replica] != nil
+        }
+    }
+
+    /// Forgets one replica (its pod is gone): it no longer counts, not even as down.
+    func forgetReplica(_ key: String, replica: String) {
+        let removed = state.withLock { state -> Bool in
+            guard state.reports[key]?.removeValue(forKey: replica) != nil else { return false }
+            if state.reports[key]?.isEmpty == true { state.reports[key] = nil }
+            return true
+        }
+        if removed { onChange() }
+    }
+
     /// Forgets a proxy (its processes were stopped).
     func forget(_ key: String) {
         let removed = state.withLock { $0.reports.removeValue(forKey: key) != nil }

@@ -15,7 +15,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     let store: any ObjectStore
     let cache: ProxyConfigCache
     let registry: DataplaneRegistry
-    let supervisor: LocalGatewaySupervisor?
+    let infra: InfraController?
     let options: TranslationOptions
     let logger: Logger
     private let dirty: AsyncStream<Void>
@@ -46,15 +46,17 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     let sidecarStatuses: SidecarStatuses
     /// What the previous passes wrote, so an unchanged pass writes nothing.
     private let memory = Mutex(PassMemory())
+    /// The dataplane states of the previous pass (gateway pods' readiness gates follow them).
+    private let lastDataplanes = Mutex<[String: DataplaneState]>([:])
 
-    init(store: any ObjectStore, cache: ProxyConfigCache, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
+    init(store: any ObjectStore, cache: ProxyConfigCache, registry: DataplaneRegistry, infra: InfraController?,
          options: TranslationOptions, logger: Logger, debounce: Duration = .zero,
          writeCoalescing: Duration = .milliseconds(50), offlineDataplaneGrace: Duration = .seconds(60)) {
         self.sidecarStatuses = SidecarStatuses(grace: offlineDataplaneGrace)
         self.store = store
         self.cache = cache
         self.registry = registry
-        self.supervisor = supervisor
+        self.infra = infra
         self.options = options
         self.logger = logger
         self.debounce = debounce
@@ -153,11 +155,16 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         return assigned
     }
 
+    /// Kinds stage 1 never reads (the infrastructure objects have their own controller).
+    static let unreadKinds: Set<String> = [
+        "configmaps", "pods", "deployments", "leases", "poddisruptionbudgets", "horizontalpodautoscalers", "meshgatewayinstances",
+    ]
+
     /// Changes that cannot alter the translation are skipped: status-only writes (the writer's
     /// own), generated mesh resources (re-asserted on each pass anyway) and kinds the pipeline
     /// does not read.
     static func isRelevant(_ event: StoreEvent) -> Bool {
-        if event.key.plural == "configmaps" { return false }
+        if Self.unreadKinds.contains(event.key.plural) { return false }
         if event.object.labels[GeneratedLabels.managedBy] != nil && event.type != .deleted { return false }
         if event.type == .modified, let previous = event.previous, withoutStatus(previous) == withoutStatus(event.object) {
             // Gateway addresses live in status and feed address assignment; everything else in
@@ -190,7 +197,10 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             .map { (key: $0.key, input: ProxySource.sidecar($0.input)) }
         let summary = cache.update(gateways + sidecars)
         let published = ContinuousClock.now
-        supervisor?.reconcile(translation.gatewayInstances)
+        infra?.update(translation.gatewayInstances)
+        if lastDataplanes.withLock({ previous in defer { previous = snapshot.dataplanes }; return previous != snapshot.dataplanes }) {
+            infra?.dataplanesChanged()
+        }
         var written = translation
         written.statuses += sidecarStatuses.statuses(of: snapshot.meshDataplanes, registry: registry, now: ContinuousClock.now)
         unwritten.withLock { $0 = written }

@@ -1,6 +1,8 @@
 import APIServer
 import Foundation
 import GatewayModel
+import InfraRenderer
+import LocalRuntime
 import Logging
 import ResourceStore
 import ServiceLifecycle
@@ -23,6 +25,8 @@ public struct StandaloneControlPlane: Sendable {
         public var logLevel: String
         /// How long a sidecar's Dataplane stays after its sidecar went offline.
         public var offlineDataplaneGrace: Duration = .seconds(60)
+        /// The pool LoadBalancer Services (gateways' included) get addresses from.
+        public var addressPool: AddressPool?
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
@@ -47,18 +51,20 @@ public struct StandaloneControlPlane: Sendable {
         let reconcilerBox = ReconcilerBox()
         let registry = DataplaneRegistry(onChange: { reconcilerBox.reconciler?.markDirty() },
                                          onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() })
-        let supervisor = LocalGatewaySupervisor(
-            settings: .init(executable: settings.executable, controlPlaneURL: settings.controlPlaneURL,
-                            directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
-                            logLevel: settings.logLevel),
-            registry: registry, logger: logger)
-        let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger,
+        let infra = InfraController(
+            store: store, registry: registry,
+            options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel), logger: logger)
+        let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
+            executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
+            nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary, "GATEHOUSE_PARENT_PID": String(getpid())]),
+            logger: logger)
+        let reconciler = Reconciler(store: store, cache: cache, registry: registry, infra: infra, options: options, logger: logger,
                                     offlineDataplaneGrace: settings.offlineDataplaneGrace)
         reconcilerBox.reconciler = reconciler
         apiExtension = DataplaneEndpoints(cache: cache, registry: registry, logger: logger)
-        // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still
-        // report while they drain.
-        services = [reconciler, supervisor]
+        // The local runtime stops first (ServiceGroup stops in reverse order) so agents can
+        // still report while they drain.
+        services = [reconciler, infra, runtime]
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for

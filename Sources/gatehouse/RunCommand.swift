@@ -98,6 +98,7 @@ struct RunCommand: AsyncParsableCommand {
             controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
             envoyBinary: envoyBinary, logLevel: logLevel)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
+        settings.addressPool = pool
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
                                       extensions: [controlPlane.apiExtension]) { bound in

@@ -1,0 +1,182 @@
+import Foundation
+import GatewayModel
+import Logging
+import ResourceStore
+import ServiceLifecycle
+
+/// Standalone's provider of infrastructure: a one-node Kubernetes in miniature over the
+/// store. It plays the controllers a cluster would run for the objects Gatehouse generates:
+/// - the Deployment controller (`DeploymentPlanner`): pods per Deployment, rolling updates,
+///   Deployment status;
+/// - the kubelet (`PodSupervisor`): each pod's container as a local process, restarted with
+///   backoff, pod status with `podIP` and readiness (including readiness gates);
+/// - a load-balancer controller (`LoadBalancerAllocator`): LoadBalancer Services get an
+///   address from the pool in `status.loadBalancer.ingress`;
+/// - the garbage collector (`GarbageCollector`): dependents of deleted owners are deleted.
+///
+/// One task converges (coalesced wake-ups from the store's watch, process exits and restart
+/// timers), so two passes never act on the same observation.
+public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
+    /// How the runtime runs.
+    public struct Settings: Sendable {
+        /// This executable: what `gatehouse` images run.
+        public var executable: String
+        /// Where pods' directories live (`<data-dir>/pods`).
+        public var directory: String
+        /// The pool LoadBalancer Services get addresses from; nil: none are assigned.
+        public var addressPool: AddressPool?
+        /// Environment every container gets from its node (`GATEHOUSE_ENVOY`,
+        /// `GATEHOUSE_PARENT_PID`).
+        public var nodeEnvironment: [String: String]
+        /// The node's name (`spec.nodeName`).
+        public var nodeName: String
+        /// Pods run in the host's network: their IP is the node's.
+        public var podIP: String
+        /// The longest a container gets between SIGTERM and SIGKILL.
+        public var maximumTerminationGrace: Duration
+
+        /// Settings with the defaults of a standalone control plane.
+        public init(executable: String, directory: String, addressPool: AddressPool?, nodeEnvironment: [String: String] = [:],
+                    nodeName: String = "gatehouse-local", podIP: String = "127.0.0.1", maximumTerminationGrace: Duration = .seconds(8)) {
+            self.executable = executable
+            self.directory = directory
+            self.addressPool = addressPool
+            self.nodeEnvironment = nodeEnvironment
+            self.nodeName = nodeName
+            self.podIP = podIP
+            self.maximumTerminationGrace = maximumTerminationGrace
+        }
+    }
+
+    /// Kinds whose changes the runtime acts on.
+    static let watchedKinds: Set<String> = ["deployments", "pods", "services"]
+
+    let store: any ObjectStore
+    let settings: Settings
+    let logger: Logger
+    let pods: PodSupervisor
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let collector = OrphanCollector()
+
+    /// A runtime over `store`.
+    public init(store: any ObjectStore, settings: Settings, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        let (wake, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
+        self.wakeContinuation = continuation
+        self.pods = PodSupervisor(store: store, settings: settings, logger: logger, wake: { continuation.yield() })
+    }
+
+    public func run() async throws {
+        let subscription = try store.watch(ObjectFilter(), from: store.resourceVersion)
+        wakeContinuation.yield()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await item in subscription.items {
+                        guard case .event(let event) = item else { continue }
+                        let collect = self.collector.note(event)
+                        if collect || Self.watchedKinds.contains(event.key.plural) { self.wakeContinuation.yield() }
+                    }
+                }
+                group.addTask {
+                    for await _ in self.wake {
+                        if Task.isShuttingDownGracefully { break }
+                        await self.converge()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            subscription.finish()
+            self.pods.beginShutdown()
+            self.wakeContinuation.finish()
+        }
+        await pods.stopAll()
+    }
+
+    /// One pass: collect orphans, plan Deployments, assign addresses, run pods.
+    func converge() async {
+        if collector.takeNeeded() { await collectOrphans() }
+        await reconcileDeployments()
+        await assignAddresses()
+        await pods.converge()
+    }
+
+    private func collectOrphans() async {
+        let (objects, _) = store.snapshot()
+        for key in GarbageCollector.orphans(objects) {
+            guard let kind = ResourceKinds.kind(of: key) else { continue }
+            do {
+                try await store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
+                logger.info("garbage-collected an object whose owner is gone", metadata: ["object": "\(key)"])
+            } catch where error.code == .notFound {
+                continue
+            } catch {
+                logger.warning("garbage collection failed", metadata: ["object": "\(key)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func reconcileDeployments() async {
+        let deployments = store.list(ObjectFilter(kind: ResourceKinds.deployment)).items
+        guard !deployments.isEmpty else { return }
+        let allPods = store.list(ObjectFilter(kind: ResourceKinds.pod)).items
+        for deployment in deployments where deployment[path: ["metadata", "deletionTimestamp"]] == nil {
+            guard let uid = deployment[path: ["metadata", "uid"]]?.stringValue, let namespace = deployment.namespace,
+                  let name = deployment.name else { continue }
+            let owned = allPods.filter { pod in
+                pod.namespace == namespace
+                    && (pod[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains { $0["uid"]?.stringValue == uid }
+            }
+            let plan = DeploymentPlanner.plan(deployment, pods: owned, suffix: Self.randomSuffix)
+            for var pod in plan.create {
+                // The scheduler's part: there is one node.
+                pod[path: ["spec", "nodeName"]] = .string(settings.nodeName)
+                do {
+                    try await store.create(ResourceKinds.pod, pod)
+                } catch {
+                    logger.warning("cannot create a pod", metadata: ["deployment": "\(namespace)/\(name)", "error": "\(error)"])
+                }
+            }
+            for podName in plan.delete {
+                _ = try? await store.delete(ResourceKinds.pod, namespace: namespace, name: podName)
+            }
+            if deployment["status"] != plan.status {
+                _ = try? await store.modify(ResourceKinds.deployment, namespace: namespace, name: name, status: true) { current in
+                    var updated = current
+                    updated["status"] = plan.status
+                    return updated
+                }
+            }
+        }
+    }
+
+    private func assignAddresses() async {
+        guard let pool = settings.addressPool else { return }
+        let services = store.list(ObjectFilter(kind: ResourceKinds.service)).items
+        let assigned = LoadBalancerAllocator.assign(services, pool: pool)
+        for service in services {
+            guard let namespace = service.namespace, let name = service.name,
+                  let address = assigned["\(namespace)/\(name)"] else { continue }
+            let wanted = LoadBalancerAllocator.loadBalancerStatus(address)
+            if (service[path: ["status", "loadBalancer"]] ?? .emptyObject) == wanted { continue }
+            _ = try? await store.modify(ResourceKinds.service, namespace: namespace, name: name, status: true) { current in
+                var updated = current
+                updated[path: ["status", "loadBalancer"]] = wanted
+                return updated
+            }
+            if let address { logger.info("load balancer address assigned", metadata: ["service": "\(namespace)/\(name)", "address": "\(address)"]) }
+        }
+    }
+
+    /// Five characters from Kubernetes' pod-name alphabet (no vowels, no look-alikes).
+    static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+    }
+}

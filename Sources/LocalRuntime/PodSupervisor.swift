@@ -1,0 +1,216 @@
+import Foundation
+import GatewayModel
+import Logging
+import Processes
+import ResourceStore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The kubelet of the local runtime: runs each pod's (first) container as a local process in
+/// the pod's own directory, restarts it with backoff when it exits (restartPolicy Always),
+/// stops it when the pod is deleted (SIGTERM, then SIGKILL to its process group after the
+/// grace period) and removes the pod's directory with whatever the container wrote (keys
+/// included), and writes the pod's status.
+final class PodSupervisor: Sendable {
+    private struct Container {
+        var key: ObjectKey
+        var directory: String
+        var process: ChildProcess?
+        var restarts = 0
+        var nextStart: ContinuousClock.Instant?
+        var startedAt: String?
+        var startTime: String
+        var lastTermination: String?
+        var lastFinishedAt: String?
+        var refusal: ContainerLaunch.Refusal?
+    }
+
+    private struct State {
+        var containers: [String: Container] = [:]  // by pod uid
+        var stopping = false
+    }
+
+    private let store: any ObjectStore
+    private let settings: LocalRuntime.Settings
+    private let logger: Logger
+    private let wake: @Sendable () -> Void
+    private let state = Mutex(State())
+
+    init(store: any ObjectStore, settings: LocalRuntime.Settings, logger: Logger, wake: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        self.wake = wake
+    }
+
+    /// Starts, restarts and stops containers to match the stored pods, and writes their status.
+    func converge() async {
+        let pods = store.list(ObjectFilter(kind: ResourceKinds.pod)).items
+        var byUID: [String: JSONValue] = [:]
+        for pod in pods {
+            if let uid = pod[path: ["metadata", "uid"]]?.stringValue { byUID[uid] = pod }
+        }
+        let now = ContinuousClock.now
+        let (toStart, toStop) = state.withLock { state -> ([String], [Container]) in
+            if state.stopping { return ([], []) }
+            var stop: [Container] = []
+            for (uid, container) in state.containers where byUID[uid] == nil {
+                stop.append(container)
+                state.containers[uid] = nil
+            }
+            var start: [String] = []
+            for (uid, pod) in byUID.sorted(by: { $0.key < $1.key }) {
+                guard let namespace = pod.namespace, let name = pod.name else { continue }
+                var container = state.containers[uid] ?? Container(
+                    key: ObjectKey(kind: ResourceKinds.pod, namespace: namespace, name: name),
+                    directory: "\(settings.directory)/\(namespace)_\(name)_\(uid.prefix(8))", startTime: Self.timestamp())
+                if let process = container.process, let termination = process.termination {
+                    // Exited (restartPolicy Always): whatever it started goes with it (an agent's
+                    // Envoy must not keep serving), then count it and back off.
+                    process.sendToGroup(SIGKILL)
+                    container.restarts += 1
+                    container.process = nil
+                    container.startedAt = nil
+                    container.lastTermination = termination.description
+                    container.lastFinishedAt = Self.timestamp()
+                    container.nextStart = now + Self.backoff(container.restarts)
+                    logger.warning("container exited", metadata: ["pod": "\(namespace)/\(name)", "termination": "\(termination)",
+                                                                   "restarts": "\(container.restarts)"])
+                }
+                if container.process == nil, container.refusal == nil, container.nextStart.map({ now >= $0 }) ?? true {
+                    start.append(uid)
+                }
+                state.containers[uid] = container
+            }
+            return (start, stop)
+        }
+        for container in toStop { stop(container) }
+        for uid in toStart {
+            if let pod = byUID[uid] { await start(uid: uid, pod: pod) }
+        }
+        await writeStatuses(byUID)
+        scheduleNextRestart(now: now)
+    }
+
+    private func start(uid: String, pod: JSONValue) async {
+        guard let container = state.withLock({ $0.containers[uid] }),
+              let spec = pod[path: ["spec", "containers"]]?.arrayValue?.first else { return }
+        let launch: ContainerLaunch
+        do {
+            launch = try ContainerLaunch.make(spec, pod: pod, executable: settings.executable, root: container.directory,
+                                              podIP: settings.podIP, nodeName: settings.nodeName)
+        } catch {
+            state.withLock { $0.containers[uid]?.refusal = error }
+            logger.warning("cannot run container", metadata: ["pod": "\(container.key)", "reason": "\(error.reason)", "message": "\(error.message)"])
+            return
+        }
+        let process: ChildProcess
+        do {
+            try FileManager.default.createDirectory(atPath: launch.workingDirectory, withIntermediateDirectories: true)
+            var environment: [String: String?] = [:]
+            for (name, value) in settings.nodeEnvironment { environment[name] = value }
+            for (name, value) in launch.environment { environment[name] = value }
+            process = try await ChildProcess.launch(ChildProcess.Options(
+                executable: launch.executable, arguments: launch.arguments, environment: environment,
+                workingDirectory: launch.workingDirectory, logPath: container.directory + "/container.log"))
+        } catch {
+            logger.error("cannot start container", metadata: ["pod": "\(container.key)", "error": "\(error)"])
+            state.withLock { $0.containers[uid]?.nextStart = .now + Self.backoff(container.restarts + 1) }
+            return
+        }
+        let kept = state.withLock { state -> Bool in
+            guard !state.stopping, state.containers[uid] != nil else { return false }
+            state.containers[uid]?.process = process
+            state.containers[uid]?.startedAt = Self.timestamp()
+            return true
+        }
+        guard kept else {
+            // The pod went away (or the runtime began stopping) while it was starting.
+            process.sendToGroup(SIGKILL)
+            return
+        }
+        logger.info(container.restarts == 0 ? "container started" : "container restarted",
+                    metadata: ["pod": "\(container.key)", "pid": "\(process.pid)", "restarts": "\(container.restarts)"])
+        Task {
+            _ = await process.waitForExit()
+            self.wake()
+        }
+    }
+
+    /// SIGTERM, then SIGKILL to the group after the grace; then the pod's directory goes.
+    private func stop(_ container: Container) {
+        let grace = settings.maximumTerminationGrace
+        let logger = self.logger
+        Task {
+            if let process = container.process { await process.stop(grace: grace) }
+            try? FileManager.default.removeItem(atPath: container.directory)
+            logger.info("container stopped", metadata: ["pod": "\(container.key)"])
+        }
+    }
+
+    private func writeStatuses(_ pods: [String: JSONValue]) async {
+        let observations = state.withLock { state in
+            state.containers.mapValues { container in
+                (container.startTime, ContainerObservation(
+                    running: container.process?.isRunning ?? false, startedAt: container.startedAt, restartCount: container.restarts,
+                    waitingReason: container.refusal?.reason ?? (container.restarts > 0 ? "CrashLoopBackOff" : "ContainerCreating"),
+                    waitingMessage: container.refusal?.message, lastTermination: container.lastTermination,
+                    lastFinishedAt: container.lastFinishedAt))
+            }
+        }
+        let now = Self.timestamp()
+        for (uid, pod) in pods.sorted(by: { $0.key < $1.key }) {
+            guard let (startTime, observation) = observations[uid], let namespace = pod.namespace, let name = pod.name else { continue }
+            let wanted = PodStatusBuilder.status(of: pod, container: observation, podIP: settings.podIP, startTime: startTime, now: now)
+            if pod["status"] == wanted { continue }
+            _ = try? await store.modify(ResourceKinds.pod, namespace: namespace, name: name, status: true) { current in
+                // From the stored pod: a readiness gate's condition may have moved meanwhile.
+                var updated = current
+                updated["status"] = PodStatusBuilder.status(of: current, container: observation, podIP: self.settings.podIP,
+                                                            startTime: startTime, now: now)
+                return updated
+            }
+        }
+    }
+
+    /// Wakes the runtime when the earliest pending restart is due.
+    private func scheduleNextRestart(now: ContinuousClock.Instant) {
+        let next = state.withLock { state in
+            state.containers.values.filter { $0.process == nil && $0.refusal == nil }.compactMap(\.nextStart).min()
+        }
+        guard let next, next > now else { return }
+        let wake = self.wake
+        Task {
+            try? await Task.sleep(until: next, clock: .continuous)
+            wake()
+        }
+    }
+
+    /// No more starts: the runtime is stopping.
+    func beginShutdown() { state.withLock { $0.stopping = true } }
+
+    /// Stops every container (SIGTERM, SIGKILL after the grace) and waits for them.
+    func stopAll() async {
+        let containers = state.withLock { state -> [Container] in
+            state.stopping = true
+            defer { state.containers.removeAll() }
+            return Array(state.containers.values)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for container in containers {
+                if let process = container.process { group.addTask { await process.stop(grace: self.settings.maximumTerminationGrace) } }
+            }
+        }
+    }
+
+    /// 0.2 s after the first exit, doubling to 10 s (Kubernetes: 10 s to 5 min; local
+    /// processes restart faster).
+    static func backoff(_ restarts: Int) -> Duration {
+        .milliseconds(min(10_000, 200 << min(max(restarts - 1, 0), 6)))
+    }
+
+    static func timestamp() -> String { Timestamps.rfc3339(Date()) }
+}
