@@ -134,8 +134,8 @@ enum Gateways {
         if let problem = evaluation.addressProblem { return .no(problem.reason, problem.message) }
         guard let dataplane, dataplane.running else {
             if let down = dataplane?.downReplicas, !down.isEmpty {
-                let replicas = down.map { "replica \($0)" }.joined(separator: ", ")
-                return .no(Reason.noResources, "No replica of the gateway is serving: \(replicas) of \(evaluation.key) stopped (its dataplane agent is gone or its Envoy is restarting)")
+                let pods = down.map { "pod \($0)" }.joined(separator: ", ")
+                return .no(Reason.noResources, "No replica of the gateway is serving: \(pods) of \(evaluation.key) stopped (its dataplane agent is gone or its Envoy is restarting)")
             }
             return .no(Reason.pending, "Waiting for the gateway's Envoy to accept its configuration")
         }

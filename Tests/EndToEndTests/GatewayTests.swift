@@ -87,7 +87,7 @@ struct OutageTests {
         return (condition["status"]?.stringValue ?? "", condition["reason"]?.stringValue ?? "", condition["message"]?.stringValue ?? "")
     }
 
-    @Test("kill -9 of a gateway's agent: Programmed turns False/NoResources naming the replica, then True once it serves again")
+    @Test("kill -9 of a gateway's agent: Programmed turns False/NoResources naming the pod, then True once it serves again")
     func agentKilled() async throws {
         let seed = try await SeedGateway.start(pod: "demo-app-1")
         defer { seed.stop() }
@@ -102,7 +102,9 @@ struct OutageTests {
                   programmed.reason == "NoResources" else { return nil }
             return programmed.message
         }
-        #expect(outage.contains("replica 0"), "the message names the replica: \(outage)")
+        let pods = try await HTTP.json("GET", seed.server.server + "/api/v1/namespaces/kuma-demo/pods").json
+        let podName = try #require(pods["items"]?.arrayValue?.first?.name)
+        #expect(outage.contains("pod \(podName)"), "the message names the gateway's pod: \(outage)")
         _ = try await eventually(20, "Programmed=True again after the restart") { () -> Bool? in
             try await Self.programmed(seed.server)?.status == "True" ? true : nil
         }
