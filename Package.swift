@@ -185,6 +185,8 @@ let package = Package(
             dependencies: ["GatewayModel", "GatewayTranslator", "EnvoyTranslator", "ManifestIO", "TestSupport", "Harness"],
             exclude: ["Testdata"]
         ),
+        // The local runtime's decisions as values (no processes).
+        .testTarget(name: "LocalRuntimeTests", dependencies: ["LocalRuntime", "GatewayModel"]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
         .testTarget(
