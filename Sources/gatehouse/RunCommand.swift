@@ -90,6 +90,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info("store opened", metadata: ["dataDir": "\(directory.path)", "resourceVersion": "\(store.resourceVersion)"])
+        if (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_migrate_req", encoding: .utf8))?.hasPrefix("0") == true {
+            logger.warning("net.ipv4.tcp_migrate_req is 0: when a gateway pod stops, connections waiting in its accept queue are reset instead of moving to another replica (scripts/setup.sh enables it)")
+        }
         let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool, maxReplicas: maxReplicas)
         await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
