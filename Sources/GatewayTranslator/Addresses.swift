@@ -7,10 +7,11 @@ import GatewayModel
 /// 1. a statically requested address, if it is in the pool and still free;
 /// 2. the address already in the Gateway's status, if it is in the pool and still free;
 /// 3. the lowest free address.
+/// Addresses LoadBalancer Services that no Gateway generated already hold are never handed out.
 /// Pass 2 runs for every Gateway before pass 3 hands out any address: otherwise an older
 /// Gateway without an address could take the address a younger one already holds.
 enum Addresses {
-    static func assign(_ gateways: inout [GatewayEvaluation], pool: AddressPool?) {
+    static func assign(_ gateways: inout [GatewayEvaluation], pool: AddressPool?, services: [Service] = []) {
         guard let pool else { return }
         let order = gateways.indices.filter { gateways[$0].accepted.isTrue }.sorted { lhs, rhs in
             let left = gateways[lhs], right = gateways[rhs]
@@ -20,6 +21,13 @@ enum Addresses {
         let candidates = pool.hostAddresses
         let inPool = Set(candidates)
         var holders: [String: String] = [:]  // address -> "namespace/name"
+        // LoadBalancer Services of the users' own hold pool addresses too (the local
+        // load-balancer allocator gave them out): a Gateway must not get one of those.
+        for service in services where service.spec?.type == "LoadBalancer" && service.metadata?.labels?[GeneratedLabels.gatewayName] == nil {
+            for ingress in service.status?.loadBalancer?.ingress ?? [] {
+                if let address = ingress.ip { holders[address] = "Service \(service.metadata?.namespace ?? "")/\(service.metadata?.name ?? "")" }
+            }
+        }
 
         for position in order {
             guard let requested = gateways[position].requestedAddress else { continue }
@@ -28,7 +36,7 @@ enum Addresses {
                     reason: Reason.addressNotUsable, message: "Address \(requested) is not in the address pool \(pool)")
             } else if let holder = holders[requested] {
                 gateways[position].addressProblem = Problem(
-                    reason: Reason.addressNotUsable, message: "Address \(requested) is already used by Gateway \(holder)")
+                    reason: Reason.addressNotUsable, message: "Address \(requested) is already used by \(holder.hasPrefix("Service ") ? holder : "Gateway \(holder)")")
             } else {
                 holders[requested] = gateways[position].key
                 gateways[position].address = requested

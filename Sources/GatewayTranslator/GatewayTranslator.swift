@@ -26,7 +26,7 @@ public enum GatewayTranslator {
             gateways.append(Gateways.evaluate(gateway, gatewayClass: gatewayClass, index: index, options: options))
         }
         // Addresses before routes and status: Programmed depends on them.
-        Addresses.assign(&gateways, pool: options.addressPool)
+        Addresses.assign(&gateways, pool: options.addressPool, services: snapshot.services)
         var gatewayPositions: [String: Int] = [:]
         for (position, gateway) in gateways.enumerated() { gatewayPositions[gateway.key] = position }
 

@@ -25,7 +25,7 @@ public struct InfraOptions: Sendable, Hashable {
 public enum InfraLabels {
     /// The standard label naming the Gateway a generated object serves (the Gateway API
     /// conformance suite finds pods and Services by it).
-    public static let gatewayName = "gateway.networking.k8s.io/gateway-name"
+    public static let gatewayName = GeneratedLabels.gatewayName
     /// The uid of the Gateway that owns a generated object, directly or through its
     /// MeshGatewayInstance: the owner label of DESIGN.md (names survive renames, uids do not
     /// collide with a recreated Gateway of the same name).

@@ -85,4 +85,6 @@ public enum GeneratedLabels {
     public static let sourceCreated = "gatehouse.io/source-created"
     /// The mesh an object belongs to (Kuma's label).
     public static let mesh = "kuma.io/mesh"
+    /// The standard label naming the Gateway a generated infrastructure object serves.
+    public static let gatewayName = "gateway.networking.k8s.io/gateway-name"
 }
