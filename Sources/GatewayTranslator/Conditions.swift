@@ -41,6 +41,9 @@ enum Reason {
     static let unsupportedValue = "UnsupportedValue"
     static let backendNotFound = "BackendNotFound"
     static let invalidKind = "InvalidKind"
+    /// A route and its parent Gateway are in different meshes (Gatehouse's reason: a mesh's
+    /// routes reach only that mesh's gateways; Kuma accepted such a route and routed nothing).
+    static let meshMismatch = "MeshMismatch"
 }
 
 /// A condition's verdict before it is stamped with a generation: status, reason, message.

@@ -52,8 +52,13 @@ enum HTTPRoutes {
 
             var accepted: Verdict
             var attachments: [RouteAttachment] = []
+            let mesh = routeMesh ?? Gateways.mesh(route.metadata, namespace: routeNamespace, index: index, options: options)
+            routeMesh = mesh
             if !gateway.accepted.isTrue {
                 accepted = .no(Reason.noMatchingParent, "Gateway \(gateway.key) is not accepted: \(gateway.accepted.message)")
+            } else if mesh != gateway.mesh {
+                accepted = .no(Reason.meshMismatch,
+                               "The route is in mesh \(mesh) and Gateway \(gateway.key) in mesh \(gateway.mesh): a route attaches only to gateways of its own mesh (kuma.io/mesh on the route, the Gateway or their namespaces)")
             } else {
                 switch RouteAttachmentRules.attach(routeNamespace: routeNamespace, routeHostnames: route.spec.hostnames,
                                                    reference: reference, gateway: gateway, gatewayPosition: position, index: index) {
