@@ -5,7 +5,8 @@
 #      EndpointSlice a Kubernetes endpoint controller would create;
 #   3. the seed's manifests (namespace kuma-demo, Service demo-app:5000, GatewayClass kuma with
 #      its MeshGatewayConfig, Gateway kuma with an HTTP listener on 8080, HTTPRoute echo);
-#   4. waits for the Gateway to be Programmed, shows it, and curls it through Envoy.
+#   4. waits for the Gateway to be Programmed, shows it with its Deployment, Service and pod,
+#      and curls it through Envoy.
 # Everything it starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,5 +56,18 @@ done
 echo
 "$bin" get httproutes -A
 echo
+# The gateway's infrastructure, as a cluster would show it: Deployment, LoadBalancer Service
+# with the Gateway's address, and the Running pod the local runtime started.
+"$bin" get deployments -n kuma-demo
+echo
+"$bin" get services -n kuma-demo
+echo
+"$bin" get pods -n kuma-demo
+echo
+# The backend's endpoints may reach Envoy a moment after the Gateway is Programmed.
+for _ in $(seq 1 50); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$address:8080/")" = "200" ] && break
+  sleep 0.1
+done
 echo "curl -i http://$address:8080/"
 curl -sS -i "http://$address:8080/"
