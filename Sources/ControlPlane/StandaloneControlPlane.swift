@@ -9,7 +9,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The standalone control plane's parts, wired together: the dataplane protocol endpoints (to
-/// mount on the API server), the reconciler, and the supervisor of local gateway processes.
+/// mount on the API server), the reconciler, the infrastructure controller and standalone's local runtime.
 public struct StandaloneControlPlane: Sendable {
     /// Where and how local gateways run.
     public struct Settings: Sendable {
@@ -27,6 +27,9 @@ public struct StandaloneControlPlane: Sendable {
         public var offlineDataplaneGrace: Duration = .seconds(60)
         /// The pool LoadBalancer Services (gateways' included) get addresses from.
         public var addressPool: AddressPool?
+        /// Whether a clean stop leaves the gateway pods serving (a crash always does; the next
+        /// start adopts them).
+        public var keepDataplanes = false
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
@@ -56,7 +59,7 @@ public struct StandaloneControlPlane: Sendable {
             options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel), logger: logger)
         let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
-            nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary, "GATEHOUSE_PARENT_PID": String(getpid())]),
+            nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary], keepPodsRunning: settings.keepDataplanes),
             logger: logger)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, infra: infra, options: options, logger: logger,
                                     offlineDataplaneGrace: settings.offlineDataplaneGrace)

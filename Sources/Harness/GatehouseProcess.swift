@@ -84,9 +84,11 @@ public final class GatehouseProcess: Sendable {
     /// The API base URL.
     public var server: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the control plane and waits until `/readyz` answers.
-    public init(dataDirectory: URL? = nil, extraArguments: [String] = []) async throws {
-        port = try freePort()
+    /// Starts the control plane and waits until `/readyz` answers; `port` (default: a free
+    /// one) lets a restart keep the address its dataplanes connect to.
+    public init(dataDirectory: URL? = nil, port requestedPort: Int? = nil, extraArguments: [String] = []) async throws {
+        let port = try requestedPort ?? freePort()
+        self.port = port
         ownsDataDirectory = dataDirectory == nil
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)

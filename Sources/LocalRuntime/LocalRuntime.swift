@@ -25,8 +25,7 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
         public var directory: String
         /// The pool LoadBalancer Services get addresses from; nil: none are assigned.
         public var addressPool: AddressPool?
-        /// Environment every container gets from its node (`GATEHOUSE_ENVOY`,
-        /// `GATEHOUSE_PARENT_PID`).
+        /// Environment every container gets from its node (`GATEHOUSE_ENVOY`).
         public var nodeEnvironment: [String: String]
         /// The node's name (`spec.nodeName`).
         public var nodeName: String
@@ -34,10 +33,14 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
         public var podIP: String
         /// The longest a container gets between SIGTERM and SIGKILL.
         public var maximumTerminationGrace: Duration
+        /// Whether a clean stop leaves the pods running (`gatehouse run --keep-dataplanes`);
+        /// a crash always does. The next start adopts them either way.
+        public var keepPodsRunning = false
 
         /// Settings with the defaults of a standalone control plane.
         public init(executable: String, directory: String, addressPool: AddressPool?, nodeEnvironment: [String: String] = [:],
-                    nodeName: String = "gatehouse-local", podIP: String = "127.0.0.1", maximumTerminationGrace: Duration = .seconds(8)) {
+                    nodeName: String = "gatehouse-local", podIP: String = "127.0.0.1", maximumTerminationGrace: Duration = .seconds(8),
+                    keepPodsRunning: Bool = false) {
             self.executable = executable
             self.directory = directory
             self.addressPool = addressPool
@@ -45,6 +48,7 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
             self.nodeName = nodeName
             self.podIP = podIP
             self.maximumTerminationGrace = maximumTerminationGrace
+            self.keepPodsRunning = keepPodsRunning
         }
     }
 

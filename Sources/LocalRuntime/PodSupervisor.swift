@@ -18,7 +18,7 @@ final class PodSupervisor: Sendable {
     private struct Container {
         var key: ObjectKey
         var directory: String
-        var process: ChildProcess?
+        var process: PodProcess?
         var restarts = 0
         var nextStart: ContinuousClock.Instant?
         var startedAt: String?
@@ -54,6 +54,7 @@ final class PodSupervisor: Sendable {
             if let uid = pod[path: ["metadata", "uid"]]?.stringValue { byUID[uid] = pod }
         }
         let now = ContinuousClock.now
+        var adoptedNow: [(String, PodProcess)] = []
         let (toStart, toStop) = state.withLock { state -> ([String], [Container]) in
             if state.stopping { return ([], []) }
             var stop: [Container] = []
@@ -67,10 +68,19 @@ final class PodSupervisor: Sendable {
                 var container = state.containers[uid] ?? Container(
                     key: ObjectKey(kind: ResourceKinds.pod, namespace: namespace, name: name),
                     directory: "\(settings.directory)/\(namespace)_\(name)_\(uid.prefix(8))", startTime: Self.timestamp())
+                if state.containers[uid] == nil, let adopted = PodProcess.adopt(from: container.directory) {
+                    // Started by an earlier run of the control plane and still serving: adopted,
+                    // not started twice.
+                    container.process = adopted
+                    container.restarts = Self.restartCount(of: pod)
+                    container.startedAt = pod[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running", "startedAt"]]?.stringValue
+                    container.startTime = pod[path: ["status", "startTime"]]?.stringValue ?? container.startTime
+                    adoptedNow.append((uid, adopted))
+                }
                 if let process = container.process, let termination = process.termination {
                     // Exited (restartPolicy Always): whatever it started goes with it (an agent's
                     // Envoy must not keep serving), then count it and back off.
-                    process.sendToGroup(SIGKILL)
+                    Glibc.kill(-process.pid, SIGKILL)
                     container.restarts += 1
                     container.process = nil
                     container.startedAt = nil
@@ -86,6 +96,10 @@ final class PodSupervisor: Sendable {
                 state.containers[uid] = container
             }
             return (start, stop)
+        }
+        for (uid, process) in adoptedNow {
+            logger.info("adopted a running container from an earlier run", metadata: ["pod": "\(uid)", "pid": "\(process.pid)"])
+            watchExit(process)
         }
         for container in toStop { stop(container) }
         for uid in toStart {
@@ -107,13 +121,13 @@ final class PodSupervisor: Sendable {
             logger.warning("cannot run container", metadata: ["pod": "\(container.key)", "reason": "\(error.reason)", "message": "\(error.message)"])
             return
         }
-        let process: ChildProcess
+        let child: ChildProcess
         do {
             try FileManager.default.createDirectory(atPath: launch.workingDirectory, withIntermediateDirectories: true)
             var environment: [String: String?] = [:]
             for (name, value) in settings.nodeEnvironment { environment[name] = value }
             for (name, value) in launch.environment { environment[name] = value }
-            process = try await ChildProcess.launch(ChildProcess.Options(
+            child = try await ChildProcess.launch(ChildProcess.Options(
                 executable: launch.executable, arguments: launch.arguments, environment: environment,
                 workingDirectory: launch.workingDirectory, logPath: container.directory + "/container.log"))
         } catch {
@@ -121,6 +135,8 @@ final class PodSupervisor: Sendable {
             state.withLock { $0.containers[uid]?.nextStart = .now + Self.backoff(container.restarts + 1) }
             return
         }
+        let process = PodProcess.child(child)
+        process.record(in: container.directory)
         let kept = state.withLock { state -> Bool in
             guard !state.stopping, state.containers[uid] != nil else { return false }
             state.containers[uid]?.process = process
@@ -129,15 +145,26 @@ final class PodSupervisor: Sendable {
         }
         guard kept else {
             // The pod went away (or the runtime began stopping) while it was starting.
-            process.sendToGroup(SIGKILL)
+            child.sendToGroup(SIGKILL)
             return
         }
         logger.info(container.restarts == 0 ? "container started" : "container restarted",
                     metadata: ["pod": "\(container.key)", "pid": "\(process.pid)", "restarts": "\(container.restarts)"])
+        watchExit(process)
+    }
+
+    /// Wakes the runtime when `process` exits.
+    private func watchExit(_ process: PodProcess) {
+        let wake = self.wake
         Task {
-            _ = await process.waitForExit()
-            self.wake()
+            await process.waitForExit()
+            wake()
         }
+    }
+
+    /// The restart count a pod's stored status shows.
+    static func restartCount(of pod: JSONValue) -> Int {
+        Int(pod[path: ["status", "containerStatuses"]]?.arrayValue?.first?["restartCount"]?.integerValue ?? 0)
     }
 
     /// SIGTERM, then SIGKILL to the group after the grace; then the pod's directory goes.
@@ -192,12 +219,17 @@ final class PodSupervisor: Sendable {
     /// No more starts: the runtime is stopping.
     func beginShutdown() { state.withLock { $0.stopping = true } }
 
-    /// Stops every container (SIGTERM, SIGKILL after the grace) and waits for them.
+    /// Stops every container (SIGTERM, SIGKILL after the grace) and waits for them; with
+    /// `keepPodsRunning`, leaves them serving for the next run to adopt.
     func stopAll() async {
         let containers = state.withLock { state -> [Container] in
             state.stopping = true
             defer { state.containers.removeAll() }
             return Array(state.containers.values)
+        }
+        if settings.keepPodsRunning {
+            logger.info("leaving the pods running for the next start to adopt", metadata: ["pods": "\(containers.count)"])
+            return
         }
         await withTaskGroup(of: Void.self) { group in
             for container in containers {

@@ -36,6 +36,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The most gateway replicas (local agent and Envoy pairs) one Gateway may run; a MeshGatewayConfig asking for more leaves its GatewayClass not accepted.")
     var maxReplicas: Int = 16
 
+    @Flag(help: "On SIGTERM, leave the gateway pods (agents and Envoys) serving; the next start adopts them. After a crash they keep serving anyway.")
+    var keepDataplanes = false
+
     func validate() throws {
         _ = try parsedAPIAddress()
         let pool: AddressPool
@@ -102,6 +105,7 @@ struct RunCommand: AsyncParsableCommand {
             envoyBinary: envoyBinary, logLevel: logLevel)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.addressPool = pool
+        settings.keepDataplanes = keepDataplanes
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
                                       extensions: [controlPlane.apiExtension]) { bound in

@@ -112,25 +112,6 @@ struct OutageTests {
     }
 }
 
-@Suite("Dataplanes never outlive their control plane (real Envoy)", .serialized)
-struct OrphanTests {
-    @Test("kill -9 of the control plane: its Envoy stops serving within seconds and the agent exits")
-    func orphans() async throws {
-        let seed = try await SeedGateway.start(pod: "demo-app-1")
-        defer { seed.stop() }
-        try await seed.waitFor(200)
-        let children = childProcesses(of: seed.server.process.pid)
-        #expect(children.count >= 2, "an agent and its Envoy run")
-        seed.server.kill()
-        _ = try await eventually(10, "the gateway address no longer answers") {
-            (try? await HTTP.request("GET", "http://\(seed.address):8080/", timeout: 1)) == nil ? true : nil
-        }
-        _ = try await eventually(20, "every child of the killed control plane exited") {
-            children.allSatisfy { kill($0, 0) != 0 } ? true : nil
-        }
-    }
-}
-
 /// PIDs whose parent is `pid`, and their children, from /proc.
 func childProcesses(of pid: Int32) -> [Int32] {
     var result: [Int32] = []

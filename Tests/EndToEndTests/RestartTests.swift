@@ -1,0 +1,75 @@
+import Foundation
+import GatewayModel
+import Harness
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The data plane outlives its control plane: gateway pods keep serving through a crash of
+/// `gatehouse run`, the next start adopts them (no second copy), they reconnect and converge,
+/// and a clean stop still stops them (real binary, real Envoy).
+@Suite("Control plane restarts (real Envoy)", .serialized)
+struct RestartTests {
+    /// Agents connected to the control plane at `port` (children of no Gatehouse after a crash).
+    static func agents(port: Int) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            return arguments.contains("dataplane") && arguments.contains("--control-plane=http://127.0.0.1:\(port)")
+        }
+    }
+
+    @Test("kill -9 of the control plane under traffic: no failed request; the restart adopts the pod, converges, and SIGTERM stops it")
+    func crashAndRestart() async throws {
+        let seed = try await SeedGateway.start(pod: "demo-app-1")
+        let port = seed.server.port
+        defer {
+            // Whatever happens, nothing this test started outlives it.
+            for pid in Self.agents(port: port) { kill(-pid, SIGKILL) }
+            seed.stop()
+        }
+        try await seed.waitFor(200)
+        let before = Self.agents(port: port)
+        #expect(before.count == 1, "one gateway agent runs: \(before)")
+
+        let tally = ReplicaTests.Tally()
+        async let load: Void = ReplicaTests.traffic(to: seed.address, tally: tally)
+        try await Task.sleep(for: .milliseconds(300))
+        seed.server.kill()
+        try await Task.sleep(for: .seconds(1))
+        #expect(Self.agents(port: port) == before, "the agent outlives the control plane")
+
+        let restarted = try await GatehouseProcess(dataDirectory: seed.server.dataDirectory, port: port)
+        defer { restarted.stop() }
+        _ = try await programmedAddress(restarted)
+        try await apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: after-restart, namespace: kuma-demo}
+            spec:
+              parentRefs: [{name: kuma}]
+              rules:
+                - matches: [{path: {type: PathPrefix, value: /after-restart}}]
+                  filters: [{type: RequestRedirect, requestRedirect: {statusCode: 302, hostname: example.com}}]
+            """, to: restarted)
+        _ = try await eventually(10, "a route created after the restart is served") { () -> Bool? in
+            try await HTTP.exchange("GET", "http://\(seed.address):8080/after-restart").status == 302 ? true : nil
+        }
+        tally.stop()
+        await load
+        let (sent, failures) = tally.counts.withLock { ($0.sent, $0.failures) }
+        #expect(sent > 50, "traffic ran (\(sent) requests)")
+        #expect(failures.isEmpty, "\(failures.count) of \(sent) requests failed: \(failures.prefix(5))")
+        #expect(Self.agents(port: port) == before, "the restart adopted the running agent instead of starting another")
+        let pods = try await InfrastructureTests.pods(restarted)
+        #expect(pods.count == 1, "still one gateway pod")
+
+        #expect(restarted.stop() == 0, "a clean stop")
+        _ = try await eventually(15, "the adopted agent and its Envoy stopped") { () -> Bool? in
+            guard Self.agents(port: port).isEmpty else { return nil }
+            return (try? await HTTP.request("GET", "http://\(seed.address):8080/", timeout: 1)) == nil ? true : nil
+        }
+    }
+}
