@@ -41,6 +41,12 @@ struct InfraWriter {
                let current = existing?[path: ["spec", "replicas"]]?.integerValue {
                 desired[path: ["spec", "replicas"]] = .integer(min(max(current, range.lowerBound), range.upperBound))
             }
+            // What a cluster allocates for a Service (its cluster IP) is not Gatehouse's to revert.
+            if kind == ResourceKinds.service, let existing {
+                for field in ["clusterIP", "clusterIPs"] {
+                    if let value = existing[path: ["spec", field]] { desired[path: ["spec", field]] = value }
+                }
+            }
             if let existing, !Self.isGenerated(existing) {
                 logger.warning("a generated object's name is taken by an object Gatehouse did not generate; leaving it alone",
                                metadata: ["kind": "\(kind.kind)", "object": "\(path)"])

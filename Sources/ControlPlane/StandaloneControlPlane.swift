@@ -27,6 +27,8 @@ public struct StandaloneControlPlane: Sendable {
         public var offlineDataplaneGrace: Duration = .seconds(60)
         /// The pool LoadBalancer Services (gateways' included) get addresses from.
         public var addressPool: AddressPool?
+        /// The pool Services get cluster IPs from.
+        public var servicePool: AddressPool?
         /// Whether a clean stop leaves the gateway pods serving (a crash always does; the next
         /// start adopts them).
         public var keepDataplanes = false
@@ -59,6 +61,7 @@ public struct StandaloneControlPlane: Sendable {
             options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel), logger: logger)
         let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
+            servicePool: settings.servicePool,
             nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary], keepPodsRunning: settings.keepDataplanes),
             logger: logger)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, infra: infra, options: options, logger: logger,

@@ -25,6 +25,8 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
         public var directory: String
         /// The pool LoadBalancer Services get addresses from; nil: none are assigned.
         public var addressPool: AddressPool?
+        /// The pool Services get their cluster IPs from; nil: none are assigned.
+        public var servicePool: AddressPool?
         /// Environment every container gets from its node (`GATEHOUSE_ENVOY`).
         public var nodeEnvironment: [String: String]
         /// The node's name (`spec.nodeName`).
@@ -38,12 +40,14 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
         public var keepPodsRunning = false
 
         /// Settings with the defaults of a standalone control plane.
-        public init(executable: String, directory: String, addressPool: AddressPool?, nodeEnvironment: [String: String] = [:],
+        public init(executable: String, directory: String, addressPool: AddressPool?, servicePool: AddressPool? = nil,
+                    nodeEnvironment: [String: String] = [:],
                     nodeName: String = "gatehouse-local", podIP: String = "127.0.0.1", maximumTerminationGrace: Duration = .seconds(8),
                     keepPodsRunning: Bool = false) {
             self.executable = executable
             self.directory = directory
             self.addressPool = addressPool
+            self.servicePool = servicePool
             self.nodeEnvironment = nodeEnvironment
             self.nodeName = nodeName
             self.podIP = podIP
@@ -161,6 +165,7 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
     }
 
     private func assignAddresses() async {
+        if let servicePool = settings.servicePool { await assignClusterIPs(servicePool) }
         guard let pool = settings.addressPool else { return }
         let services = store.list(ObjectFilter(kind: ResourceKinds.service)).items
         let assigned = LoadBalancerAllocator.assign(services, pool: pool)
@@ -175,6 +180,23 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
                 return updated
             }
             if let address { logger.info("load balancer address assigned", metadata: ["service": "\(namespace)/\(name)", "address": "\(address)"]) }
+        }
+    }
+
+    /// Cluster IPs for the Services that have none (what the API server allocates in a cluster).
+    private func assignClusterIPs(_ pool: AddressPool) async {
+        let services = store.list(ObjectFilter(kind: ResourceKinds.service)).items
+        for (key, address) in ServiceIPAllocator.assign(services, pool: pool).sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            _ = try? await store.modify(ResourceKinds.service, namespace: parts[0], name: parts[1]) { current in
+                // Allocated once: a Service that got an address meanwhile keeps it.
+                guard (current[path: ["spec", "clusterIP"]]?.stringValue ?? "").isEmpty else { return current }
+                var updated = current
+                updated[path: ["spec", "clusterIP"]] = .string(address)
+                updated[path: ["spec", "clusterIPs"]] = [.string(address)]
+                return updated
+            }
         }
     }
 

@@ -21,6 +21,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "IPv4 CIDR (inside 127.0.0.0/8) from which Gateways get their addresses.")
     var addressPool: String = "127.0.100.0/24"
 
+    @Option(help: "IPv4 CIDR from which Services get their cluster IPs (as a cluster's API server allocates them).")
+    var serviceCidr: String = "10.96.0.0/16"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -49,6 +52,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard pool.isLoopback else {
             throw ValidationError("--address-pool: \(pool) is not inside 127.0.0.0/8; standalone Gateways listen on loopback addresses")
+        }
+        do {
+            _ = try AddressPool(cidr: serviceCidr)
+        } catch {
+            throw ValidationError("--service-cidr: \(error)")
         }
         guard offlineDataplaneGrace >= 1 else {
             throw ValidationError("--offline-dataplane-grace: expected at least 1 second, got \(offlineDataplaneGrace)")
@@ -105,6 +113,7 @@ struct RunCommand: AsyncParsableCommand {
             envoyBinary: envoyBinary, logLevel: logLevel)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.addressPool = pool
+        settings.servicePool = try AddressPool(cidr: serviceCidr)
         settings.keepDataplanes = keepDataplanes
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,

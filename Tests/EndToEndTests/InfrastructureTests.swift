@@ -39,6 +39,11 @@ struct InfrastructureTests {
         #expect(service[path: ["status", "loadBalancer", "ingress"]]?.arrayValue?.first?["ip"]?.stringValue == seed.address)
         #expect(service[path: ["spec", "ports"]]?.arrayValue?.first?["port"] == 8080)
         #expect(service.labels["gateway.networking.k8s.io/gateway-name"] == "kuma")
+        let clusterIP = try #require(service[path: ["spec", "clusterIP"]]?.stringValue, "a cluster IP from the service pool")
+        #expect(clusterIP.hasPrefix("10.96."))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await Self.get(seed.server, Self.servicePath)?[path: ["spec", "clusterIP"]]?.stringValue == clusterIP,
+                "the generated Service keeps its allocated cluster IP (the writer does not fight the allocator)")
         let instance = try await eventually(10, "MeshGatewayInstance Ready") { () -> JSONValue? in
             let instance = try await Self.get(seed.server, Self.instancePath)
             let ready = instance?[path: ["status", "conditions"]]?.arrayValue?.first { $0["type"] == "Ready" }

@@ -41,6 +41,26 @@ struct LocalRuntimePartsTests {
         #expect(assigned["ns/s3"] == .some(nil))
     }
 
+    @Test("cluster IPs: the lowest free address of the service pool, held ones skipped, headless and ExternalName left alone")
+    func clusterIPs() throws {
+        let pool = try AddressPool(cidr: "10.96.0.0/29")
+        func service(_ name: String, type: String = "ClusterIP", clusterIP: String? = nil, created: String) -> JSONValue {
+            var spec: JSONValue = ["type": .string(type)]
+            if let clusterIP { spec["clusterIP"] = .string(clusterIP) }
+            return ["metadata": ["name": .string(name), "namespace": "ns", "creationTimestamp": .string(created)], "spec": spec]
+        }
+        let assigned = ServiceIPAllocator.assign([
+            service("has-one", clusterIP: "10.96.0.1", created: "2026-12-04T09:00:00Z"),
+            service("first", created: "2026-12-04T10:00:00Z"),
+            service("balanced", type: "LoadBalancer", created: "2026-12-04T10:00:01Z"),
+            service("headless", clusterIP: "None", created: "2026-12-04T10:00:02Z"),
+            service("external", type: "ExternalName", created: "2026-12-04T10:00:03Z"),
+        ], pool: pool)
+        #expect(assigned == ["ns/first": "10.96.0.2", "ns/balanced": "10.96.0.3"])
+        let full = ServiceIPAllocator.assign((1...7).map { service("s\($0)", created: "2026-12-04T10:00:0\($0)Z") }, pool: pool)
+        #expect(full.count == 6, "a /29 has six addresses")
+    }
+
     @Test("garbage collection: dependents of a gone owner go, a recreated owner of the same name does not adopt them")
     func garbage() {
         func object(_ name: String, uid: String, owners: [String]) -> (key: ObjectKey, object: JSONValue) {
