@@ -27,6 +27,8 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         var envoyBinary: String
         /// Log level for agents.
         var logLevel: String
+        /// Issues each agent's dataplane token (written to `<work-dir>/dataplane-token`).
+        var tokenIssuer: DataplaneTokenIssuer
     }
 
     private struct Child {
@@ -145,6 +147,8 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         let process: ChildProcess
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // The agent proves which Gateway it serves with this token (0600, read at each connect).
+            try settings.tokenIssuer.writeToken(for: .gateway(namespace: instance.namespace, name: instance.name), to: directory + "/dataplane-token")
             // Its own process group (ChildProcess), so the agent and its Envoy are swept
             // together: an Envoy must never outlive its agent and keep serving a deleted
             // Gateway's address.
@@ -152,7 +156,8 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
                 executable: settings.executable,
                 arguments: ["dataplane", "--control-plane", settings.controlPlaneURL, "--gateway", instance.gatewayKey,
                             "--replica", String(replica), "--work-dir", directory, "--envoy", settings.envoyBinary,
-                            "--log-level", settings.logLevel, "--parent-pid", String(getpid())],
+                            "--log-level", settings.logLevel, "--parent-pid", String(getpid()),
+                            "--token-file", directory + "/dataplane-token"],
                 logPath: directory + "/dataplane.log"))
         } catch {
             logger.error("cannot start dataplane", metadata: ["gateway": "\(instance.gatewayKey)", "error": "\(error)"])

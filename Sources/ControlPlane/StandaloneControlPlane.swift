@@ -23,9 +23,13 @@ public struct StandaloneControlPlane: Sendable {
         public var logLevel: String
         /// How long a sidecar's Dataplane stays after its sidecar went offline.
         public var offlineDataplaneGrace: Duration = .seconds(60)
+        /// Signs and checks the tokens dataplanes present (`DataplaneTokenIssuer.loadOrCreate`).
+        public var tokenIssuer: DataplaneTokenIssuer
 
         /// Creates settings.
-        public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
+        public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String,
+                    tokenIssuer: DataplaneTokenIssuer) {
+            self.tokenIssuer = tokenIssuer
             self.executable = executable
             self.controlPlaneURL = controlPlaneURL
             self.dataDirectory = dataDirectory
@@ -50,12 +54,12 @@ public struct StandaloneControlPlane: Sendable {
         let supervisor = LocalGatewaySupervisor(
             settings: .init(executable: settings.executable, controlPlaneURL: settings.controlPlaneURL,
                             directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
-                            logLevel: settings.logLevel),
+                            logLevel: settings.logLevel, tokenIssuer: settings.tokenIssuer),
             registry: registry, logger: logger)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger,
                                     offlineDataplaneGrace: settings.offlineDataplaneGrace)
         reconcilerBox.reconciler = reconciler
-        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, logger: logger)
+        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, issuer: settings.tokenIssuer, store: store, logger: logger)
         // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still
         // report while they drain.
         services = [reconciler, supervisor]

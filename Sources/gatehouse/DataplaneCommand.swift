@@ -30,6 +30,9 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "Stop (draining Envoy) when this process is no longer the parent: set by a standalone control plane, so no agent outlives it.")
     var parentPid: Int32?
 
+    @Option(help: "The file holding this agent's dataplane token (written 0600 by the control plane that starts the agent; re-read at each connection).")
+    var tokenFile: String
+
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
     }
@@ -42,7 +45,8 @@ struct DataplaneCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
-                                                  workDirectory: workDir, envoyBinary: binary, parentPID: parentPid),
+                                                  workDirectory: workDir, envoyBinary: binary, parentPID: parentPid,
+                                                  token: .file(tokenFile)),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

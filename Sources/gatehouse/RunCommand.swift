@@ -90,13 +90,20 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info("store opened", metadata: ["dataDir": "\(directory.path)", "resourceVersion": "\(store.resourceVersion)"])
+        let tokenIssuer: DataplaneTokenIssuer
+        do {
+            tokenIssuer = try DataplaneTokenIssuer.loadOrCreate(in: directory)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
         let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool, maxReplicas: maxReplicas)
         await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
         var settings = StandaloneControlPlane.Settings(
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
             controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
-            envoyBinary: envoyBinary, logLevel: logLevel)
+            envoyBinary: envoyBinary, logLevel: logLevel, tokenIssuer: tokenIssuer)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,

@@ -137,3 +137,13 @@ struct SeedGateway {
         server.stop()
     }
 }
+
+/// The dataplane token the control plane wrote for replica 0 of `gateway` (`namespace/name`)
+/// into that agent's directory, once it exists.
+func agentToken(_ server: GatehouseProcess, gateway: String) async throws -> String {
+    let path = server.dataDirectory.appendingPathComponent("dataplanes/\(gateway.replacingOccurrences(of: "/", with: ".")).0/dataplane-token").path
+    return try await eventually(10, "the agent's token file \(path)") { () -> String? in
+        let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}
