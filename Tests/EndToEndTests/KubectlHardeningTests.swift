@@ -144,4 +144,37 @@ struct KubectlHardeningTests {
         let expired = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/pages/httproutes?limit=5&continue=\(stale)")
         #expect(expired.status == 410 && expired.json["reason"] == "Expired", "\(expired.status) \(expired.text)")
     }
+
+    @Test("kubectl explain walks the real schemas: gateway.spec.listeners, httproute.spec.rules.matches, every served kind")
+    func explain() async throws {
+        let server = try await GatehouseProcess()
+        defer { server.stop() }
+        let kubectl = try Kubectl(server: server)
+        let listeners = try await kubectl.run("explain", "gateway.spec.listeners")
+        #expect(listeners.status == 0, "\(listeners.error)")
+        for text in ["KIND:       Gateway", "VERSION:    v1", "FIELD: listeners <[]Object>", "Listeners associated with this Gateway",
+                     "allowedRoutes\t<Object>", "hostname\t<string>", "name\t<string> -required-", "port\t<integer> -required-",
+                     "protocol\t<string> -required-", "tls\t<Object>"] {
+            #expect(listeners.output.contains(text), "missing \(text.debugDescription) in:\n\(listeners.output)")
+        }
+        let matches = try await kubectl.run("explain", "httproute.spec.rules.matches")
+        #expect(matches.status == 0, "\(matches.error)")
+        for text in ["KIND:       HTTPRoute", "FIELD: matches <[]Object>", "headers\t<[]Object>", "method\t<string>",
+                     "enum: GET, HEAD, POST", "path\t<Object>", "queryParams\t<[]Object>"] {
+            #expect(matches.output.contains(text), "missing \(text.debugDescription) in:\n\(matches.output)")
+        }
+        let pathType = try await kubectl.run("explain", "httproute.spec.rules.matches.path.type")
+        #expect(pathType.output.contains("ENUM:\n    Exact\n    PathPrefix\n    RegularExpression"), "\(pathType.output)")
+        let ports = try await kubectl.run("explain", "service.spec.ports")
+        #expect(ports.output.contains("targetPort\t<IntOrString>") && ports.output.contains("appProtocol\t<string>"), "\(ports.output)")
+        let instance = try await kubectl.run("explain", "meshgatewayinstance.spec.replicas")
+        #expect(instance.status == 0 && instance.output.contains("FIELD: replicas <integer>"), "\(instance.output) \(instance.error)")
+        let older = try await kubectl.run("explain", "referencegrants.spec.from", "--api-version=gateway.networking.k8s.io/v1beta1")
+        #expect(older.status == 0 && older.output.contains("VERSION:    v1beta1"), "\(older.output) \(older.error)")
+        for kind in ResourceKinds.all {
+            let explained = try await kubectl.run("explain", kind.qualifiedPlural + ".metadata.name")
+            #expect(explained.status == 0 && explained.output.contains("FIELD: name <string>"),
+                    "\(kind.qualifiedPlural): \(explained.output) \(explained.error)")
+        }
+    }
 }
