@@ -47,13 +47,17 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
     private let settings: Settings
     private let logger: Logger
     private let registry: DataplaneRegistry
+    /// Told about restarts of agents (as Kubernetes Events), when set.
+    private let events: EventRecorder?
     private let state = Mutex(State())
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// How often dead children are looked for when nothing else happens.
     let supervisionPeriod: Duration
 
-    init(settings: Settings, registry: DataplaneRegistry, logger: Logger, supervisionPeriod: Duration = .milliseconds(200)) {
+    init(settings: Settings, registry: DataplaneRegistry, logger: Logger, supervisionPeriod: Duration = .milliseconds(200),
+         events: EventRecorder? = nil) {
+        self.events = events
         self.settings = settings
         self.registry = registry
         self.logger = logger
@@ -180,6 +184,11 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         logger.info(restarts == 0 ? "dataplane started" : "dataplane restarted",
                     metadata: ["gateway": "\(instance.gatewayKey)", "replica": "\(replica)", "pid": "\(process.pid)",
                                "address": "\(instance.address ?? "")"])
+        if restarts > 0 {
+            events?.record(ControllerEvent(kind: ResourceKinds.gateway, namespace: instance.namespace, name: instance.name, severity: .warning,
+                                           reason: "DataplaneRestarted",
+                                           message: "replica \(replica): the dataplane agent exited and was restarted (restart \(restarts))"))
+        }
     }
 
     /// SIGTERM to the agent (it drains its Envoy); after it exits, or after 8 s, SIGKILL to its

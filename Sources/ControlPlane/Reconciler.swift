@@ -46,10 +46,14 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     let sidecarStatuses: SidecarStatuses
     /// What the previous passes wrote, so an unchanged pass writes nothing.
     private let memory = Mutex(PassMemory())
+    /// Where status transitions are reported as Kubernetes Events (none when nil).
+    let events: EventRecorder?
 
     init(store: any ObjectStore, cache: ProxyConfigCache, registry: DataplaneRegistry, supervisor: LocalGatewaySupervisor?,
          options: TranslationOptions, logger: Logger, debounce: Duration = .zero,
-         writeCoalescing: Duration = .milliseconds(50), offlineDataplaneGrace: Duration = .seconds(60)) {
+         writeCoalescing: Duration = .milliseconds(50), offlineDataplaneGrace: Duration = .seconds(60),
+         events: EventRecorder? = nil) {
+        self.events = events
         self.sidecarStatuses = SidecarStatuses(grace: offlineDataplaneGrace)
         self.store = store
         self.cache = cache
@@ -157,7 +161,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// own), generated mesh resources (re-asserted on each pass anyway) and kinds the pipeline
     /// does not read.
     static func isRelevant(_ event: StoreEvent) -> Bool {
-        if event.key.plural == "configmaps" { return false }
+        if event.key.plural == "configmaps" || event.key.plural == "events" { return false }
         if event.object.labels[GeneratedLabels.managedBy] != nil && event.type != .deleted { return false }
         if event.type == .modified, let previous = event.previous, withoutStatus(previous) == withoutStatus(event.object) {
             // Gateway addresses live in status and feed address assignment; everything else in
@@ -211,7 +215,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         }
         var statusWrites = 0
         do {
-            statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName)
+            statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName, events: events)
                 .write(changedStatuses, now: Self.timestamp())
         } catch {
             // Nothing of the batch was stored: the next pass writes these statuses again.

@@ -23,6 +23,8 @@ public struct StandaloneControlPlane: Sendable {
         public var logLevel: String
         /// How long a sidecar's Dataplane stays after its sidecar went offline.
         public var offlineDataplaneGrace: Duration = .seconds(60)
+        /// How long Events are kept after they were last seen (kube-apiserver's `--event-ttl`).
+        public var eventTTL: Duration = .seconds(3600)
         /// Signs and checks the tokens dataplanes present (`DataplaneTokenIssuer.loadOrCreate`).
         public var tokenIssuer: DataplaneTokenIssuer
 
@@ -49,20 +51,21 @@ public struct StandaloneControlPlane: Sendable {
             logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
         }
         let reconcilerBox = ReconcilerBox()
+        let events = EventRecorder(store: store, ttl: settings.eventTTL, logger: logger)
         let registry = DataplaneRegistry(onChange: { reconcilerBox.reconciler?.markDirty() },
-                                         onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() })
+                                         onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() }, events: events)
         let supervisor = LocalGatewaySupervisor(
             settings: .init(executable: settings.executable, controlPlaneURL: settings.controlPlaneURL,
                             directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
                             logLevel: settings.logLevel, tokenIssuer: settings.tokenIssuer),
-            registry: registry, logger: logger)
+            registry: registry, logger: logger, events: events)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger,
-                                    offlineDataplaneGrace: settings.offlineDataplaneGrace)
+                                    offlineDataplaneGrace: settings.offlineDataplaneGrace, events: events)
         reconcilerBox.reconciler = reconciler
         apiExtension = DataplaneEndpoints(cache: cache, registry: registry, issuer: settings.tokenIssuer, store: store, logger: logger)
         // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still
-        // report while they drain.
-        services = [reconciler, supervisor]
+        // report while they drain; the event recorder last, so it writes what they reported.
+        services = [events, reconciler, supervisor]
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for

@@ -33,6 +33,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The Envoy binary for local gateways (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
     var envoy: String?
 
+    @Option(help: "How long Events are kept after they were last seen, as a Go duration (1h, 30m, 90s) or seconds.")
+    var eventTTL: String = "1h"
+
     @Option(help: "The most gateway replicas (local agent and Envoy pairs) one Gateway may run; a MeshGatewayConfig asking for more leaves its GatewayClass not accepted.")
     var maxReplicas: Int = 16
 
@@ -52,6 +55,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\"")
+        }
+        guard let ttl = RequestTimeout.parse(eventTTL), ttl > .zero else {
+            throw ValidationError("--event-ttl: expected a positive duration such as 1h or 90s, got \"\(eventTTL)\"")
         }
         guard maxReplicas >= 1 else {
             throw ValidationError("--max-replicas: must be at least 1, got \(maxReplicas)")
@@ -105,6 +111,7 @@ struct RunCommand: AsyncParsableCommand {
             controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
             envoyBinary: envoyBinary, logLevel: logLevel, tokenIssuer: tokenIssuer)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
+        settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
                                       extensions: [controlPlane.apiExtension]) { bound in

@@ -36,7 +36,7 @@ struct APIServerTests {
         let core = try await HTTP.json("GET", server.server + "/api").json
         #expect(core["versions"] == ["v1"])
         let groups = try await HTTP.json("GET", server.server + "/apis").json["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
-        #expect(groups == ["discovery.k8s.io", "gateway.networking.k8s.io", "kuma.io"])
+        #expect(groups == ["discovery.k8s.io", "gateway.networking.k8s.io", "kuma.io", "events.k8s.io"])
         let gatewayAPI = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1").json
         let names = gatewayAPI["resources"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(names.contains("gateways") && names.contains("gateways/status") && names.contains("httproutes") && names.contains("referencegrants"))

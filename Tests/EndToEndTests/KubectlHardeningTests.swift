@@ -172,7 +172,7 @@ struct KubectlHardeningTests {
         let older = try await kubectl.run("explain", "referencegrants.spec.from", "--api-version=gateway.networking.k8s.io/v1beta1")
         #expect(older.status == 0 && older.output.contains("VERSION:    v1beta1"), "\(older.output) \(older.error)")
         for kind in ResourceKinds.all {
-            let explained = try await kubectl.run("explain", kind.qualifiedPlural + ".metadata.name")
+            let explained = try await kubectl.run("explain", kind.plural + ".metadata.name", "--api-version=\(kind.apiVersion())")
             #expect(explained.status == 0 && explained.output.contains("FIELD: name <string>"),
                     "\(kind.qualifiedPlural): \(explained.output) \(explained.error)")
         }

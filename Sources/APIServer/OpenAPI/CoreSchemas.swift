@@ -65,6 +65,49 @@ extension OpenAPI {
           "immutable": {"description": "Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated.", "type": "boolean"}
         }
       },
+      "/Event": {
+        "description": "Event is a report of an event somewhere in the cluster. Events expire after the control plane's --event-ttl (default 1 h).",
+        "type": "object", "required": ["involvedObject"],
+        "properties": {
+          "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+          "involvedObject": {"description": "The object that this event is about.", "type": "object", "x-kubernetes-preserve-unknown-fields": true,
+            "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "name": {"type": "string"}, "namespace": {"type": "string"}, "uid": {"type": "string"}}},
+          "type": {"description": "Type of this event (Normal, Warning).", "type": "string"},
+          "reason": {"description": "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", "type": "string"},
+          "message": {"description": "A human-readable description of the status of this operation.", "type": "string"},
+          "source": {"description": "The component reporting this event.", "type": "object", "properties": {"component": {"type": "string"}, "host": {"type": "string"}}},
+          "firstTimestamp": {"description": "The time at which the event was first recorded.", "type": "string", "format": "date-time"},
+          "lastTimestamp": {"description": "The time at which the most recent occurrence of this event was recorded.", "type": "string", "format": "date-time"},
+          "count": {"description": "The number of times this event has occurred.", "type": "integer", "format": "int32"},
+          "eventTime": {"description": "Time when this Event was first observed.", "type": "string", "format": "date-time"},
+          "reportingComponent": {"description": "Name of the controller that emitted this Event.", "type": "string"},
+          "reportingInstance": {"description": "ID of the controller instance.", "type": "string"},
+          "action": {"description": "What action was taken/failed regarding to the Regarding object.", "type": "string"},
+          "series": {"description": "Data about the Event series this event represents.", "type": "object", "x-kubernetes-preserve-unknown-fields": true}
+        }
+      },
+      "events.k8s.io/Event": {
+        "description": "Event is a report of an event somewhere in the cluster. Events expire after the control plane's --event-ttl (default 1 h).",
+        "type": "object", "required": ["eventTime"],
+        "properties": {
+          "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+          "regarding": {"description": "regarding contains the object this Event is about.", "type": "object", "x-kubernetes-preserve-unknown-fields": true,
+            "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "name": {"type": "string"}, "namespace": {"type": "string"}, "uid": {"type": "string"}}},
+          "type": {"description": "type is the type of this event (Normal, Warning).", "type": "string"},
+          "reason": {"description": "reason is why the action was taken. It is human-readable.", "type": "string"},
+          "note": {"description": "note is a human-readable description of the status of this operation.", "type": "string"},
+          "eventTime": {"description": "eventTime is the time when this Event was first observed. It is required.", "type": "string", "format": "date-time"},
+          "action": {"description": "action is what action was taken/failed regarding to the regarding object.", "type": "string"},
+          "reportingController": {"description": "reportingController is the name of the controller that emitted this Event.", "type": "string"},
+          "reportingInstance": {"description": "reportingInstance is the ID of the controller instance.", "type": "string"},
+          "series": {"description": "series is data about the Event series this event represents.", "type": "object",
+            "properties": {"count": {"type": "integer", "format": "int32"}, "lastObservedTime": {"type": "string", "format": "date-time"}}},
+          "deprecatedSource": {"description": "deprecatedSource is the deprecated field assuring backward compatibility with core.v1 Event type.", "type": "object", "x-kubernetes-preserve-unknown-fields": true},
+          "deprecatedFirstTimestamp": {"type": "string", "format": "date-time"},
+          "deprecatedLastTimestamp": {"type": "string", "format": "date-time"},
+          "deprecatedCount": {"type": "integer", "format": "int32"}
+        }
+      },
       "discovery.k8s.io/EndpointSlice": {
         "description": "EndpointSlice represents a set of service endpoints. Gatehouse reads the slices labelled kubernetes.io/service-name of a Service as its backends.",
         "type": "object", "required": ["addressType", "endpoints"],
