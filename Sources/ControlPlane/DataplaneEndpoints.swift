@@ -75,7 +75,7 @@ struct DataplaneEndpoints: APIExtension {
             }
             return Response(status: .noContent)
         case (.post, "token"):
-            return await issueSidecarToken(request)
+            return try await issueSidecarToken(request)
         default:
             return Self.error(404, "unknown dataplane endpoint \(request.uri.path)")
         }
@@ -120,12 +120,12 @@ struct DataplaneEndpoints: APIExtension {
     /// a Dataplane may run its sidecar. With a secured API this endpoint will require the same
     /// API credentials as creating the Dataplane. Gateway tokens are never issued here: the
     /// control plane hands them to the agents it starts (a file in the agent's directory).
-    private func issueSidecarToken(_ request: Request) async -> Response {
+    private func issueSidecarToken(_ request: Request) async throws -> Response {
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: Self.maximumStatusBodySize)
-        } catch {
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             return Self.error(413, "a token request is at most \(Self.maximumStatusBodySize) bytes")
         }
         guard let asked = try? JSONParser.parse(Array(buffer: body)),
