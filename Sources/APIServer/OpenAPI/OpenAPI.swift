@@ -21,6 +21,16 @@ enum OpenAPI {
         return ["paths": .object(paths)]
     }()
 
+    /// `root()` as JSON bytes, serialized once.
+    static let serializedRoot: [UInt8] = JSONSerializer.data(rootDocument) + [0x0A]
+
+    /// `document(group:version:)` as JSON bytes, serialized once; nil when not served.
+    static func serializedDocument(group: String, version: String) -> [UInt8]? {
+        serializedDocuments["\(group)/\(version)"]
+    }
+
+    private static let serializedDocuments: [String: [UInt8]] = documents.mapValues { JSONSerializer.data($0) + [0x0A] }
+
     /// Every served group/version pair.
     static func groupVersions() -> [(String, String)] {
         var pairs: [(String, String)] = []
