@@ -83,6 +83,13 @@ struct EventTests {
             #expect(events.contains(reason), "describe shows \(reason):\n\(events)")
         }
         #expect(events.contains("gatehouse-controller"), "the source column: \(events)")
+        // The project's own CLI shows them the same way.
+        let own = try await runCommand(try gatehouseBinary().path, ["describe", "gateway", "kuma", "-n", "kuma-demo", "--server", seed.server.server])
+        let ownEvents = own.output.components(separatedBy: "\nEvents:").last ?? ""
+        #expect(own.status == 0 && ownEvents.contains("Type") && ownEvents.contains("From"), "\(own.output) \(own.error)")
+        for reason in ["Accepted", "Programmed", "DataplaneRestarted", "ConfigRejected", "InvalidCertificateRef"] {
+            #expect(ownEvents.contains(reason), "gatehouse describe shows \(reason):\n\(ownEvents)")
+        }
     }
 
     @Test("events expire after --event-ttl, from both APIs")
