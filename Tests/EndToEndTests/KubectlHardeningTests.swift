@@ -49,6 +49,14 @@ struct KubectlHardeningTests {
         let clean = try await kubectl.run("diff", "-f", file.path)
         #expect(clean.status == 0 && clean.output.isEmpty, "exit \(clean.status): \(clean.output) \(clean.error)")
 
+        // An object another client created (no last-applied annotation): no `annotations: {}`.
+        let plain = server.dataDirectory.appendingPathComponent("plain.yaml")
+        try Data("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: diffs}\ndata: {a: b}\n".utf8).write(to: plain)
+        let created = try await runCommand(try gatehouseBinary().path, ["apply", "-f", plain.path, "--server", server.server])
+        #expect(created.status == 0, "\(created.error)")
+        let plainDiff = try await kubectl.run("diff", "-f", plain.path)
+        #expect(plainDiff.status == 0 && plainDiff.output.isEmpty, "exit \(plainDiff.status): \(plainDiff.output) \(plainDiff.error)")
+
         let version = try await HTTP.json("GET", server.server + "/api/v1/namespaces/diffs/configmaps/settings").json.resourceVersion
         try Data(Self.manifests.replacingOccurrences(of: "mode: fast", with: "mode: slow").utf8).write(to: file)
         let changed = try await kubectl.run("diff", "-f", file.path)

@@ -74,4 +74,24 @@ struct ListAtVersionTests {
         let next = try await store.create(ResourceKinds.configMap, configMap("c"))
         #expect(next.resourceVersion == String(version + 1), "the next real write takes the next version")
     }
+
+    @Test("empty labels, annotations and finalizers are not stored, and removing a member of absent annotations changes nothing")
+    func emptyMetadataOmitted() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        var object = configMap("a")
+        object[path: ["metadata", "labels"]] = .emptyObject
+        object[path: ["metadata", "annotations"]] = .emptyObject
+        object[path: ["metadata", "finalizers"]] = []
+        let created = try await store.create(ResourceKinds.configMap, object)
+        for member in ["labels", "annotations", "finalizers"] {
+            #expect(created[path: ["metadata", member]] == nil, "\(member) stored empty")
+        }
+        let version = store.resourceVersion
+        let patched = try await store.modify(ResourceKinds.configMap, namespace: "default", name: "a") { stored throws(StoreError) in
+            JSONMergePatch.apply(["metadata": ["annotations": ["kubectl.kubernetes.io/last-applied-configuration": nil]]], to: stored)
+        }
+        #expect(patched[path: ["metadata", "annotations"]] == nil && store.resourceVersion == version, "no change, no new version")
+    }
 }
