@@ -92,7 +92,7 @@ public struct DataplaneTokenIssuer: Sendable {
         let key = SymmetricKey(size: .bits256)
         let encoded = key.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n"
         do {
-            try PrivateFile.write(Array(encoded.utf8), to: path)
+            try PrivateFile.write(Array(encoded.utf8), to: path, durable: true)
         } catch {
             throw DataplaneSigningKeyError(description: "cannot store the dataplane token signing key \(path): \(error)")
         }
@@ -119,7 +119,8 @@ public struct DataplaneTokenIssuer: Sendable {
     /// Writes a new token for `identity` to `path`, readable by this user only (`0600`): how an
     /// agent the control plane starts gets its token (`gatehouse dataplane --token-file`).
     public func writeToken(for identity: ProxyIdentity, to path: String) throws {
-        try PrivateFile.write(Array((token(for: identity) + "\n").utf8), to: path)
+        // Not synced: after a crash the agent is started again, with a new token.
+        try PrivateFile.write(Array((token(for: identity) + "\n").utf8), to: path, durable: false)
     }
 
     /// The identity `token` binds, when this control plane's key signed it.
@@ -177,13 +178,14 @@ enum Base64URL {
 }
 
 /// Files only this user may read: created `0600` (never wider, whatever the umask), written
-/// whole to a temporary name and renamed, so a reader sees the old file or the new one.
+/// whole to a temporary name and renamed, so a reader sees the old file or the new one;
+/// `durable` ones are synced to disk before the rename (the signing key must survive a crash).
 enum PrivateFile {
     struct WriteError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    static func write(_ bytes: [UInt8], to path: String, durable: Bool) throws {
         let temporary = "\(path).tmp-\(getpid())"
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -198,7 +200,7 @@ enum PrivateFile {
             }
             written += result
         }
-        fsync(descriptor)
+        if durable { fsync(descriptor) }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
