@@ -71,7 +71,9 @@ final class DataplaneRegistry: Sendable {
             return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after,
                     report.rejectedVersion != nil && report.rejectedVersion != rejectedBefore)
         }
-        if newRejection, let version = report.rejectedVersion { reportRejection(key, replica: Int(replica), version: version, message: report.rejectionMessage) }
+        if newRejection, let version = report.rejectedVersion {
+            reportRejection(key, replica: Int(replica), version: version, message: report.rejectionMessage)
+        }
         if changed {
             onChange()
         } else if versionMoved && key.hasPrefix("sidecar/") {
