@@ -103,6 +103,8 @@ let package = Package(
             dependencies: [
                 "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "InfraRenderer", "LocalRuntime", "ResourceStore", "APIServer", "Processes",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HMAC-SHA256 for dataplane tokens.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -96,6 +96,8 @@ struct APIResponder: HTTPResponder {
         switch answer {
         case .json(let status, let value, let warnings):
             return Self.jsonResponse(status: status, value, warnings: warnings)
+        case .serializedJSON(let bytes):
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         case .text(let status, let text):
             return Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -130,12 +132,14 @@ struct APIResponder: HTTPResponder {
         case .version:
             return .ok(Discovery.version())
         case .openAPIRoot:
-            return .ok(OpenAPI.root())
+            return .serializedJSON(OpenAPI.serializedRoot)
         case .openAPIDocument(let group, let version):
-            guard let document = OpenAPI.document(group: group, version: version) else {
+            // Serialized once: a document is up to a quarter megabyte, and kubectl asks for it
+            // on every apply and explain.
+            guard let document = OpenAPI.serializedDocument(group: group, version: version) else {
                 throw .notFound("the server could not find the requested resource")
             }
-            return .ok(document)
+            return .serializedJSON(document)
         case .coreVersions:
             return .ok(Discovery.coreVersions(serverAddress: serverAddress))
         case .groupList:

@@ -20,6 +20,8 @@ struct APIRequest: Sendable {
 enum APIResponse {
     case json(status: Int, JSONValue, warnings: [String])
     case text(status: Int, String)
+    /// A JSON document serialized once and served as is (the OpenAPI documents).
+    case serializedJSON([UInt8])
     case watch(WatchRequest)
 
     static func ok(_ value: JSONValue, warnings: [String] = []) -> APIResponse { .json(status: 200, value, warnings: warnings) }

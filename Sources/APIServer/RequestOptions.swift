@@ -4,7 +4,9 @@ import ResourceStore
 /// The options of a write, from the query string, checked as the Kubernetes API server checks
 /// them before doing anything: a dry run is `dryRun=All` and nothing else (`dryRun=true`,
 /// `all` or any other value is refused, never taken as a real write), and `fieldValidation`
-/// is one of `Strict`, `Warn` (the default) or `Ignore`.
+/// is one of `Strict`, `Warn` (the default) or `Ignore`. An unsupported value is `422 Invalid`
+/// (`CreateOptions`/`UpdateOptions`/`PatchOptions`, group `meta.k8s.io`, a cause naming the
+/// field), as the API server's `ValidateCreateOptions` and friends answer.
 struct WriteOptions: Sendable, Equatable {
     /// How unknown and duplicate fields are treated.
     enum FieldValidation: String, Sendable, Equatable {
@@ -18,24 +20,32 @@ struct WriteOptions: Sendable, Equatable {
     /// How unknown and duplicate fields are treated.
     var fieldValidation = FieldValidation.warn
 
-    /// The options of `request`, or a 400 naming the bad parameter.
+    /// The options of `request`, or a 422 naming every unsupported one.
     static func parse(_ request: APIRequest) throws(APIError) -> WriteOptions {
+        let optionsKind = ["POST": "CreateOptions", "PUT": "UpdateOptions", "PATCH": "PatchOptions"][request.method] ?? "CreateOptions"
         var options = WriteOptions()
-        options.dryRun = try dryRun(request.query["dryRun"].map { [$0] } ?? [])
+        var causes: [FieldCause] = []
+        if let dryRun = dryRun(request.query["dryRun"].map { [$0] } ?? [], problems: &causes) { options.dryRun = dryRun }
         if let value = request.query["fieldValidation"], !value.isEmpty {
-            guard let parsed = FieldValidation(rawValue: value) else {
-                throw .badRequest("fieldValidation: Unsupported value: \"\(value)\": supported values: \"Ignore\", \"Strict\", \"Warn\"")
+            if let parsed = FieldValidation(rawValue: value) {
+                options.fieldValidation = parsed
+            } else {
+                causes.append(FieldCause(.notSupported, field: "fieldValidation",
+                                         message: "Unsupported value: \"\(value)\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""))
             }
-            options.fieldValidation = parsed
         }
+        if !causes.isEmpty { throw .invalidOptions(optionsKind, causes: causes) }
         return options
     }
 
-    /// Whether `values` ask for a dry run; every value must be `All`.
-    static func dryRun(_ values: [String]) throws(APIError) -> Bool {
+    /// Whether `values` ask for a dry run (every value must be `All`); nil, with a cause added
+    /// to `problems`, when one is something else.
+    static func dryRun(_ values: [String], problems: inout [FieldCause]) -> Bool? {
         let given = values.filter { !$0.isEmpty }
-        if let bad = given.first(where: { $0 != "All" }) {
-            throw .badRequest("dryRun: Unsupported value: \"\(bad)\": supported values: \"All\"")
+        guard given.allSatisfy({ $0 == "All" }) else {
+            let listed = given.map { "\"\($0)\"" }.joined(separator: ", ")
+            problems.append(FieldCause(.notSupported, field: "dryRun", message: "Unsupported value: []string{\(listed)}: supported values: \"All\""))
+            return nil
         }
         return !given.isEmpty
     }
@@ -56,12 +66,15 @@ struct DeleteOptions: Sendable, Equatable {
     /// The propagation policies Kubernetes knows.
     static let propagationPolicies = ["Background", "Foreground", "Orphan"]
 
-    /// The options of a DELETE, or a 400 naming what is wrong.
+    /// The options of a DELETE: a 400 for what cannot be decoded (a query or body value of the
+    /// wrong type), a 422 `DeleteOptions` naming every unsupported value (`dryRun`,
+    /// `propagationPolicy`), as the Kubernetes API server answers.
     static func parse(_ request: APIRequest) throws(APIError) -> DeleteOptions {
         var options = DeleteOptions()
-        options.dryRun = try WriteOptions.dryRun(request.query["dryRun"].map { [$0] } ?? [])
+        var causes: [FieldCause] = []
+        options.dryRun = WriteOptions.dryRun(request.query["dryRun"].map { [$0] } ?? [], problems: &causes) ?? false
         if let policy = request.query["propagationPolicy"], !policy.isEmpty {
-            options.propagationPolicy = try propagationPolicy(.string(policy))
+            options.propagationPolicy = propagationPolicy(.string(policy), problems: &causes)
         }
         if let grace = request.query["gracePeriodSeconds"], !grace.isEmpty {
             guard let seconds = Int64(grace) else {
@@ -69,7 +82,10 @@ struct DeleteOptions: Sendable, Equatable {
             }
             options.gracePeriodSeconds = seconds
         }
-        guard !request.body.isEmpty else { return options }
+        guard !request.body.isEmpty else {
+            if !causes.isEmpty { throw .invalidOptions("DeleteOptions", causes: causes) }
+            return options
+        }
         let body: JSONValue
         do {
             body = try JSONParser.parse(request.body)
@@ -84,10 +100,11 @@ struct DeleteOptions: Sendable, Equatable {
             guard let values = dryRun.arrayValue, values.allSatisfy({ $0.stringValue != nil }) else {
                 throw .badRequest("dryRun: Invalid value: must be a list of strings")
             }
-            options.dryRun = try WriteOptions.dryRun(values.compactMap(\.stringValue)) || options.dryRun
+            options.dryRun = (WriteOptions.dryRun(values.compactMap(\.stringValue), problems: &causes) ?? false) || options.dryRun
         }
         if let policy = body["propagationPolicy"], !policy.isNull {
-            options.propagationPolicy = try propagationPolicy(policy)
+            guard policy.stringValue != nil else { throw .badRequest("propagationPolicy: Invalid value: must be a string") }
+            options.propagationPolicy = propagationPolicy(policy, problems: &causes)
         }
         if let grace = body["gracePeriodSeconds"], !grace.isNull {
             guard case .integer(let seconds) = grace else {
@@ -100,13 +117,16 @@ struct DeleteOptions: Sendable, Equatable {
             options.preconditions.uid = try optionalString(preconditions["uid"], "preconditions.uid")
             options.preconditions.resourceVersion = try optionalString(preconditions["resourceVersion"], "preconditions.resourceVersion")
         }
+        if !causes.isEmpty { throw .invalidOptions("DeleteOptions", causes: causes) }
         return options
     }
 
-    private static func propagationPolicy(_ value: JSONValue) throws(APIError) -> String {
+    /// The policy, when Kubernetes knows it; nil with a cause added to `problems` otherwise.
+    private static func propagationPolicy(_ value: JSONValue, problems: inout [FieldCause]) -> String? {
         guard let policy = value.stringValue, propagationPolicies.contains(policy) else {
-            throw .badRequest("propagationPolicy: Unsupported value: \(JSONSerializer.string(value)): supported values: "
-                              + propagationPolicies.map { "\"\($0)\"" }.joined(separator: ", "))
+            problems.append(FieldCause(.notSupported, field: "propagationPolicy", message: "Unsupported value: \(JSONSerializer.string(value)): supported values: "
+                                       + (["Foreground", "Background", "Orphan", "nil"]).map { "\"\($0)\"" }.joined(separator: ", ")))
+            return nil
         }
         return policy
     }

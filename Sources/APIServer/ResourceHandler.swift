@@ -69,15 +69,26 @@ struct ResourceHandler: Sendable {
         ObjectFilter(kind: kind, namespace: target.namespace, predicate: try selectorPredicate(request.query))
     }
 
+    /// A list, or one page of it (`limit`/`continue`, see `ListPaging`).
     private func list(_ request: APIRequest, target: ResourceTarget, kind: ResourceKind) throws(APIError) -> APIResponse {
-        let (items, version) = store.list(try filter(request, target: target, kind: kind))
+        let paging = try ListPaging.parse(request)
+        let (items, version, next, remaining) = try paging.page(of: try filter(request, target: target, kind: kind), in: store, kind: kind)
         let presented = items.map { present($0, target) }
+        var metadata: JSONValue = ["resourceVersion": .string(String(version))]
+        if let next {
+            metadata["continue"] = .string(next)
+            // As Kubernetes: only an unfiltered list knows how many remain without reading them.
+            let selected = !(request.query["labelSelector"] ?? "").isEmpty || !(request.query["fieldSelector"] ?? "").isEmpty
+            if !selected { metadata["remainingItemCount"] = .integer(Int64(remaining)) }
+        }
         if request.wantsTable {
-            return .ok(TableConverter.table(for: kind, objects: presented, resourceVersion: String(version)))
+            var table = TableConverter.table(for: kind, objects: presented, resourceVersion: String(version))
+            table["metadata"] = metadata
+            return .ok(table)
         }
         return .ok([
             "kind": .string(kind.listKind), "apiVersion": .string(target.apiVersion),
-            "metadata": ["resourceVersion": .string(String(version))], "items": .array(presented),
+            "metadata": metadata, "items": .array(presented),
         ])
     }
 

@@ -96,12 +96,25 @@ struct FieldSelector: Sendable {
             }
             let field = String(trimmed[..<range.lowerBound]).trimmingSpaces
             let value = String(trimmed[range.upperBound...]).trimmingSpaces
-            guard ["metadata.name", "metadata.namespace", "type", "spec.gatewayClassName"].contains(field) else {
+            guard Self.supported(field) else {
                 throw .badRequest("field label not supported: \(field)")
             }
             requirements.append((field.split(separator: ".").map(String.init), value, negated))
         }
         self.requirements = requirements
+    }
+
+    /// The fields a selector may name: metadata, a Secret's `type`, a Gateway's class, and
+    /// what `kubectl describe` asks of Events (`involvedObject.*`, `regarding.*`, `reason`,
+    /// `reportingComponent`, `reportingController`).
+    static func supported(_ field: String) -> Bool {
+        if ["metadata.name", "metadata.namespace", "type", "spec.gatewayClassName", "reason", "reportingComponent",
+            "reportingController"].contains(field) { return true }
+        let eventReferenceFields = ["apiVersion", "kind", "name", "namespace", "uid", "resourceVersion", "fieldPath"]
+        for prefix in ["involvedObject.", "regarding."] where field.hasPrefix(prefix) {
+            return eventReferenceFields.contains(String(field.dropFirst(prefix.count)))
+        }
+        return false
     }
 
     func matches(_ object: JSONValue) -> Bool {

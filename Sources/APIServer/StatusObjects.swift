@@ -38,6 +38,20 @@ struct APIError: Error {
         return APIError(code: 422, reason: "Invalid", message: message, details: details)
     }
 
+    /// The 422 the Kubernetes API server answers for request options it does not support
+    /// (`dryRun=true`, `fieldValidation=Bogus`, `propagationPolicy=Sideways`): an invalid
+    /// `CreateOptions`, `UpdateOptions`, `PatchOptions` or `DeleteOptions` of group
+    /// `meta.k8s.io` with one cause per field, before anything is read or written.
+    static func invalidOptions(_ optionsKind: String, causes: [FieldCause]) -> APIError {
+        let summary = causes.map { "\($0.field): \($0.message)" }.joined(separator: ", ")
+        let details: JSONValue = [
+            "name": "", "group": "meta.k8s.io", "kind": .string(optionsKind),
+            "causes": .array(causes.map { ["reason": .string($0.type.rawValue), "message": .string($0.message), "field": .string($0.field)] }),
+        ]
+        return APIError(code: 422, reason: "Invalid", message: "\(optionsKind).meta.k8s.io \"\" is invalid: \(causes.count > 1 ? "[\(summary)]" : summary)",
+                        details: details)
+    }
+
     /// Maps a store error onto the HTTP status and reason Kubernetes uses.
     static func from(_ error: StoreError, kind: ResourceKind, name: String?) -> APIError {
         let details: JSONValue = ["name": .string(name ?? ""), "group": .string(kind.group), "kind": .string(kind.plural)]

@@ -111,9 +111,42 @@ enum TableConverter {
                     text("Connection", ["status", "connection"]), text("Config", ["status", "config"]),
                     text("Address", priority: 1, ["spec", "networking", "address"]),
                     text("Accepted-Version", priority: 1, ["status", "acceptedVersion"]), age]
+        case ResourceKinds.event, ResourceKinds.eventV1:
+            return eventColumns(core: kind == ResourceKinds.event)
         default:
             return workloadColumns(for: kind) ?? [name, age]
         }
+    }
+
+    /// Kubernetes' event columns: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (and, wide, the
+    /// source, first seen, count and name), from either Event API's field names.
+    private static func eventColumns(core: Bool) -> [Column] {
+        let regarding = core ? "involvedObject" : "regarding"
+        let lastSeen: @Sendable (JSONValue) -> String? = { object in
+            (core ? object["lastTimestamp"] : object[path: ["series", "lastObservedTime"]] ?? object["deprecatedLastTimestamp"])?
+                .stringValue ?? object["eventTime"]?.stringValue ?? object[path: ["metadata", "creationTimestamp"]]?.stringValue
+        }
+        return [
+            Column(name: "Last Seen") { object, now in .string(humanAge(lastSeen(object), now: now)) },
+            text("Type", ["type"]),
+            text("Reason", ["reason"]),
+            Column(name: "Object") { object, _ in
+                let kind = object[path: [regarding, "kind"]]?.stringValue?.lowercased() ?? ""
+                return .string("\(kind)/\(object[path: [regarding, "name"]]?.stringValue ?? "")")
+            },
+            text("Message", [core ? "message" : "note"]),
+            Column(name: "Source", priority: 1) { object, _ in
+                .string((core ? object[path: ["source", "component"]] : object["reportingController"])?.stringValue ?? "")
+            },
+            Column(name: "First Seen", priority: 1) { object, now in
+                .string(humanAge((core ? object["firstTimestamp"] : object["deprecatedFirstTimestamp"])?.stringValue
+                    ?? object["eventTime"]?.stringValue, now: now))
+            },
+            Column(name: "Count", type: "integer", priority: 1) { object, _ in
+                .integer((core ? object["count"] : object[path: ["series", "count"]] ?? object["deprecatedCount"])?.integerValue ?? 1)
+            },
+            Column(name: "Name", format: "name", priority: 1) { object, _ in .string(object.name ?? "") },
+        ]
     }
 
     private static func serviceExternalIP(_ object: JSONValue) -> String {
@@ -136,7 +169,7 @@ enum TableConverter {
 
     /// Kubernetes' `HumanDuration`: `45s`, `3m20s`, `5h`, `2d3h`, `400d`, `3y20d`.
     static func humanAge(_ timestamp: String?, now: Date) -> String {
-        guard let timestamp, let created = ISO8601DateFormatter().date(from: timestamp) else { return "<unknown>" }
+        guard let timestamp, let created = parseTimestamp(timestamp) else { return "<unknown>" }
         let seconds = max(0, Int(now.timeIntervalSince(created)))
         let minutes = seconds / 60, hours = seconds / 3600, days = hours / 24, years = days / 365
         switch true {
@@ -150,5 +183,13 @@ enum TableConverter {
         case years < 8: return "\(years)y\(days % 365)d"
         default: return "\(years)y"
         }
+    }
+
+    /// An RFC 3339 time, with or without fractional seconds (Kubernetes' Time and MicroTime).
+    static func parseTimestamp(_ text: String) -> Date? {
+        if let plain = ISO8601DateFormatter().date(from: text) { return plain }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
     }
 }

@@ -24,6 +24,8 @@ final class DataplaneRegistry: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Told about configurations Envoy rejected (as Kubernetes Events), when set.
+    private let events: EventRecorder?
     private let onChange: @Sendable () -> Void
     private let onStatusChange: @Sendable () -> Void
 
@@ -31,7 +33,8 @@ final class DataplaneRegistry: Sendable {
     /// serving, a rejection, ready ports); `onStatusChange` when only a sidecar's reported
     /// version moved, which its Dataplane status shows but no translation reads (with 50
     /// sidecars, 50 acknowledgements per change must not each cost a pipeline pass).
-    init(onChange: @escaping @Sendable () -> Void, onStatusChange: (@Sendable () -> Void)? = nil) {
+    init(onChange: @escaping @Sendable () -> Void, onStatusChange: (@Sendable () -> Void)? = nil, events: EventRecorder? = nil) {
+        self.events = events
         self.onChange = onChange
         self.onStatusChange = onStatusChange ?? onChange
     }
@@ -61,17 +64,34 @@ final class DataplaneRegistry: Sendable {
         // One lock for read-update-compare, so concurrent reports cannot hide a change. A new
         // accepted version alone changes nothing the translation reads; a sidecar's Dataplane
         // status shows it, so there it is a status-only change.
-        let (changed, versionMoved) = state.withLock { state -> (Bool, Bool) in
+        let (changed, versionMoved, newRejection) = state.withLock { state -> (Bool, Bool, Bool) in
+            let rejectedBefore = state.reports[key]?[replica]?.rejectedVersion
             let before = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
             state.reports[key, default: [:]][replica] = report
             let after = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
-            return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after)
+            return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after,
+                    report.rejectedVersion != nil && report.rejectedVersion != rejectedBefore)
+        }
+        if newRejection, let version = report.rejectedVersion {
+            reportRejection(key, replica: replica, version: version, message: report.rejectionMessage)
         }
         if changed {
             onChange()
         } else if versionMoved && key.hasPrefix("sidecar/") {
             onStatusChange()
         }
+    }
+
+    /// A `ConfigRejected` event on the Gateway (or the sidecar's Dataplane) of `key`.
+    private func reportRejection(_ key: String, replica: String, version: String, message: String?) {
+        guard let events else { return }
+        let sidecar = key.hasPrefix("sidecar/")
+        let parts = (sidecar ? String(key.dropFirst("sidecar/".count)) : key).split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return }
+        let who = sidecar ? "the sidecar's Envoy" : "pod \(replica)'s Envoy"
+        events.record(ControllerEvent(kind: sidecar ? ResourceKinds.dataplane : ResourceKinds.gateway, namespace: parts[0], name: parts[1],
+                                      severity: .warning, reason: "ConfigRejected",
+                                      message: "\(who) rejected configuration version \(version); the last good one keeps serving: \(message ?? "no message")"))
     }
 
     /// The part of a state that the translation reads.

@@ -22,10 +22,16 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    init(store: any ObjectStore, registry: DataplaneRegistry, options: InfraOptions, logger: Logger) {
+    private let tokenIssuer: DataplaneTokenIssuer?
+    private let events: EventRecorder?
+
+    init(store: any ObjectStore, registry: DataplaneRegistry, options: InfraOptions, tokenIssuer: DataplaneTokenIssuer? = nil,
+         events: EventRecorder? = nil, logger: Logger) {
         self.store = store
         self.registry = registry
         self.options = options
+        self.tokenIssuer = tokenIssuer
+        self.events = events
         self.logger = logger
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -83,12 +89,23 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
     /// heartbeat); a deleted one is forgotten.
     private func notePod(_ event: StoreEvent) {
         guard let gateway = Self.gatewayKey(of: event.object), let pod = event.object.name else { return }
+        let restarts = Self.restartCount(event.object), before = event.previous.map(Self.restartCount) ?? 0
+        if restarts > before, let namespace = event.object.namespace, let name = event.object.labels[InfraLabels.gatewayName] {
+            events?.record(ControllerEvent(kind: ResourceKinds.gateway, namespace: namespace, name: name, severity: .warning,
+                                           reason: "DataplaneRestarted",
+                                           message: "pod \(pod): the dataplane agent exited and was restarted (restart \(restarts))"))
+        }
         if event.type == .deleted {
             registry.forgetReplica(gateway, replica: pod)
         } else if event.object[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running"]] == nil,
                   event.previous?[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running"]] != nil {
             registry.replicaExited(gateway, replica: pod)
         }
+    }
+
+    /// The restart count of a pod's container.
+    static func restartCount(_ pod: JSONValue) -> Int64 {
+        pod[path: ["status", "containerStatuses"]]?.arrayValue?.first?["restartCount"]?.integerValue ?? 0
     }
 
     /// `namespace/gateway` of a generated gateway pod.
@@ -99,7 +116,7 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
 
     private func converge() async {
         if let rendered = desired.withLock({ $0 }) {
-            await InfraWriter(store: store, logger: logger).write(rendered)
+            await InfraWriter(store: store, logger: logger, tokens: tokenIssuer).write(rendered)
         }
         await writeInstanceStatuses()
         await writeServingConditions()

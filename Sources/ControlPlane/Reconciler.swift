@@ -48,10 +48,14 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let memory = Mutex(PassMemory())
     /// The dataplane states of the previous pass (gateway pods' readiness gates follow them).
     private let lastDataplanes = Mutex<[String: DataplaneState]>([:])
+    /// Where status transitions are reported as Kubernetes Events (none when nil).
+    let events: EventRecorder?
 
     init(store: any ObjectStore, cache: ProxyConfigCache, registry: DataplaneRegistry, infra: InfraController?,
          options: TranslationOptions, logger: Logger, debounce: Duration = .zero,
-         writeCoalescing: Duration = .milliseconds(50), offlineDataplaneGrace: Duration = .seconds(60)) {
+         writeCoalescing: Duration = .milliseconds(50), offlineDataplaneGrace: Duration = .seconds(60),
+         events: EventRecorder? = nil) {
+        self.events = events
         self.sidecarStatuses = SidecarStatuses(grace: offlineDataplaneGrace)
         self.store = store
         self.cache = cache
@@ -157,7 +161,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
 
     /// Kinds stage 1 never reads (the infrastructure objects have their own controller).
     static let unreadKinds: Set<String> = [
-        "configmaps", "pods", "deployments", "leases", "poddisruptionbudgets", "horizontalpodautoscalers", "meshgatewayinstances",
+        "configmaps", "events", "pods", "deployments", "leases", "poddisruptionbudgets", "horizontalpodautoscalers",
+        "meshgatewayinstances",
     ]
 
     /// Changes that cannot alter the translation are skipped: status-only writes (the writer's
@@ -221,7 +226,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         }
         var statusWrites = 0
         do {
-            statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName)
+            statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName, events: events)
                 .write(changedStatuses, now: Self.timestamp())
         } catch {
             // Nothing of the batch was stored: the next pass writes these statuses again.

@@ -17,7 +17,7 @@ public struct StandaloneControlPlane: Sendable {
         public var executable: String
         /// The API URL agents connect to.
         public var controlPlaneURL: String
-        /// The data directory (agents work under `<dataDirectory>/dataplanes`).
+        /// The data directory (gateway pods run under `<dataDirectory>/pods`).
         public var dataDirectory: String
         /// The Envoy binary.
         public var envoyBinary: String
@@ -32,9 +32,15 @@ public struct StandaloneControlPlane: Sendable {
         /// Whether a clean stop leaves the gateway pods serving (a crash always does; the next
         /// start adopts them).
         public var keepDataplanes = false
+        /// How long Events are kept after they were last seen (kube-apiserver's `--event-ttl`).
+        public var eventTTL: Duration = .seconds(3600)
+        /// Signs and checks the tokens dataplanes present (`DataplaneTokenIssuer.loadOrCreate`).
+        public var tokenIssuer: DataplaneTokenIssuer
 
         /// Creates settings.
-        public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
+        public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String,
+                    tokenIssuer: DataplaneTokenIssuer) {
+            self.tokenIssuer = tokenIssuer
             self.executable = executable
             self.controlPlaneURL = controlPlaneURL
             self.dataDirectory = dataDirectory
@@ -54,23 +60,25 @@ public struct StandaloneControlPlane: Sendable {
             logger.warning("\(message)", metadata: metadata.mapValues { .string($0) })
         }
         let reconcilerBox = ReconcilerBox()
+        let events = EventRecorder(store: store, ttl: settings.eventTTL, logger: logger)
         let registry = DataplaneRegistry(onChange: { reconcilerBox.reconciler?.markDirty() },
-                                         onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() })
+                                         onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() }, events: events)
         let infra = InfraController(
             store: store, registry: registry,
-            options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel), logger: logger)
+            options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel),
+            tokenIssuer: settings.tokenIssuer, events: events, logger: logger)
         let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
             servicePool: settings.servicePool,
             nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary], keepPodsRunning: settings.keepDataplanes),
             logger: logger)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, infra: infra, options: options, logger: logger,
-                                    offlineDataplaneGrace: settings.offlineDataplaneGrace)
+                                    offlineDataplaneGrace: settings.offlineDataplaneGrace, events: events)
         reconcilerBox.reconciler = reconciler
-        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, logger: logger)
+        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, issuer: settings.tokenIssuer, store: store, logger: logger)
         // The local runtime stops first (ServiceGroup stops in reverse order) so agents can
-        // still report while they drain.
-        services = [reconciler, infra, runtime]
+        // still report while they drain; the event recorder last, so it writes what they reported.
+        services = [events, reconciler, infra, runtime]
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for

@@ -9,6 +9,8 @@ import ResourceStore
 struct StatusWriter {
     let store: any ObjectStore
     let controllerName: String
+    /// Receives the events the written statuses mean (`StatusEvents`), when set.
+    var events: EventRecorder? = nil
 
     /// Writes every update in one store transaction; returns how many objects changed.
     /// Objects gone since the translation are skipped (the next pass settles them).
@@ -21,14 +23,18 @@ struct StatusWriter {
             computed[update.key] = update.status
             targets.append((kind, update.key))
         }
+        var transitions: [ControllerEvent] = []
         let changed = try await store.modifyEach(targets, status: true) { key, stored in
             guard let status = computed[key], let kind = ResourceKinds.kind(of: key) else { return nil }
             let merged = merge(status, onto: stored["status"], kind: kind, now: now)
             if merged == (stored["status"] ?? .null) { return nil }
+            if events != nil { transitions += StatusEvents.transitions(kind: kind, stored: stored, status: merged) }
             var object = stored
             object["status"] = merged
             return object
         }
+        // Only once the statuses are stored: a failed write is retried and reports then.
+        for transition in transitions { events?.record(transition) }
         return changed.count
     }
 

@@ -31,10 +31,23 @@ public struct DataplaneConfiguration: Sendable {
     /// The process that started the agent, if it must not outlive it (standalone mode): when
     /// the parent is gone, the agent stops its Envoy and exits.
     public var parentPID: Int32?
+    /// Where the agent's dataplane token is: a file, re-read at each connection (so a rotated
+    /// token is picked up), or the token itself. Every request to the control plane carries
+    /// it as `Authorization: Bearer <token>`.
+    public var token: TokenSource?
+
+    /// Where a dataplane token comes from.
+    public enum TokenSource: Sendable {
+        /// A file holding the token (surrounding whitespace ignored): `--token-file`.
+        case file(String)
+        /// The token itself (a sidecar asks the API for it).
+        case value(String)
+    }
 
     /// Creates a configuration.
     public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: String, workDirectory: String,
-                envoyBinary: String, parentPID: Int32? = nil) {
+                envoyBinary: String, parentPID: Int32? = nil, token: TokenSource? = nil) {
+        self.token = token
         self.controlPlane = controlPlane
         self.kind = kind
         self.gateway = gateway
@@ -63,6 +76,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         /// start and after an Envoy restart). Kept so that a push does not wait for an admin
         /// round trip before its files are written.
         var rejectionBaseline: Int?
+        /// The dataplane token as last read (see `DataplaneConfiguration.token`).
+        var token: String?
     }
 
     private let state = Mutex(State())
@@ -165,8 +180,16 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         let query = configuration.kind == .gateway
             ? "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)"
             : "sidecar=\(escape(configuration.gateway))"
-        let request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
+        var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
+        authorize(&request, reread: true)
         let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
+        if response.status == .unauthorized || response.status == .forbidden {
+            // Not a passing outage: this agent's token is wrong for this proxy (or missing).
+            let reason = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
+            logger.error("the control plane refused this agent's dataplane token",
+                         metadata: ["status": "\(response.status.code)", "reason": "\(reason.trimmingCharacters(in: .whitespacesAndNewlines))"])
+            throw DataplaneError("config stream answered \(response.status)")
+        }
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
         var pending: [UInt8] = []
         var desired = DesiredConfig()
@@ -245,11 +268,36 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: JSONSerializer.data(body)))
+        authorize(&request, reread: false)
         do {
             _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         } catch {
             logger.debug("status report failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Adds `Authorization: Bearer <token>`; `reread` reads a token file again first.
+    private func authorize(_ request: inout HTTPClientRequest, reread: Bool) {
+        let token: String?
+        switch configuration.token {
+        case .value(let value):
+            token = value
+        case .file(let path):
+            let cached = state.withLock { $0.token }
+            if !reread, let cached {
+                token = cached
+            } else if let contents = FileManager.default.contents(atPath: path) {
+                let read = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                state.withLock { $0.token = read }
+                token = read
+            } else {
+                logger.error("cannot read the dataplane token file", metadata: ["path": "\(path)"])
+                token = cached
+            }
+        case nil:
+            token = nil
+        }
+        if let token, !token.isEmpty { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
     }
 
     private func escape(_ text: String) -> String {

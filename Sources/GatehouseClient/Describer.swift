@@ -1,10 +1,37 @@
+import Foundation
 import GatewayModel
 import ManifestIO
 
 /// `gatehouse describe`: an object for people, with its conditions as a readable table.
 public enum Describer {
-    /// The description of one object.
-    public static func describe(_ object: JSONValue) -> String {
+    /// The description of one object and, when given, the core v1 Events about it (as
+    /// `kubectl describe` ends with them: Type, Reason, Age, From, Message; oldest first).
+    public static func describe(_ object: JSONValue, events: [JSONValue]? = nil, now: Date = Date()) -> String {
+        var out = describeObject(object)
+        if let events {
+            out += "Events:" + (events.isEmpty ? "  <none>\n" : "\n" + indent(eventTable(events, now: now), by: 2))
+        }
+        return out
+    }
+
+    /// The Events table, sorted by when each was last seen.
+    static func eventTable(_ events: [JSONValue], now: Date) -> String {
+        func lastSeen(_ event: JSONValue) -> String {
+            event["lastTimestamp"]?.stringValue ?? event["eventTime"]?.stringValue ?? event[path: ["metadata", "creationTimestamp"]]?.stringValue ?? ""
+        }
+        let rows = events.sorted { lastSeen($0) < lastSeen($1) }.map { event -> [String] in
+            var age = "<unknown>"
+            if let seen = ISO8601DateFormatter().date(from: lastSeen(event)) { age = "\(max(0, Int(now.timeIntervalSince(seen))))s" }
+            let count = event["count"]?.integerValue ?? 1
+            if count > 1 { age += " (x\(count))" }
+            return [event["type"]?.stringValue ?? "", event["reason"]?.stringValue ?? "", age,
+                    event[path: ["source", "component"]]?.stringValue ?? event["reportingComponent"]?.stringValue ?? "",
+                    event["message"]?.stringValue ?? ""]
+        }
+        return TableRenderer.columns([["Type", "Reason", "Age", "From", "Message"]] + rows)
+    }
+
+    private static func describeObject(_ object: JSONValue) -> String {
         var out = ""
         func field(_ label: String, _ value: String) { out += (label + ":").padding(toLength: 14) + value + "\n" }
         field("Name", object.name ?? "")

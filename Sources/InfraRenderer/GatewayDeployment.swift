@@ -4,7 +4,7 @@ import GatewayModel
 /// config, pods selected by `app: <gateway>` and labelled with their mesh and no sidecar
 /// injection, annotated `kuma.io/gateway: builtin` and with their Kuma tags; one container
 /// `kuma-gateway` running the dataplane agent, unprivileged except NET_BIND_SERVICE, with
-/// `/tmp` as an emptyDir. Beyond Kuma: a readiness gate that the control plane holds True
+/// `/tmp` as an emptyDir, its dataplane token from the Gateway's token Secret. Beyond Kuma: a readiness gate that the control plane holds True
 /// only while the pod's Envoy serves (so Ready means serving, and a rolling update waits for
 /// it), surge-1/unavailable-0 rolling updates, and the scheduling and security fields of the
 /// pod template (nodeSelector, tolerations, affinity, topologySpreadConstraints,
@@ -69,6 +69,8 @@ enum GatewayDeployment {
             fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace"),
             fieldEnv("INSTANCE_IP", "status.podIP"),
             ["name": "KUMA_DATAPLANE_MESH", "value": .string(instance.mesh)],
+            ["name": .string(InfraLabels.tokenVariable), "valueFrom": ["secretKeyRef": [
+                "name": .string(InfraLabels.tokenSecretName(instance.name)), "key": .string(InfraLabels.tokenKey)]]],
         ]
         env += template?[path: ["spec", "container", "env"]]?.arrayValue ?? []
         var securityContext: JSONValue = [

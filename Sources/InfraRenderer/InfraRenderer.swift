@@ -44,6 +44,14 @@ public enum InfraLabels {
     public static let servingCondition = "gatehouse.io/serving"
     /// The gateway container's name (Kuma's).
     public static let containerName = "kuma-gateway"
+    /// The key of a gateway's token Secret that holds the dataplane token.
+    public static let tokenKey = "token"
+    /// The environment variable the gateway container reads its dataplane token from.
+    public static let tokenVariable = "GATEHOUSE_DATAPLANE_TOKEN"
+
+    /// The Secret holding the dataplane token of Gateway `gateway`'s pods (the control plane
+    /// signs it and keeps it there; the pods read it through their environment).
+    public static func tokenSecretName(_ gateway: String) -> String { "\(gateway)-gatehouse-token" }
 }
 
 /// Infra IR -> Kubernetes objects, in both modes (DESIGN.md section 2): for each gateway

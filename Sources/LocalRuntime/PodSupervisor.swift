@@ -26,6 +26,8 @@ final class PodSupervisor: Sendable {
         var lastTermination: String?
         var lastFinishedAt: String?
         var refusal: ContainerLaunch.Refusal?
+        /// Why the last start attempt did not run, when it may succeed later.
+        var waiting: ContainerLaunch.Refusal?
     }
 
     private struct State {
@@ -114,10 +116,20 @@ final class PodSupervisor: Sendable {
               let spec = pod[path: ["spec", "containers"]]?.arrayValue?.first else { return }
         let launch: ContainerLaunch
         do {
+            let store = self.store
             launch = try ContainerLaunch.make(spec, pod: pod, executable: settings.executable, root: container.directory,
-                                              podIP: settings.podIP, nodeName: settings.nodeName)
+                                              podIP: settings.podIP, nodeName: settings.nodeName,
+                                              lookup: { kind, namespace, name in store.get(kind, namespace: namespace, name: name) })
         } catch {
-            state.withLock { $0.containers[uid]?.refusal = error }
+            state.withLock { state in
+                if error.isRetryable {
+                    // Shown while waiting, and tried again after a backoff.
+                    state.containers[uid]?.waiting = error
+                    state.containers[uid]?.nextStart = .now + Self.backoff(1)
+                } else {
+                    state.containers[uid]?.refusal = error
+                }
+            }
             logger.warning("cannot run container", metadata: ["pod": "\(container.key)", "reason": "\(error.reason)", "message": "\(error.message)"])
             return
         }
@@ -140,6 +152,7 @@ final class PodSupervisor: Sendable {
         let kept = state.withLock { state -> Bool in
             guard !state.stopping, state.containers[uid] != nil else { return false }
             state.containers[uid]?.process = process
+            state.containers[uid]?.waiting = nil
             state.containers[uid]?.startedAt = Self.timestamp()
             return true
         }
@@ -183,8 +196,8 @@ final class PodSupervisor: Sendable {
             state.containers.mapValues { container in
                 (container.startTime, ContainerObservation(
                     running: container.process?.isRunning ?? false, startedAt: container.startedAt, restartCount: container.restarts,
-                    waitingReason: container.refusal?.reason ?? (container.restarts > 0 ? "CrashLoopBackOff" : "ContainerCreating"),
-                    waitingMessage: container.refusal?.message, lastTermination: container.lastTermination,
+                    waitingReason: (container.refusal ?? container.waiting)?.reason ?? (container.restarts > 0 ? "CrashLoopBackOff" : "ContainerCreating"),
+                    waitingMessage: (container.refusal ?? container.waiting)?.message, lastTermination: container.lastTermination,
                     lastFinishedAt: container.lastFinishedAt))
             }
         }

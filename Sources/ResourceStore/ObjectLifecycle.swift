@@ -94,10 +94,21 @@ enum ObjectLifecycle {
         return oldRest != newRest
     }
 
-    /// Kubernetes drops empty/null metadata members rather than storing them.
+    /// The metadata members Kubernetes' ObjectMeta omits when empty (`omitempty`): an empty map
+    /// or list there is stored as no member at all.
+    static let omittedWhenEmpty: Set<String> = ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"]
+
+    /// Kubernetes drops null metadata members, and empty labels, annotations, finalizers, owner
+    /// references and managed fields, rather than storing them. Without this, a merge patch
+    /// that removes a member of absent annotations (`kubectl diff` of an object `kubectl apply`
+    /// did not create sends one) left `annotations: {}` behind, a difference Kubernetes never shows.
     private static func removingNullMetadata(_ object: JSONValue) -> JSONValue {
         guard var metadata = object["metadata"]?.objectValue else { return object }
-        metadata = metadata.filter { !$0.value.isNull }
+        metadata = metadata.filter { member in
+            if member.value.isNull { return false }
+            guard omittedWhenEmpty.contains(member.key) else { return true }
+            return !(member.value.objectValue?.isEmpty == true || member.value.arrayValue?.isEmpty == true)
+        }
         var result = object
         result["metadata"] = .object(metadata)
         return result

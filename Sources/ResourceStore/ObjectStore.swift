@@ -22,6 +22,11 @@ public protocol ObjectStore: Sendable {
     /// The objects passing `filter`, sorted by key, and the version they were read at.
     func list(_ filter: ObjectFilter) -> (items: [JSONValue], resourceVersion: UInt64)
 
+    /// The objects passing `filter` as they were at `version` (sorted by key): what a paged
+    /// list's later pages read, so that every page comes from one consistent state. `gone`
+    /// when the store no longer keeps the changes since `version`.
+    func list(_ filter: ObjectFilter, at version: UInt64) throws(StoreError) -> [JSONValue]
+
     /// Every object with its key (in no particular order) and the version read at.
     func snapshot() -> (objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64)
 

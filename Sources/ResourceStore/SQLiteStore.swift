@@ -98,6 +98,26 @@ public final class SQLiteStore: ObjectStore {
         }
     }
 
+    /// The objects passing `filter` at `version`: today's objects with the changes made after
+    /// `version` undone from the kept history (newest first), so a paged list reads one state
+    /// however the store moved on between its pages. `gone` when `version` is older than the
+    /// history (as a watch from it would be) or newer than the store.
+    public func list(_ filter: ObjectFilter, at version: UInt64) throws(StoreError) -> [JSONValue] {
+        try state.withLock { (state: inout StoreState) throws(StoreError) -> [JSONValue] in
+            guard version >= state.oldestWatchableVersion, version <= state.resourceVersion else {
+                throw StoreError(.gone, "too old resource version: \(version) (\(state.oldestWatchableVersion))")
+            }
+            var objects: [ObjectKey: JSONValue] = [:]
+            for (key, object) in state.objects where filter.matchesKey(key) { objects[key] = object }
+            for event in state.history.reversed() {
+                guard event.resourceVersion > version else { break }
+                guard filter.matchesKey(event.key) else { continue }
+                objects[event.key] = event.type == .added ? nil : event.previous
+            }
+            return objects.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+        }
+    }
+
     /// Every object in the store with its key (in no particular order: sorting is the reader's
     /// business, and most readers only want a few kinds), and the version read at.
     public func snapshot() -> (objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64) {
@@ -143,7 +163,8 @@ public final class SQLiteStore: ObjectStore {
             let version = state.resourceVersion + 1
             let created = ObjectLifecycle.prepareCreate(object, kind: kind, resourceVersion: version)
             pending.record(.added, key: key, object: created, previous: nil, version: version)
-            return created
+            // A dry run consumes no version: its object has none yet, as in Kubernetes.
+            return dryRun ? Self.withResourceVersion(nil, created) : created
         }
     }
 
@@ -198,8 +219,17 @@ public final class SQLiteStore: ObjectStore {
             } else {
                 pending.record(.modified, key: key, object: updated, previous: stored, version: version)
             }
-            return updated
+            // A dry run consumes no version: the answer keeps the stored one (`kubectl diff`
+            // compares it with the live object).
+            return dryRun ? Self.withResourceVersion(stored.resourceVersion, updated) : updated
         }
+    }
+
+    /// `object` with `metadata.resourceVersion` set to `version`, or without one.
+    private static func withResourceVersion(_ version: String?, _ object: JSONValue) -> JSONValue {
+        var shown = object
+        shown[path: ["metadata", "resourceVersion"]] = version.map(JSONValue.string)
+        return shown
     }
 
     /// Like `modify` for many objects in one transaction (one commit instead of one per object;
@@ -266,7 +296,7 @@ public final class SQLiteStore: ObjectStore {
             }
             let result = Self.deleteOne(key, stored: stored, pending: &pending, state: state)
             Self.finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
-            return result
+            return dryRun ? Self.withResourceVersion(stored.resourceVersion, result) : result
         }
     }
 

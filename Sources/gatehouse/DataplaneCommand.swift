@@ -27,13 +27,26 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel: String = "info"
 
-    @Option(help: "Stop (draining Envoy) when this process is no longer the parent (default: $GATEHOUSE_PARENT_PID, which standalone's local runtime sets so that no agent outlives it).")
+    @Option(help: "Stop (draining Envoy) when this process is no longer the parent (default: $GATEHOUSE_PARENT_PID when set).")
     var parentPid: Int32?
+
+    @Option(help: "The file holding this agent's dataplane token (re-read at each connection); without it, $GATEHOUSE_DATAPLANE_TOKEN (a gateway pod's environment, from the token Secret the control plane keeps for its Gateway).")
+    var tokenFile: String?
 
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
         guard !replica.isEmpty, !replica.contains("/") else { throw ValidationError("--replica: expected a pod name, got \"\(replica)\"") }
     }
+
+    /// Where the token comes from: `--token-file`, else `$GATEHOUSE_DATAPLANE_TOKEN`.
+    func tokenSource() throws -> DataplaneConfiguration.TokenSource {
+        if let tokenFile { return .file(tokenFile) }
+        if let token = ProcessInfo.processInfo.environment[Self.tokenVariable], !token.isEmpty { return .value(token) }
+        throw ValidationError("a dataplane token is required: --token-file FILE or $\(Self.tokenVariable)")
+    }
+
+    /// The environment variable a gateway pod's token arrives in.
+    static let tokenVariable = "GATEHOUSE_DATAPLANE_TOKEN"
 
     func run() async throws {
         bootstrapLogging(level: logLevel)
@@ -46,7 +59,8 @@ struct DataplaneCommand: AsyncParsableCommand {
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
                                                   workDirectory: directory, envoyBinary: binary,
-                                                  parentPID: parentPid ?? ProcessInfo.processInfo.environment["GATEHOUSE_PARENT_PID"].flatMap { Int32($0) }),
+                                                  parentPID: parentPid ?? ProcessInfo.processInfo.environment["GATEHOUSE_PARENT_PID"].flatMap { Int32($0) },
+                                                  token: try tokenSource()),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

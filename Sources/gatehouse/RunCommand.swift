@@ -36,6 +36,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The Envoy binary for local gateways (default: $GATEHOUSE_ENVOY, the project's .venv, or PATH).")
     var envoy: String?
 
+    @Option(help: "How long Events are kept after they were last seen, as a Go duration (1h, 30m, 90s) or seconds.")
+    var eventTTL: String = "1h"
+
     @Option(help: "The most gateway replicas (local agent and Envoy pairs) one Gateway may run; a MeshGatewayConfig asking for more leaves its GatewayClass not accepted.")
     var maxReplicas: Int = 16
 
@@ -63,6 +66,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: unknown level \"\(logLevel)\"")
+        }
+        guard let ttl = RequestTimeout.parse(eventTTL), ttl > .zero else {
+            throw ValidationError("--event-ttl: expected a positive duration such as 1h or 90s, got \"\(eventTTL)\"")
         }
         guard maxReplicas >= 1 else {
             throw ValidationError("--max-replicas: must be at least 1, got \(maxReplicas)")
@@ -104,17 +110,25 @@ struct RunCommand: AsyncParsableCommand {
         if (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_migrate_req", encoding: .utf8))?.hasPrefix("0") == true {
             logger.warning("net.ipv4.tcp_migrate_req is 0: when a gateway pod stops, connections waiting in its accept queue are reset instead of moving to another replica (scripts/setup.sh enables it)")
         }
+        let tokenIssuer: DataplaneTokenIssuer
+        do {
+            tokenIssuer = try DataplaneTokenIssuer.loadOrCreate(in: directory)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
         let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool, maxReplicas: maxReplicas)
         await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
         var settings = StandaloneControlPlane.Settings(
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
             controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
-            envoyBinary: envoyBinary, logLevel: logLevel)
+            envoyBinary: envoyBinary, logLevel: logLevel, tokenIssuer: tokenIssuer)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.addressPool = pool
         settings.servicePool = try AddressPool(cidr: serviceCidr)
         settings.keepDataplanes = keepDataplanes
+        settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
                                       extensions: [controlPlane.apiExtension]) { bound in

@@ -106,6 +106,14 @@ struct SidecarCommand: AsyncParsableCommand {
             logger.critical("cannot register the Dataplane: \(error)")
             throw ExitCode(1)
         }
+        let token: String
+        do {
+            token = try await registration.requestToken()
+        } catch {
+            logger.critical("cannot get a dataplane token for the Dataplane: \(error)")
+            await registration.remove(logger: logger)
+            throw ExitCode(1)
+        }
         let ownsDirectory = workDir == nil
         let directory = workDir ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("gatehouse-sidecar-\(namespace)-\(name)-\(getpid())").path
@@ -113,7 +121,8 @@ struct SidecarCommand: AsyncParsableCommand {
         defer { if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) } }
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: serverURL, kind: .sidecar, gateway: "\(namespace)/\(name)", replica: "0",
-                                                  workDirectory: directory, envoyBinary: binary, parentPID: getppid()),
+                                                  workDirectory: directory, envoyBinary: binary, parentPID: getppid(),
+                                                  token: .value(token)),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -170,6 +179,17 @@ struct DataplaneRegistration {
         let metadata = namespaceObject?["metadata"]
         return metadata?[path: ["labels", "kuma.io/mesh"]]?.stringValue
             ?? metadata?[path: ["annotations", "kuma.io/mesh"]]?.stringValue ?? "default"
+    }
+
+    /// Asks the control plane for this Dataplane's token (`POST /gatehouse/v1/dataplanes/token`,
+    /// answered only for a Dataplane that exists): what the agent presents on every request.
+    func requestToken() async throws -> String {
+        let answer = try await client.send(.POST, "/gatehouse/v1/dataplanes/token",
+                                           body: ["kind": "sidecar", "namespace": .string(namespace), "name": .string(name)])
+        guard let token = answer.body["token"]?.stringValue, !token.isEmpty else {
+            throw ClientError(statusCode: answer.statusCode, message: "the token answer holds no token")
+        }
+        return token
     }
 
     /// Deletes the Dataplane (a failure is logged: the control plane removes offline ones).

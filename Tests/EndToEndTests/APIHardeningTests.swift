@@ -134,7 +134,19 @@ struct APIHardeningTests {
 
     // MARK: 4. dryRun, fieldValidation, DeleteOptions
 
-    @Test("dryRun other than All and fieldValidation=Bogus are 400 and write nothing")
+    /// As kube-apiserver's `ValidateCreateOptions`/`ValidatePatchOptions`/`ValidateDeleteOptions`
+    /// answer an unsupported value: `422 Invalid` for the options kind of group `meta.k8s.io`,
+    /// with a cause naming the field.
+    static func expectInvalidOptions(_ answer: HTTPAnswer, _ optionsKind: String, field: String, _ what: String) {
+        #expect(answer.status == 422 && answer.json["reason"] == "Invalid", "\(what): \(answer.status) \(answer.text)")
+        #expect(answer.json[path: ["details", "kind"]]?.stringValue == optionsKind && answer.json[path: ["details", "group"]] == "meta.k8s.io",
+                "\(what): \(answer.text)")
+        #expect(causeFields(answer) == [field], "\(what): \(answer.text)")
+        #expect(answer.json["message"]?.stringValue?.hasPrefix("\(optionsKind).meta.k8s.io \"\" is invalid: \(field): Unsupported value") == true,
+                "\(what): \(answer.text)")
+    }
+
+    @Test("dryRun other than All and fieldValidation=Bogus are 422 Invalid options, as kube-apiserver answers, and write nothing")
     func dryRunValues() async throws {
         let server = try await GatehouseProcess()
         defer { server.stop() }
@@ -142,15 +154,17 @@ struct APIHardeningTests {
         let base = server.server + Self.configMaps
         for query in ["dryRun=all", "dryRun=true", "dryRun=Bogus", "fieldValidation=Bogus"] {
             let created = try await HTTP.json("POST", base + "?" + query, Fixtures.configMap("c"))
-            #expect(created.status == 400, "POST ?\(query): \(created.status)")
+            Self.expectInvalidOptions(created, "CreateOptions", field: String(query.prefix { $0 != "=" }), "POST ?\(query)")
             #expect(try await HTTP.json("GET", base + "/c").status == 404, "POST ?\(query) stored the object")
         }
         #expect(try await HTTP.json("POST", base, Fixtures.configMap("c")).status == 201)
         for query in ["dryRun=all", "dryRun=true", "dryRun=Bogus"] {
             let patched = try await HTTP.json("PATCH", base + "/c?" + query, ["data": ["k": "changed"]], contentType: "application/merge-patch+json")
-            #expect(patched.status == 400, "PATCH ?\(query): \(patched.status)")
+            Self.expectInvalidOptions(patched, "PatchOptions", field: "dryRun", "PATCH ?\(query)")
+            let replaced = try await HTTP.json("PUT", base + "/c?" + query, Fixtures.configMap("c"))
+            Self.expectInvalidOptions(replaced, "UpdateOptions", field: "dryRun", "PUT ?\(query)")
             let deleted = try await HTTP.json("DELETE", base + "/c?" + query)
-            #expect(deleted.status == 400, "DELETE ?\(query): \(deleted.status)")
+            Self.expectInvalidOptions(deleted, "DeleteOptions", field: "dryRun", "DELETE ?\(query)")
         }
         let kept = try await HTTP.json("GET", base + "/c")
         #expect(kept.status == 200 && kept.json["data"] == ["k": "v"])
@@ -183,12 +197,18 @@ struct APIHardeningTests {
         #expect(wrongVersion.status == 409, "\(wrongVersion.text)")
         let dryRunWrongUID = try await delete(["kind": "DeleteOptions", "apiVersion": "v1", "dryRun": ["All"], "preconditions": ["uid": "x"]])
         #expect(dryRunWrongUID.status == 409, "a dry run checks preconditions too")
-        let badOptions: [JSONValue] = [["propagationPolicy": "Sideways"], ["dryRun": ["Bogus"]], ["dryRun": "All"],
-                                       ["gracePeriodSeconds": "soon"]]
-        for bad in badOptions {
+        // Unsupported values are 422 Invalid DeleteOptions; values that cannot be decoded (a
+        // string for a list, a word for a number) are 400, as in kube-apiserver.
+        Self.expectInvalidOptions(try await delete(["propagationPolicy": "Sideways"]), "DeleteOptions", field: "propagationPolicy", "body policy")
+        Self.expectInvalidOptions(try await delete(["dryRun": ["Bogus"]]), "DeleteOptions", field: "dryRun", "body dryRun")
+        Self.expectInvalidOptions(try await HTTP.json("DELETE", base + "/c?propagationPolicy=Sideways"), "DeleteOptions",
+                                  field: "propagationPolicy", "query policy")
+        let undecodable: [JSONValue] = [["dryRun": "All"], ["gracePeriodSeconds": "soon"]]
+        for bad in undecodable {
             let answer = try await delete(bad)
-            #expect(answer.status == 400, "\(bad): \(answer.status) \(answer.text)")
+            #expect(answer.status == 400 && answer.json["reason"] == "BadRequest", "\(bad): \(answer.status) \(answer.text)")
         }
+        #expect(try await HTTP.json("DELETE", base + "/c?gracePeriodSeconds=soon").status == 400)
         #expect(try await HTTP.json("GET", base + "/c").status == 200, "nothing deleted so far")
         let real = try await delete(["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground",
                                      "gracePeriodSeconds": 0, "preconditions": ["uid": uid, "resourceVersion": version]])

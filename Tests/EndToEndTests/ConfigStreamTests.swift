@@ -16,10 +16,16 @@ struct ConfigStreamTests {
         private var pending: [UInt8] = []
         private var messages: [ConfigPush] = []
 
-        init(server: String, gateway: String, replica: String) async throws {
+        convenience init(server: String, gateway: String, replica: String, token: String) async throws {
             let query = "gateway=\(gateway.replacingOccurrences(of: "/", with: "%2F"))&replica=\(replica)"
-            let response = try await HTTPClient.shared.execute(
-                HTTPClientRequest(url: "\(server)/gatehouse/v1/dataplanes/config?\(query)"), deadline: .now() + .seconds(60))
+            try await self.init(server: server, query: query, token: token)
+        }
+
+        /// Opens `config?<query>` with `token` as the bearer; throws unless it answers 200.
+        init(server: String, query: String, token: String) async throws {
+            var request = HTTPClientRequest(url: "\(server)/gatehouse/v1/dataplanes/config?\(query)")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(60))
             guard response.status == .ok else { throw HarnessError("config stream answered \(response.status)") }
             iterator = response.body.makeAsyncIterator()
         }
@@ -56,8 +62,10 @@ struct ConfigStreamTests {
     func onlyChangedFiles() async throws {
         let seed = try await SeedGateway.start(pod: "demo-app-1")
         defer { seed.stop() }
-        let reader = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: "7")
-        let otherReplica = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: "8")
+        // The token the control plane gave the Gateway's pods binds the Gateway, any replica.
+        let token = try await agentToken(seed.server, gateway: "kuma-demo/kuma")
+        let reader = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: "7", token: token)
+        let otherReplica = try await StreamReader(server: seed.server.server, gateway: "kuma-demo/kuma", replica: "8", token: token)
 
         let first = try await reader.next { _ in true }
         #expect(Set(first.files.map(\.type)) == [.routes, .clusters, .listeners])

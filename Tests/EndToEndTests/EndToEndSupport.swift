@@ -137,3 +137,15 @@ struct SeedGateway {
         server.stop()
     }
 }
+
+/// The dataplane token of `gateway`'s pods (`namespace/name`), from the token Secret the
+/// control plane keeps for it, once it exists.
+func agentToken(_ server: GatehouseProcess, gateway: String) async throws -> String {
+    let parts = gateway.split(separator: "/").map(String.init)
+    let path = server.server + "/api/v1/namespaces/\(parts[0])/secrets/\(parts[1])-gatehouse-token"
+    return try await eventually(10, "the Gateway's token Secret \(gateway)") { () -> String? in
+        let secret = try await HTTP.json("GET", path).json
+        guard let encoded = secret[path: ["data", "token"]]?.stringValue, let data = Data(base64Encoded: encoded) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -107,6 +107,31 @@ struct LocalRuntimePartsTests {
         }
     }
 
+    @Test("environment from a Secret key: resolved from the store; a missing Secret is a retryable refusal, an optional one is skipped")
+    func secretEnvironment() throws {
+        let pod: JSONValue = ["metadata": ["name": "gw-abc", "namespace": "ns"]]
+        let container: JSONValue = [
+            "image": "gatehouse:1",
+            "env": [["name": "TOKEN", "valueFrom": ["secretKeyRef": ["name": "gw-token", "key": "token"]]]],
+        ]
+        let secret: JSONValue = ["data": ["token": "c2VjcmV0LXRva2Vu"]]
+        let launch = try ContainerLaunch.make(container, pod: pod, executable: "/g", root: "/r", podIP: "127.0.0.1", nodeName: "n",
+                                              lookup: { kind, namespace, name in
+                                                  kind == ResourceKinds.secret && namespace == "ns" && name == "gw-token" ? secret : nil
+                                              })
+        #expect(launch.environment["TOKEN"] == "secret-token")
+        do {
+            _ = try ContainerLaunch.make(container, pod: pod, executable: "/g", root: "/r", podIP: "127.0.0.1", nodeName: "n")
+            Issue.record("a missing Secret must refuse the container")
+        } catch {
+            #expect(error.reason == "CreateContainerConfigError" && error.isRetryable && error.message.contains("gw-token"))
+        }
+        var optional = container
+        optional[path: ["env"]] = [["name": "TOKEN", "valueFrom": ["secretKeyRef": ["name": "gw-token", "key": "token", "optional": true]]]]
+        let skipped = try ContainerLaunch.make(optional, pod: pod, executable: "/g", root: "/r", podIP: "127.0.0.1", nodeName: "n")
+        #expect(skipped.environment["TOKEN"] == nil)
+    }
+
     @Test("pod status: Ready only with the container running and every readiness gate True; foreign conditions kept")
     func podStatus() {
         var pod: JSONValue = [

@@ -148,6 +148,15 @@ public enum ResourceKinds {
     public static let horizontalPodAutoscaler = ResourceKind(
         group: "autoscaling", versions: ["v2"], kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
         shortNames: ["hpa"], namespaced: true, hasStatusSubresource: true, categories: ["all"])
+    /// A core v1 Event: what the controllers report about an object (`kubectl get events`,
+    /// `kubectl describe`). Kept for the event TTL (`gatehouse run --event-ttl`).
+    public static let event = ResourceKind(
+        group: "", versions: ["v1"], kind: "Event", plural: "events", shortNames: ["ev"],
+        namespaced: true, hasStatusSubresource: false)
+    /// The `events.k8s.io/v1` Event: the same reports in the newer API's shape.
+    public static let eventV1 = ResourceKind(
+        group: "events.k8s.io", versions: ["v1"], kind: "Event", plural: "events", shortNames: ["ev"],
+        namespaced: true, hasStatusSubresource: false)
 
     /// All kinds, in discovery order.
     public static let all: [ResourceKind] = [
@@ -155,7 +164,7 @@ public enum ResourceKinds {
         deployment, lease, podDisruptionBudget, horizontalPodAutoscaler,
         gatewayClass, gateway, httpRoute, grpcRoute, referenceGrant,
         meshGatewayConfig, meshGatewayInstance, meshGateway, meshHTTPRoute, meshTCPRoute,
-        mesh, dataplane,
+        mesh, dataplane, event, eventV1,
     ]
 
     /// The API groups, in discovery order (core excluded).

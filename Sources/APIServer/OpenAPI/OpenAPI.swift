@@ -1,13 +1,17 @@
 import GatewayModel
 
-/// The OpenAPI v3 documents kubectl reads before `apply`: per group/version, a schema per kind
-/// and the object paths. The PATCH operations declare the `fieldValidation` query parameter, so
-/// kubectl leaves validation to this server (strict decoding + the CRD rules), and they do not
-/// offer strategic merge patch, so kubectl computes that from its built-in types for core kinds
-/// and uses JSON merge patch for the Gateway API and kuma.io kinds, as with CRDs.
+/// The OpenAPI v3 documents kubectl reads before `apply` and for `explain`: per group/version,
+/// the real schema of every kind (Gateway API v1.6.1 and Kuma v2.14.3 CRDs, reduced core
+/// schemas, see `CRDSchemas.swift` and `CoreSchemas.swift`) and the object paths. The PATCH
+/// operations declare the `fieldValidation` query parameter, so kubectl leaves validation to
+/// this server (strict decoding + the CRD rules), and they do not offer strategic merge patch,
+/// so kubectl computes that from its built-in types for core kinds and uses JSON merge patch
+/// for the Gateway API and kuma.io kinds, as with CRDs. Documents are built once.
 enum OpenAPI {
     /// `/openapi/v3`: where each group/version document lives.
-    static func root() -> JSONValue {
+    static func root() -> JSONValue { rootDocument }
+
+    private static let rootDocument: JSONValue = {
         var paths: [String: JSONValue] = [:]
         for (group, version) in groupVersions() {
             let key = group.isEmpty ? "api/\(version)" : "apis/\(group)/\(version)"
@@ -15,7 +19,17 @@ enum OpenAPI {
             paths[key] = ["serverRelativeURL": .string("/openapi/v3/\(key)?hash=\(hash)")]
         }
         return ["paths": .object(paths)]
+    }()
+
+    /// `root()` as JSON bytes, serialized once.
+    static let serializedRoot: [UInt8] = JSONSerializer.data(rootDocument) + [0x0A]
+
+    /// `document(group:version:)` as JSON bytes, serialized once; nil when not served.
+    static func serializedDocument(group: String, version: String) -> [UInt8]? {
+        serializedDocuments["\(group)/\(version)"]
     }
+
+    private static let serializedDocuments: [String: [UInt8]] = documents.mapValues { JSONSerializer.data($0) + [0x0A] }
 
     /// Every served group/version pair.
     static func groupVersions() -> [(String, String)] {
@@ -30,21 +44,69 @@ enum OpenAPI {
 
     /// The document for one group/version, or nil when it is not served.
     static func document(group: String, version: String) -> JSONValue? {
+        documents["\(group)/\(version)"]
+    }
+
+    private static let documents: [String: JSONValue] = {
+        var all: [String: JSONValue] = [:]
+        for (group, version) in groupVersions() { all["\(group)/\(version)"] = makeDocument(group: group, version: version) }
+        return all
+    }()
+
+    /// The name of the shared ObjectMeta schema every kind's `metadata` refers to.
+    static let objectMetaName = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+    /// The schema of `kind` at `version`: its CRD's (Gateway API, kuma.io) or the reduced core
+    /// one; an open object for a kind without one.
+    static func kindSchema(_ kind: ResourceKind, version: String) -> JSONValue {
+        let key = "\(kind.group)/\(kind.kind)"
+        if let schema = crdSchemas[key]?[version] ?? coreSchemas[key] { return schema }
+        return ["type": "object", "description": .string("\(kind.kind) (\(kind.apiVersion(version)))."),
+                "x-kubernetes-preserve-unknown-fields": true]
+    }
+
+    /// `crdSchemasJSON` by `group/Kind`, then version.
+    static let crdSchemas: [String: [String: JSONValue]] = {
+        guard let entries = (try? JSONParser.parse(crdSchemasJSON))?.arrayValue else { return [:] }
+        var table: [String: [String: JSONValue]] = [:]
+        for entry in entries {
+            guard let group = entry["group"]?.stringValue, let kind = entry["kind"]?.stringValue else { continue }
+            var byVersion: [String: JSONValue] = [:]
+            for version in entry["versions"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                byVersion[version] = entry["schema"] ?? entry["schemas"]?[version]
+            }
+            table["\(group)/\(kind)"] = byVersion
+        }
+        return table
+    }()
+
+    /// `coreSchemasJSON` by `group/Kind`.
+    static let coreSchemas: [String: JSONValue] = (try? JSONParser.parse(coreSchemasJSON))?.objectValue ?? [:]
+
+    private static func makeDocument(group: String, version: String) -> JSONValue? {
         let kinds = ResourceKinds.all.filter { $0.group == group && $0.versions.contains(version) }
         guard !kinds.isEmpty else { return nil }
-        var schemas: [String: JSONValue] = [:]
+        var schemas: [String: JSONValue] = [
+            objectMetaName: (try? JSONParser.parse(objectMetaJSON)) ?? .emptyObject,
+            // What Service ports' targetPort refers to, as in Kubernetes.
+            "io.k8s.apimachinery.pkg.util.intstr.IntOrString": [
+                "description": "IntOrString is a type that can hold an int32 or a string.", "format": "int-or-string",
+                "oneOf": [["type": "integer"], ["type": "string"]],
+            ],
+        ]
         var paths: [String: JSONValue] = [:]
         for kind in kinds {
             let name = definitionName(kind, version: version)
             let gvk: JSONValue = ["group": .string(kind.group), "version": .string(version), "kind": .string(kind.kind)]
             let open: JSONValue = ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
-            schemas[name] = [
-                "type": "object",
-                "description": .string("\(kind.kind) (\(kind.apiVersion(version))); checked by the server on every write."),
-                "properties": ["apiVersion": ["type": "string"], "kind": ["type": "string"], "metadata": open, "spec": open, "status": open],
-                "x-kubernetes-preserve-unknown-fields": true,
-                "x-kubernetes-group-version-kind": [gvk],
+            var schema = kindSchema(kind, version: version)
+            // As the Kubernetes API server publishes CRDs: metadata is the shared ObjectMeta.
+            schema[path: ["properties", "metadata"]] = [
+                "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+                "allOf": [["$ref": .string("#/components/schemas/\(objectMetaName)")]],
             ]
+            schema["x-kubernetes-group-version-kind"] = [gvk]
+            schemas[name] = schema
             let reference: JSONValue = ["$ref": .string("#/components/schemas/\(name)")]
             let body: JSONValue = ["content": ["application/json": ["schema": reference]]]
             let patchBody: JSONValue = ["content": [
