@@ -64,9 +64,25 @@ struct APIResponder: HTTPResponder {
     let systemNamespace: String
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         for handler in extensions where request.uri.path.hasPrefix(handler.pathPrefix) {
-            return try await handler.respond(to: request, context: context)
+            let response = try await handler.respond(to: request, context: context)
+            APIMetrics.answered(verb: request.method.rawValue.lowercased(), kind: handler.metricsKind,
+                                code: response.status.code, after: ContinuousClock.now - started)
+            return response
         }
+        let route = APIRoute.parse(request.uri.path)
+        let watching = request.uri.queryParameters["watch"].map { ["1", "true"].contains($0.lowercased()) } ?? false
+        let (verb, kind) = APIMetrics.verbAndKind(method: request.method.rawValue, route: route, watch: watching)
+        let response = try await respondToAPI(request, route: route)
+        APIMetrics.answered(verb: verb, kind: kind, code: response.status.code, after: ContinuousClock.now - started)
+        if response.status.code == 409, case .resource(let target) = route, target.subresource == "status" {
+            APIMetrics.statusConflict(kind: kind)
+        }
+        return response
+    }
+
+    private func respondToAPI(_ request: Request, route: APIRoute) async throws -> Response {
         var request = request
         let body: ByteBuffer
         do {
@@ -79,7 +95,7 @@ struct APIResponder: HTTPResponder {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let apiRequest = APIRequest(
-            method: request.method.rawValue, route: APIRoute.parse(request.uri.path), query: query,
+            method: request.method.rawValue, route: route, query: query,
             contentType: request.headers[.contentType] ?? "application/json", accept: request.headers[.accept] ?? "",
             body: Array(buffer: body))
         if let tooNew = await waitForRequestedVersion(apiRequest) {
@@ -179,6 +195,8 @@ struct APIResponder: HTTPResponder {
                 try await writer.finish(nil)
                 return
             }
+            APIMetrics.watchesChanged(by: 1)
+            defer { APIMetrics.watchesChanged(by: -1) }
             let deadline = ContinuousClock.now + .seconds(watch.timeoutSeconds)
             let ticker = Task {
                 // Bookmarks (when allowed) every few seconds; also makes a vanished client

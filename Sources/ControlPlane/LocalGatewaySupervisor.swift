@@ -27,6 +27,8 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
         var envoyBinary: String
         /// Log level for agents.
         var logLevel: String
+        /// Further agent arguments (log format, metrics port).
+        var extraAgentArguments: [String] = []
     }
 
     private struct Child {
@@ -152,7 +154,7 @@ final class LocalGatewaySupervisor: ServiceLifecycle.Service, Sendable {
                 executable: settings.executable,
                 arguments: ["dataplane", "--control-plane", settings.controlPlaneURL, "--gateway", instance.gatewayKey,
                             "--replica", String(replica), "--work-dir", directory, "--envoy", settings.envoyBinary,
-                            "--log-level", settings.logLevel, "--parent-pid", String(getpid())],
+                            "--log-level", settings.logLevel, "--parent-pid", String(getpid())] + settings.extraAgentArguments,
                 logPath: directory + "/dataplane.log"))
         } catch {
             logger.error("cannot start dataplane", metadata: ["gateway": "\(instance.gatewayKey)", "error": "\(error)"])

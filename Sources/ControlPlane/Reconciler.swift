@@ -190,6 +190,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             .map { (key: $0.key, input: ProxySource.sidecar($0.input)) }
         let summary = cache.update(gateways + sidecars)
         let published = ContinuousClock.now
+        ControlPlaneMetrics.passRan(total: published - started, snapshot: snapshotTaken - started,
+                                    gatewayAPI: translated - snapshotTaken, envoy: published - translated)
+        ControlPlaneMetrics.proxiesChanged(summary.changed.count)
         supervisor?.reconcile(translation.gatewayInstances)
         var written = translation
         written.statuses += sidecarStatuses.statuses(of: snapshot.meshDataplanes, registry: registry, now: ContinuousClock.now)
@@ -213,7 +216,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         do {
             statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName)
                 .write(changedStatuses, now: Self.timestamp())
+            ControlPlaneMetrics.statusesWritten(statusWrites)
         } catch {
+            ControlPlaneMetrics.statusWriteFailed(reason: error.code.rawValue)
             // Nothing of the batch was stored: the next pass writes these statuses again.
             logger.error("status write failed", metadata: ["error": "\(error)", "statuses": "\(changedStatuses.count)"])
             memory.withLock { $0.forgetStatuses() }
@@ -222,7 +227,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         for key in sidecarStatuses.expired(now: ContinuousClock.now) {
             // Gone for longer than the grace period: removed, as Kuma removes stale Dataplanes.
             _ = try? await store.delete(ResourceKinds.dataplane, namespace: key.namespace, name: key.name)
-            logger.info("removed an offline Dataplane", metadata: ["dataplane": "\(key.namespace)/\(key.name)"])
+            logger.info("removed an offline Dataplane", metadata: LogMetadata.object("Dataplane", namespace: key.namespace, name: key.name))
         }
         await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
         _ = await MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
@@ -244,8 +249,10 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let dataplanes = live.withLock { $0.meshDataplanes }
         let statuses = sidecarStatuses.statuses(of: dataplanes, registry: registry, now: ContinuousClock.now)
         do {
-            try await StatusWriter(store: store, controllerName: options.controllerName).write(statuses, now: Self.timestamp())
+            ControlPlaneMetrics.statusesWritten(
+                try await StatusWriter(store: store, controllerName: options.controllerName).write(statuses, now: Self.timestamp()))
         } catch {
+            ControlPlaneMetrics.statusWriteFailed(reason: error.code.rawValue)
             logger.warning("sidecar status write failed", metadata: ["error": "\(error)"])
         }
     }

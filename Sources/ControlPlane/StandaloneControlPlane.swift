@@ -23,6 +23,8 @@ public struct StandaloneControlPlane: Sendable {
         public var logLevel: String
         /// How long a sidecar's Dataplane stays after its sidecar went offline.
         public var offlineDataplaneGrace: Duration = .seconds(60)
+        /// Agents' log format (`text` or `json`).
+        public var logFormat: String = "text"
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String) {
@@ -36,6 +38,10 @@ public struct StandaloneControlPlane: Sendable {
 
     /// Endpoints to pass to `KubernetesAPIServer(extensions:)`.
     public let apiExtension: any APIExtension
+    /// The read-only inspection endpoints (`/gatehouse/v1/inspect/`), also for the API server.
+    public let inspectExtension: any APIExtension
+    /// What each proxy is given and what its agents reported (the web console reads it).
+    public let inspector: ProxyInspector
     /// Services to run after the API server (they stop before it).
     public let services: [any ServiceLifecycle.Service]
 
@@ -50,15 +56,19 @@ public struct StandaloneControlPlane: Sendable {
         let supervisor = LocalGatewaySupervisor(
             settings: .init(executable: settings.executable, controlPlaneURL: settings.controlPlaneURL,
                             directory: settings.dataDirectory + "/dataplanes", envoyBinary: settings.envoyBinary,
-                            logLevel: settings.logLevel),
+                            logLevel: settings.logLevel,
+                            // Each agent serves metrics on a free loopback port and reports it.
+                            extraAgentArguments: ["--log-format", settings.logFormat, "--metrics-address", "127.0.0.1:0"]),
             registry: registry, logger: logger)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, supervisor: supervisor, options: options, logger: logger,
                                     offlineDataplaneGrace: settings.offlineDataplaneGrace)
         reconcilerBox.reconciler = reconciler
         apiExtension = DataplaneEndpoints(cache: cache, registry: registry, logger: logger)
+        inspector = ProxyInspector(cache: cache, registry: registry)
+        inspectExtension = InspectEndpoints(inspector: inspector)
         // The supervisor stops first (ServiceGroup stops in reverse order) so agents can still
         // report while they drain.
-        services = [reconciler, supervisor]
+        services = [ObjectCountMetrics(store: store), reconciler, supervisor]
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for
@@ -76,7 +86,8 @@ public struct StandaloneControlPlane: Sendable {
             do {
                 try await store.create(ResourceKinds.namespace, ["metadata": ["name": .string(namespace)]])
             } catch {
-                logger.warning("could not create a standard namespace", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+                logger.warning("could not create a standard namespace",
+                               metadata: LogMetadata.object("Namespace", namespace: nil, name: namespace).merging(["error": "\(error)"]) { $1 })
             }
         }
         // The default mesh exists from the first start, as in Kuma.
@@ -90,9 +101,10 @@ public struct StandaloneControlPlane: Sendable {
             ]
             do {
                 try await store.create(ResourceKinds.gatewayClass, gatewayClass)
-                logger.info("created the default GatewayClass kuma")
+                logger.info("created the default GatewayClass kuma", metadata: LogMetadata.object("GatewayClass", namespace: nil, name: "kuma"))
             } catch {
-                logger.warning("could not create the default GatewayClass", metadata: ["error": "\(error)"])
+                logger.warning("could not create the default GatewayClass",
+                               metadata: LogMetadata.object("GatewayClass", namespace: nil, name: "kuma").merging(["error": "\(error)"]) { $1 })
             }
         }
     }

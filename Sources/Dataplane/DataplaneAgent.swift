@@ -31,10 +31,13 @@ public struct DataplaneConfiguration: Sendable {
     /// The process that started the agent, if it must not outlive it (standalone mode): when
     /// the parent is gone, the agent stops its Envoy and exits.
     public var parentPID: Int32?
+    /// `host:port` of the agent's metrics port (port 0: a free one); nil: no metrics port.
+    public var metricsAddress: String?
 
     /// Creates a configuration.
     public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: Int, workDirectory: String,
-                envoyBinary: String, parentPID: Int32? = nil) {
+                envoyBinary: String, parentPID: Int32? = nil, metricsAddress: String? = nil) {
+        self.metricsAddress = metricsAddress
         self.controlPlane = controlPlane
         self.kind = kind
         self.gateway = gateway
@@ -86,6 +89,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.superviseEnvoy(bootstrapPath: bootstrapPath) }
                 group.addTask { await self.followControlPlane() }
+                if let address = self.configuration.metricsAddress {
+                    group.addTask { try await self.serveMetrics(at: address) }
+                }
                 try await group.next()
                 group.cancelAll()
             }
@@ -95,6 +101,24 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         await shutdownEnvoy()
     }
 
+    // MARK: Metrics port
+
+    /// Serves `/metrics` and `/config_dump` at `address` and reports the bound address.
+    private func serveMetrics(at address: String) async throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw DataplaneError("--metrics-address: expected host:port, got \"\(address)\"")
+        }
+        let server = AgentMetricsServer(
+            host: String(address[..<colon]), port: port, logger: logger,
+            admin: { [state] in state.withLock { $0.envoy?.isRunning == true ? $0.admin : nil } },
+            onListening: { bound in
+                self.state.withLock { $0.report.metricsAddress = bound }
+                self.logger.info("metrics port listening", metadata: ["address": "\(bound)"])
+                await self.sendReport()
+            })
+        try await server.run()
+    }
+
     // MARK: Envoy
 
     private func startEnvoy(bootstrapPath: String) async throws {
@@ -102,6 +126,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
                                                    workDirectory: configuration.workDirectory,
                                                    configDirectory: writer.configDirectory)
         let address = try await process.adminAddress()
+        AgentMetrics.envoyStarted()
         state.withLock { state in
             state.envoy = process
             state.admin = EnvoyAdmin(address: address)
@@ -168,6 +193,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         let request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
         let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
+        AgentMetrics.controlPlaneConnected(true)
+        defer { AgentMetrics.controlPlaneConnected(false) }
         var pending: [UInt8] = []
         var desired = DesiredConfig()
         for try await buffer in response.body {
@@ -205,6 +232,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
                                            clock: ContinuousClock()).wait()
         switch outcome {
         case .accepted:
+            AgentMetrics.settled(accepted: true, after: ContinuousClock.now - received)
             let good = writer.snapshot
             let ports = (try? await admin.boundPorts()) ?? []
             state.withLock { state in
@@ -218,6 +246,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
                 "version": "\(version)", "files": "\(changes.count)", "toWrite": "\(written - received)",
                 "toAccepted": "\(ContinuousClock.now - received)"])
         case .rejected:
+            AgentMetrics.settled(accepted: false, after: ContinuousClock.now - received)
             let (envoy, lastGood) = state.withLock { ($0.envoy, $0.lastGood) }
             let message = envoy?.rejectionMessage() ?? "Envoy rejected the configuration"
             logger.warning("config rejected; keeping the last good one", metadata: ["version": "\(version)", "message": "\(message)"])
@@ -286,6 +315,7 @@ struct DataplaneReport {
     var rejectedVersion: String?
     var rejectionMessage: String?
     var readyPorts: [Int] = []
+    var metricsAddress: String?
 
     func json(kind: DataplaneConfiguration.ProxyKind, proxy: String, replica: Int) -> JSONValue {
         var value: JSONValue = [.init(stringLiteral: kind.rawValue): .string(proxy), "replica": .integer(Int64(replica)), "running": .bool(running),
@@ -293,6 +323,7 @@ struct DataplaneReport {
         if let acceptedVersion { value["acceptedVersion"] = .string(acceptedVersion) }
         if let rejectedVersion { value["rejectedVersion"] = .string(rejectedVersion) }
         if let rejectionMessage { value["rejectionMessage"] = .string(rejectionMessage) }
+        if let metricsAddress { value["metricsAddress"] = .string(metricsAddress) }
         return value
     }
 }

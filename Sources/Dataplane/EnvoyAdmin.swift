@@ -26,6 +26,17 @@ struct EnvoyAdmin: Sendable {
         return result
     }
 
+    /// Envoy's stats in Prometheus' text format, only those that ever moved (`usedonly`);
+    /// the bootstrap's stats matcher keeps only the stats that matter.
+    func prometheusStats() async throws -> String {
+        try await get("/stats/prometheus?usedonly")
+    }
+
+    /// Envoy's `/config_dump` (Envoy redacts SDS secrets; the agent redacts again).
+    func configDump() async throws -> JSONValue {
+        try JSONParser.parse(try await get("/config_dump"))
+    }
+
     /// Ports of the listeners Envoy has bound (active listeners).
     func boundPorts() async throws -> [Int] {
         let value = try JSONParser.parse(try await get("/listeners?format=json"))

@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import Logging
 import ServiceLifecycle
+import Telemetry
 
 /// `gatehouse dataplane`: the agent beside one Envoy (started by the control plane in
 /// standalone mode; the gateway pod's entrypoint on Kubernetes).
@@ -27,6 +28,12 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel: String = "info"
 
+    @Option(help: "Log format: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "host:port of the agent's metrics port (/metrics: agent and Envoy stats; /config_dump); port 0 picks a free one. Reported to the control plane.")
+    var metricsAddress: String?
+
     @Option(help: "Stop (draining Envoy) when this process is no longer the parent: set by a standalone control plane, so no agent outlives it.")
     var parentPid: Int32?
 
@@ -35,14 +42,21 @@ struct DataplaneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat)
+        Telemetry.bootstrapMetrics()
         var logger = Logger(label: "gatehouse.dataplane")
-        logger[metadataKey: "gateway"] = "\(gateway)"
+        // Every line of the agent is about its Gateway.
+        let parts = gateway.split(separator: "/").map(String.init)
+        logger[metadataKey: "kind"] = "Gateway"
+        logger[metadataKey: "namespace"] = .string(parts.first ?? "")
+        logger[metadataKey: "name"] = .string(parts.last ?? "")
+        logger[metadataKey: "replica"] = "\(replica)"
         let binary = try locateEnvoy(envoy, logger: logger)
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
-                                                  workDirectory: workDir, envoyBinary: binary, parentPID: parentPid),
+                                                  workDirectory: workDir, envoyBinary: binary, parentPID: parentPid,
+                                                  metricsAddress: metricsAddress),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -61,12 +75,3 @@ func locateEnvoy(_ explicit: String?, logger: Logger) throws -> String {
     }
 }
 
-/// Sends swift-log output to standard error at `level` (once per process).
-func bootstrapLogging(level: String) {
-    let parsed = Logger.Level(rawValue: level) ?? .info
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = parsed
-        return handler
-    }
-}

@@ -7,6 +7,8 @@ import GatewayModel
 import Logging
 import ResourceStore
 import ServiceLifecycle
+import Telemetry
+import WebConsole
 
 /// `gatehouse run`: the control plane in the foreground (standalone mode).
 struct RunCommand: AsyncParsableCommand {
@@ -23,6 +25,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @Option(help: "Log format: text or json (one JSON object per line; lines about an object carry kind, namespace and name).")
+    var logFormat: LogFormat = .text
 
     @Option(help: "Namespace for copied secrets and generated mesh routes.")
     var systemNamespace: String = "kuma-system"
@@ -70,7 +75,8 @@ struct RunCommand: AsyncParsableCommand {
         // Everything this process and its children write under the data directory (the store,
         // the agents' certificate files) is for this user only.
         umask(0o077)
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat)
+        Telemetry.bootstrapMetrics()
         let logger = Logger(label: "gatehouse")
         let (host, port) = try parsedAPIAddress()
         let pool = try AddressPool(cidr: addressPool)
@@ -98,9 +104,12 @@ struct RunCommand: AsyncParsableCommand {
             controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
             envoyBinary: envoyBinary, logLevel: logLevel)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
+        settings.logFormat = logFormat.rawValue
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
-                                      extensions: [controlPlane.apiExtension]) { bound in
+                                      extensions: [controlPlane.apiExtension, controlPlane.inspectExtension, MetricsEndpoint(),
+                                                   WebConsole(store: store, inspector: controlPlane.inspector,
+                                                              systemNamespace: systemNamespace, logger: logger)]) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])
         }
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =

@@ -1,0 +1,35 @@
+import APIServer
+import ArgumentParser
+import Hummingbird
+import Logging
+import Synchronization
+import Telemetry
+
+extension LogFormat: ExpressibleByArgument {}
+
+/// Whether logging was bootstrapped in this process (swift-log allows it once).
+private let loggingBootstrapped = Mutex(false)
+
+/// Sends swift-log output to standard error at `level` in `format` (once per process; later
+/// calls do nothing).
+func bootstrapLogging(level: String, format: LogFormat = .text) {
+    let first = loggingBootstrapped.withLock { done -> Bool in
+        defer { done = true }
+        return !done
+    }
+    guard first else { return }
+    format.bootstrap(level: Logger.Level(rawValue: level) ?? .info)
+}
+
+/// `GET /metrics` on the API listener: the control plane's metrics in Prometheus' text format.
+struct MetricsEndpoint: APIExtension {
+    var pathPrefix: String { "/metrics" }
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        guard request.uri.path == "/metrics", request.method == .get else {
+            return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "not found\n")))
+        }
+        return Response(status: .ok, headers: [.contentType: Telemetry.expositionContentType],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: Telemetry.exposition())))
+    }
+}

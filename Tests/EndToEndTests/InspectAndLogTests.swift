@@ -1,0 +1,118 @@
+import Foundation
+import GatewayModel
+import Harness
+import TestCertificates
+import Testing
+
+/// `gatehouse inspect` against a running gateway, and `--log-format json`.
+@Suite("gatehouse inspect and structured logs (real control plane and Envoy)", .serialized)
+struct InspectAndLogTests {
+    static func gatehouse(_ server: GatehouseProcess, _ arguments: [String]) async throws -> CommandResult {
+        try await runCommand(try gatehouseBinary().path, arguments, environment: ["GATEHOUSE_SERVER": server.server])
+    }
+
+    @Test("inspect gateway: listeners, routes in Envoy's order with their HTTPRoute, clusters with endpoints, version accepted; -o json; config dump redacted")
+    func inspectGateway() async throws {
+        let seed = try await SeedGateway.start(pod: "inspect-demo")
+        defer { seed.stop() }
+        let server = seed.server
+        let keyPair = try TestCertificates.selfSigned(["secure.example.com"])
+        try await apply(tlsSecret("inspect-cert", namespace: "kuma-demo", keyPair) + """
+
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: kuma, namespace: kuma-demo}
+            spec:
+              gatewayClassName: kuma
+              listeners:
+              - {name: proxy, port: 8080, protocol: HTTP}
+              - {name: secure, port: 8443, protocol: HTTPS, tls: {mode: Terminate, certificateRefs: [{name: inspect-cert}]}}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: exact, namespace: kuma-demo}
+            spec:
+              parentRefs: [{name: kuma, sectionName: proxy}]
+              rules: [{matches: [{path: {type: Exact, value: /exact}}], backendRefs: [{name: demo-app, port: 5000}]}]
+            """, to: server)
+        // Wait until the current version is accepted (both routes in the config).
+        let summary = try await eventually(30, "the new version accepted") { () -> JSONValue? in
+            let result = try await Self.gatehouse(server, ["inspect", "gateway", "kuma", "-n", "kuma-demo", "-o", "json"])
+            guard result.status == 0 else { return nil }
+            let summary = try JSONParser.parse(result.output)
+            let version = summary["version"]?.stringValue
+            let routes = summary["routes"]?.arrayValue ?? []
+            guard routes.contains(where: { $0["source"] == "HTTPRoute kuma-demo/exact" }),
+                  summary["replicas"]?.arrayValue?.first?["acceptedVersion"]?.stringValue == version else { return nil }
+            return summary
+        }
+        let routes = (summary["routes"]?.arrayValue ?? []).filter { $0["virtualHost"]?.stringValue?.hasPrefix("kuma-demo/kuma/8080") == true }
+        let sources = routes.compactMap { $0["source"]?.stringValue }
+        // Exact before PathPrefix: Envoy's first match wins, and the Gateway API ranks exact paths first.
+        #expect(sources.first == "HTTPRoute kuma-demo/exact", "routes in order: \(sources)")
+        #expect(sources.contains("HTTPRoute kuma-demo/echo"))
+        #expect(routes.map { $0["order"]?.integerValue ?? -1 } == Array(0..<Int64(routes.count)))
+        let listeners = (summary["listeners"]?.arrayValue ?? []).compactMap { $0["port"]?.integerValue }
+        #expect(Set(listeners) == [8080, 8443])
+        let cluster = (summary["clusters"]?.arrayValue ?? []).first { $0["name"] == "kuma-demo/demo-app/5000" }
+        #expect(cluster?["endpoints"] == [.string("127.0.0.1:\(seed.echo.port)")])
+        #expect(summary["replicas"]?.arrayValue?.first?["metricsAddress"]?.stringValue?.hasPrefix("127.0.0.1:") == true)
+
+        let text = try await Self.gatehouse(server, ["inspect", "gateway", "kuma", "-n", "kuma-demo"])
+        #expect(text.status == 0, "\(text.error)")
+        for expected in ["Gateway kuma-demo/kuma", "(current)", "kuma-demo/kuma/8080", "HTTPRoute kuma-demo/exact", "path=/exact",
+                         "kuma-demo/demo-app/5000", "127.0.0.1:\(seed.echo.port)", "Secrets (names only)"] {
+            #expect(text.output.contains(expected), "inspect output shows \(expected)")
+        }
+        #expect(!text.output.contains(String(keyPair.privateKeyPEM.split(separator: "\n")[1])))
+
+        let withResources = try await Self.gatehouse(server, ["inspect", "gateway", "kuma", "-n", "kuma-demo", "-o", "json", "--resources"])
+        #expect(withResources.status == 0)
+        #expect(withResources.output.contains("[redacted]"), "private keys in the resources are redacted")
+        #expect(!withResources.output.contains(String(keyPair.privateKeyPEM.split(separator: "\n")[1])))
+
+        let dump = try await Self.gatehouse(server, ["inspect", "config-dump", "gateway", "kuma", "-n", "kuma-demo"])
+        #expect(dump.status == 0, "\(dump.error)")
+        let parsed = try JSONParser.parse(dump.output)
+        let types = (parsed["configs"]?.arrayValue ?? []).compactMap { $0["@type"]?.stringValue }
+        #expect(types.contains { $0.hasSuffix("ListenersConfigDump") } && types.contains { $0.hasSuffix("RoutesConfigDump") })
+        #expect(dump.output.contains("kuma-demo/kuma/8080"))
+        #expect(dump.output.contains("secure"), "the HTTPS listener is in the dump")
+        #expect(!dump.output.contains("BEGIN PRIVATE KEY") && !dump.output.contains(String(keyPair.privateKeyPEM.split(separator: "\n")[1])))
+
+        let missing = try await Self.gatehouse(server, ["inspect", "gateway", "nothing", "-n", "kuma-demo"])
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("no configuration for proxy kuma-demo/nothing"))
+    }
+
+    @Test("--log-format json: one JSON object per line; lines about an object carry kind, namespace and name")
+    func jsonLogs() async throws {
+        let server = try await GatehouseProcess(extraArguments: ["--log-format", "json"])
+        defer { server.stop() }
+        let echo = try await EchoProcess(name: "logs-demo", namespace: "kuma-demo")
+        defer { echo.stop() }
+        try await apply(seedManifests(echoPort: echo.port), to: server)
+        _ = try await programmedAddress(server)
+        let lines = server.log.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(!lines.isEmpty)
+        var parsed: [JSONValue] = []
+        for line in lines {
+            let value = try? JSONParser.parse(String(line))
+            #expect(value?["level"] != nil && value?["message"] != nil && value?["time"] != nil, "a JSON log line: \(line)")
+            if let value { parsed.append(value) }
+        }
+        let created = parsed.first { $0["message"] == "created the default GatewayClass kuma" }
+        #expect(created?["kind"] == "GatewayClass" && created?["name"] == "kuma")
+        // The gateway's agent logs in JSON too, every line naming its Gateway.
+        let agentLog = try await eventually(10, "the agent's log") { () -> String? in
+            let directory = server.dataDirectory.appendingPathComponent("dataplanes/kuma-demo.kuma.0/dataplane.log")
+            let text = try String(contentsOf: directory, encoding: .utf8)
+            return text.contains("envoy started") ? text : nil
+        }
+        for line in agentLog.split(separator: "\n") where line.hasPrefix("{") {
+            let value = try JSONParser.parse(String(line))
+            #expect(value["kind"] == "Gateway" && value["namespace"] == "kuma-demo" && value["name"] == "kuma", "\(line)")
+        }
+    }
+}
