@@ -8,7 +8,8 @@ enum APIMetrics {
     static func verbAndKind(method: String, route: APIRoute, watch: Bool) -> (verb: String, kind: String) {
         switch route {
         case .resource(let target):
-            let kind = target.group.isEmpty ? target.plural : "\(target.plural).\(target.group)"
+            // Only served kinds become label values: URLs are user input, labels must stay few.
+            let kind = target.kind?.qualifiedPlural ?? "unknown"
             let named = target.name != nil
             let verb: String
             switch method {
@@ -17,13 +18,13 @@ enum APIMetrics {
             case "PUT": verb = "update"
             case "PATCH": verb = "patch"
             case "DELETE": verb = named ? "delete" : "deletecollection"
-            default: verb = method.lowercased()
+            default: verb = "other"
             }
             return (verb, kind)
         case .health: return ("get", "health")
         case .openAPIRoot, .openAPIDocument: return ("get", "openapi")
         case .coreVersions, .groupList, .group, .resourceList, .version: return ("get", "discovery")
-        case .unknown: return (method.lowercased(), "other")
+        case .unknown: return ("other", "other")
         }
     }
 

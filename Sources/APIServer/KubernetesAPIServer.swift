@@ -67,14 +67,15 @@ struct APIResponder: HTTPResponder {
         let started = ContinuousClock.now
         for handler in extensions where request.uri.path.hasPrefix(handler.pathPrefix) {
             let response = try await handler.respond(to: request, context: context)
-            APIMetrics.answered(verb: request.method.rawValue.lowercased(), kind: handler.metricsKind,
+            APIMetrics.answered(verb: ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(request.method.rawValue) ? request.method.rawValue.lowercased() : "other",
+                                kind: handler.metricsKind,
                                 code: response.status.code, after: ContinuousClock.now - started)
             return response
         }
         let route = APIRoute.parse(request.uri.path)
         let watching = request.uri.queryParameters["watch"].map { ["1", "true"].contains($0.lowercased()) } ?? false
         let (verb, kind) = APIMetrics.verbAndKind(method: request.method.rawValue, route: route, watch: watching)
-        let response = try await respondToAPI(request, route: route)
+        let response = try await respondToAPI(request, parsedRoute: route)
         APIMetrics.answered(verb: verb, kind: kind, code: response.status.code, after: ContinuousClock.now - started)
         if response.status.code == 409, case .resource(let target) = route, target.subresource == "status" {
             APIMetrics.statusConflict(kind: kind)
@@ -82,7 +83,7 @@ struct APIResponder: HTTPResponder {
         return response
     }
 
-    private func respondToAPI(_ request: Request, route: APIRoute) async throws -> Response {
+    private func respondToAPI(_ request: Request, parsedRoute: APIRoute) async throws -> Response {
         var request = request
         let body: ByteBuffer
         do {
@@ -95,7 +96,7 @@ struct APIResponder: HTTPResponder {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let apiRequest = APIRequest(
-            method: request.method.rawValue, route: route, query: query,
+            method: request.method.rawValue, route: parsedRoute, query: query,
             contentType: request.headers[.contentType] ?? "application/json", accept: request.headers[.accept] ?? "",
             body: Array(buffer: body))
         if let tooNew = await waitForRequestedVersion(apiRequest) {

@@ -31,9 +31,10 @@ public struct ProxyInspector: Sendable {
     /// resources, translated again as JSON from the cached input (route files travel as
     /// protobuf), secrets redacted.
     public func details(of proxy: String) -> ProxyDetails? {
-        guard let (input, config) = cache.inspect(proxy) else { return nil }
+        guard let entry = cache.inspect(proxy) else { return nil }
+        let config = entry.config
         let resources: EnvoyResources
-        switch input {
+        switch entry.input {
         case .gateway(let gateway): resources = EnvoyTranslator.translate(gateway)
         case .sidecar(let sidecar): resources = SidecarTranslator.translate(sidecar)
         }

@@ -110,7 +110,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         }
         let server = AgentMetricsServer(
             host: String(address[..<colon]), port: port, logger: logger,
-            admin: { [state] in state.withLock { $0.envoy?.isRunning == true ? $0.admin : nil } },
+            admin: { self.state.withLock { $0.envoy?.isRunning == true ? $0.admin : nil } },
             onListening: { bound in
                 self.state.withLock { $0.report.metricsAddress = bound }
                 self.logger.info("metrics port listening", metadata: ["address": "\(bound)"])

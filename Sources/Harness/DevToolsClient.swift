@@ -39,8 +39,9 @@ public final class DevToolsSession: Sendable {
                 context.pipeline.removeHandler(name: "upgrade-request", promise: nil)
                 upgraded.succeed(())
             })
-            return channel.pipeline.addHTTPClientHandlers(withClientUpgrade: configuration).flatMap {
-                channel.pipeline.addHandler(request, name: "upgrade-request")
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHTTPClientHandlers(withClientUpgrade: configuration)
+                try channel.pipeline.syncOperations.addHandler(request, name: "upgrade-request")
             }
         }
         let channel = try await bootstrap.connect(host: host, port: port).get()
@@ -83,9 +84,9 @@ public final class DevToolsSession: Sendable {
         let message: JSONValue = ["id": .integer(Int64(id)), "method": .string(method), "params": parameters]
         let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: JSONSerializer.string(message)))
         try await channel.writeAndFlush(frame).get()
-        let timer = Task { [state] in
+        let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            let waiter = self?.state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume(throwing: HarnessError("DevTools \(method) timed out"))
         }
         defer { timer.cancel() }

@@ -9,6 +9,11 @@ public struct PrometheusText: Sendable {
         public var name: String
         public var labels: [String: String]
         public var value: Double
+
+        /// Named `name`, with at least `labels`.
+        func matches(_ name: String, _ labels: [String: String]) -> Bool {
+            self.name == name && labels.allSatisfy { self.labels[$0.key] == $0.value }
+        }
     }
 
     /// Every sample, in the order given.
@@ -82,12 +87,12 @@ public struct PrometheusText: Sendable {
 
     /// The sum of the samples named `name` whose labels include `labels` (0 when none).
     public func value(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        samples.filter { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }.reduce(0) { $0 + $1.value }
+        samples.filter { $0.matches(name, labels) }.reduce(0) { $0 + $1.value }
     }
 
     /// Whether any sample is named `name` (with `labels`).
     public func has(_ name: String, _ labels: [String: String] = [:]) -> Bool {
-        samples.contains { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }
+        samples.contains { $0.matches(name, labels) }
     }
 
     /// Scrapes `url` and parses the answer (which must be 200 with Prometheus' content type).
