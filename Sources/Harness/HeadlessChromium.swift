@@ -83,10 +83,16 @@ public final class HeadlessChromium: Sendable {
         throw HarnessError("\(url) did not load within \(seconds) s")
     }
 
-    /// The visible text of the first element matching `selector` ("" when none).
+    /// The text content of the first element matching `selector` ("" when none), as written
+    /// in the DOM (not as CSS displays it: headings in upper case stay as written).
     public func text(_ selector: String = "body") async throws -> String {
-        try await session.evaluate("(document.querySelector(\(JSONSerializer.string(.string(selector)))) || {innerText: ''}).innerText")
+        try await session.evaluate("(document.querySelector(\(JSONSerializer.string(.string(selector)))) || {textContent: ''}).textContent")
             .stringValue ?? ""
+    }
+
+    /// Chromium's own log (stderr and stdout), for diagnosing a failed test.
+    public var log: String {
+        (try? String(contentsOf: profile.appendingPathComponent("chromium.log"), encoding: .utf8)) ?? ""
     }
 
     /// Sets the viewport (CSS pixels), as a window of that size would have.

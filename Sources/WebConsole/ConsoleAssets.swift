@@ -110,6 +110,9 @@ enum ConsoleAssets {
         events.onmessage = refresh;
         events.onopen = function () { say("Live"); };
         events.onerror = function () { say("Reconnecting…"); };
+        // A page being left (or kept in the back/forward cache) gives its connection back:
+        // browsers allow only six per server over HTTP/1.1.
+        window.addEventListener("pagehide", function () { events.close(); });
       }
     })();
     """#

@@ -88,7 +88,11 @@ struct WebConsoleBrowserTests {
             return (secure?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Programmed" && $0["status"] == "True" } ? true : nil
         }
         let browser = try await HeadlessChromium.start()
-        defer { browser.stop() }
+        defer {
+            try? Data(browser.log.utf8).write(to: Self.artifacts.appendingPathComponent("chromium.log"))
+            try? Data(server.log.utf8).write(to: Self.artifacts.appendingPathComponent("gatehouse.log"))
+            browser.stop()
+        }
         let secretFragments = [
             String(Data(scenario.keyPair.privateKeyPEM.utf8).base64EncodedString().prefix(40)),
             String(scenario.keyPair.privateKeyPEM.split(separator: "\n").dropFirst().first ?? "x"),
