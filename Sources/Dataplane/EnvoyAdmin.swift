@@ -27,9 +27,13 @@ struct EnvoyAdmin: Sendable {
     }
 
     /// Envoy's stats in Prometheus' text format, only those that ever moved (`usedonly`);
-    /// the bootstrap's stats matcher keeps only the stats that matter.
+    /// the bootstrap's stats matcher keeps only the stats that matter, and the admin
+    /// interface's own HTTP stats (the agent's polling, scrapes) are left out.
     func prometheusStats() async throws -> String {
-        try await get("/stats/prometheus?usedonly")
+        let text = try await get("/stats/prometheus?usedonly")
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("envoy_http_conn_manager_prefix=\"admin\"") }
+            .joined(separator: "\n")
     }
 
     /// Envoy's `/config_dump` (Envoy redacts SDS secrets; the agent redacts again).
