@@ -106,10 +106,12 @@ struct APIResponder: HTTPResponder {
         do {
             answer = try await route(apiRequest)
         } catch {
-            logger.debug("request failed", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"])
+            logger.debug("request failed", metadata: Self.logMetadata(parsedRoute).merging([
+                "method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"]) { $1 })
             return Self.jsonResponse(status: error.code, error.status, warnings: [])
         }
-        logger.trace("request", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)"])
+        logger.trace("request", metadata: Self.logMetadata(parsedRoute).merging([
+            "method": "\(apiRequest.method)", "path": "\(request.uri.path)"]) { $1 })
         switch answer {
         case .json(let status, let value, let warnings):
             return Self.jsonResponse(status: status, value, warnings: warnings)
@@ -119,6 +121,15 @@ struct APIResponder: HTTPResponder {
         case .watch(let watch):
             return Self.watchResponse(watch)
         }
+    }
+
+    /// `kind`, `namespace` and `name` of the object a request is about (what it names of them).
+    static func logMetadata(_ route: APIRoute) -> Logger.Metadata {
+        guard case .resource(let target) = route else { return [:] }
+        var metadata: Logger.Metadata = ["kind": .string(target.kind?.kind ?? target.plural)]
+        if let namespace = target.namespace { metadata["namespace"] = .string(namespace) }
+        if let name = target.name { metadata["name"] = .string(name) }
+        return metadata
     }
 
     /// For a read (get, list, watch) asking for a `resourceVersion` the store has not reached:

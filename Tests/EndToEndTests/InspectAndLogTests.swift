@@ -1,6 +1,7 @@
 import Foundation
 import GatewayModel
 import Harness
+import Processes
 import TestCertificates
 import Testing
 
@@ -84,6 +85,49 @@ struct InspectAndLogTests {
         let missing = try await Self.gatehouse(server, ["inspect", "gateway", "nothing", "-n", "kuma-demo"])
         #expect(missing.status == 1)
         #expect(missing.error.contains("no configuration for proxy kuma-demo/nothing"))
+    }
+
+    @Test("inspect dataplane: a sidecar's version, listener and clusters; its config dump; its Dataplane lists its metrics port")
+    func inspectDataplane() async throws {
+        let seed = try await SeedGateway.start(pod: "inspect-sidecar")
+        defer { seed.stop() }
+        let server = seed.server
+        try await apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n", to: server)
+        let port = try freePort()
+        let sidecar = try await ChildProcess.launch(ChildProcess.Options(
+            executable: try gatehouseBinary().path,
+            arguments: ["sidecar", "--namespace", "shop", "--name", "client-1", "--outbound", "127.0.0.1:\(port)",
+                        "--server", server.server, "--log-format", "json"],
+            environment: ["GATEHOUSE_ENVOY": envoyBinary()], logPath: server.dataDirectory.appendingPathComponent("sidecar.log").path))
+        defer { sidecar.stopBlocking(grace: .seconds(10)) }
+        let metricsAddress = try await eventually(30, "the sidecar Accepted, its metrics port listed") { () -> String? in
+            let dataplane = try await HTTP.request("GET", server.server + "/apis/kuma.io/v1alpha1/namespaces/shop/dataplanes/client-1").json
+            guard dataplane[path: ["status", "config"]] == "Accepted" else { return nil }
+            return dataplane[path: ["status", "metricsAddress"]]?.stringValue
+        }
+        let scraped = try await PrometheusText.scrape("http://\(metricsAddress)/metrics")
+        #expect(scraped.value("gatehouse_agent_config_versions_total", ["result": "accepted"]) >= 1)
+
+        let result = try await Self.gatehouse(server, ["inspect", "dataplane", "client-1", "-n", "shop", "-o", "json"])
+        #expect(result.status == 0, "\(result.error)")
+        let summary = try JSONParser.parse(result.output)
+        #expect(summary["replicas"]?.arrayValue?.first?["acceptedVersion"] == summary["version"])
+        #expect((summary["listeners"]?.arrayValue ?? []).contains { $0["port"]?.integerValue == Int64(port) }, "the outbound listener")
+        #expect((summary["clusters"]?.arrayValue ?? []).contains { $0["name"] == "kuma-demo/demo-app/5000" },
+                "a cluster for the Service in the mesh")
+        let text = try await Self.gatehouse(server, ["inspect", "dataplane", "client-1", "-n", "shop"])
+        #expect(text.output.hasPrefix("Dataplane shop/client-1") && text.output.contains("(current)"))
+        let dump = try await Self.gatehouse(server, ["inspect", "config-dump", "dataplane", "client-1", "-n", "shop"])
+        #expect(dump.status == 0, "\(dump.error)")
+        #expect(try JSONParser.parse(dump.output)["configs"]?.arrayValue?.isEmpty == false)
+        // The sidecar's own log is JSON, each line naming its Dataplane.
+        let log = try String(contentsOf: server.dataDirectory.appendingPathComponent("sidecar.log"), encoding: .utf8)
+        let lines = log.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let value = try JSONParser.parse(String(line))
+            #expect(value["kind"] == "Dataplane" && value["namespace"] == "shop" && value["name"] == "client-1", "\(line)")
+        }
     }
 
     @Test("--log-format json: one JSON object per line; lines about an object carry kind, namespace and name")

@@ -92,6 +92,26 @@ struct MetricsTests {
         _ = try await eventually(20, "the rejection counted") { () -> Bool? in
             try await PrometheusText.scrape(metrics).value("gatehouse_config_rejections_total", ["proxy": "kuma-demo/kuma"]) >= 1 ? true : nil
         }
+
+        // Every metric the Grafana dashboard plots is emitted by the control plane or an agent
+        // (after the changes, traffic, conflict, watch and rejection above); only a failed
+        // status write, which cannot be provoked from outside, is left out.
+        _ = try await HTTP.request("GET", "http://\(seed.address):8080/", timeout: 5)
+        let agent = try #require(try await HTTP.request("GET", server.server + "/gatehouse/v1/inspect/targets").json
+            .arrayValue?.first?["targets"]?.arrayValue?.first?.stringValue)
+        let dashboard = try DashboardMetrics.names()
+        #expect(dashboard.count >= 20, "the dashboard plots \(dashboard.count) metrics")
+        // Histograms reach Envoy's /stats/prometheus at its stats flush (every 5 s).
+        var missing = dashboard
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            let names = DashboardMetrics.emitted(try await PrometheusText.scrape(metrics))
+                .union(DashboardMetrics.emitted(try await PrometheusText.scrape("http://\(agent)/metrics")))
+            missing = dashboard.subtracting(names)
+            if missing == ["gatehouse_status_write_failures_total"] { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(missing == ["gatehouse_status_write_failures_total"], "dashboard metrics nobody emits: \(missing.sorted())")
     }
 
     @Test("the agent's metrics port: listed for scrapers, its Envoy's request counters move with real traffic, agent counters too")
@@ -132,5 +152,35 @@ struct MetricsTests {
         _ = try await eventually(15, "request times recorded") { () -> Bool? in
             try await PrometheusText.scrape(url).value("envoy_http_downstream_rq_time_count", listener) >= Double(requests) ? true : nil
         }
+    }
+}
+
+/// The Grafana dashboard in the repository plots what Gatehouse emits.
+enum DashboardMetrics {
+    /// Metric names (histograms by their base name) the dashboard's queries use.
+    static func names() throws -> Set<String> {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("deploy/grafana/gatehouse.json"), encoding: .utf8)
+        let dashboard = try JSONParser.parse(text)
+        var names = Set<String>()
+        for panel in dashboard["panels"]?.arrayValue ?? [] {
+            for target in panel["targets"]?.arrayValue ?? [] {
+                let expression = target["expr"]?.stringValue ?? ""
+                // Metric selectors (every query filters by job: `name{...}`), not label names.
+                for match in expression.matches(of: /(gatehouse|envoy)_[a-z_]+(?=\{)/) {
+                    var name = String(match.output.0)
+                    for suffix in ["_bucket", "_count", "_sum"] where name.hasSuffix(suffix) { name = String(name.dropLast(suffix.count)) }
+                    names.insert(name)
+                }
+            }
+        }
+        return names
+    }
+
+    /// The names of `scrape`'s samples, histograms by their base name.
+    static func emitted(_ scrape: PrometheusText) -> Set<String> {
+        Set(scrape.samples.map { sample in
+            for suffix in ["_bucket", "_count", "_sum"] where sample.name.hasSuffix(suffix) { return String(sample.name.dropLast(suffix.count)) }
+            return sample.name
+        })
     }
 }
