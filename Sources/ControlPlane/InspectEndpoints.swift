@@ -61,7 +61,7 @@ struct InspectEndpoints: APIExtension {
             guard response.status == .ok else {
                 return Self.answer(502, ["message": .string("the agent answered \(response.status.code): \(String(buffer: body))")])
             }
-            return Self.answer(200, KeyMaterial.redact(try JSONParser.parse(Array(buffer: body))))
+            return Self.answer(200, KeyMaterialRedaction.redact(try JSONParser.parse(Array(buffer: body))))
         } catch {
             return Self.answer(502, ["message": .string("cannot reach the agent at \(address): \(error)")])
         }
@@ -72,28 +72,5 @@ struct InspectEndpoints: APIExtension {
         bytes.append(0x0A)
         return Response(status: .init(code: status), headers: [.contentType: "application/json"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-}
-
-/// Removes key material from any JSON document (config dumps): every value under a field
-/// that carries a private key, password or ticket key becomes `[redacted]`.
-enum KeyMaterial {
-    /// Field names whose values are secret.
-    static let secretFields: Set<String> = ["private_key", "password", "session_ticket_keys", "hmac_secret", "inline_bytes"]
-
-    /// The document with secret values replaced.
-    static func redact(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .object(let fields):
-            var copy = fields
-            for (name, field) in fields {
-                copy[name] = secretFields.contains(name) ? .string("[redacted]") : redact(field)
-            }
-            return .object(copy)
-        case .array(let items):
-            return .array(items.map(redact))
-        default:
-            return value
-        }
     }
 }

@@ -35,7 +35,7 @@ struct AgentMetricsServer {
             guard let envoy = admin() else {
                 return Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy is not running\n")))
             }
-            let dump = ConfigDumpRedaction.redact(try await envoy.configDump())
+            let dump = KeyMaterialRedaction.redact(try await envoy.configDump())
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: JSONSerializer.prettyString(dump))))
         }
@@ -47,30 +47,6 @@ struct AgentMetricsServer {
             onServerRunning: { channel in await onListening("\(host):\(channel.localAddress?.port ?? 0)") },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [])
-    }
-}
-
-/// Removes key material from an Envoy config dump: every value under a field that carries a
-/// private key, password or ticket key becomes `[redacted]` (Envoy redacts SDS secrets itself;
-/// this also covers inline keys, whatever the dump's shape).
-enum ConfigDumpRedaction {
-    /// Field names whose values are secret.
-    static let secretFields: Set<String> = ["private_key", "password", "session_ticket_keys", "hmac_secret", "inline_bytes"]
-
-    /// The dump with secret values replaced.
-    static func redact(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .object(let fields):
-            var copy = fields
-            for (name, field) in fields {
-                copy[name] = secretFields.contains(name) ? .string("[redacted]") : redact(field)
-            }
-            return .object(copy)
-        case .array(let items):
-            return .array(items.map(redact))
-        default:
-            return value
-        }
     }
 }
 

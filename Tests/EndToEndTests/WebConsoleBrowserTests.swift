@@ -61,13 +61,24 @@ struct WebConsoleBrowserTests {
         }
     }
 
-    /// Saves the page at 1280x900 and 390x844 as `<name>-1280.png` and `<name>-390.png`.
+    /// Saves the page at 1280x900 and 390x844 as `<name>-1280.png` and `<name>-390.png`, and
+    /// checks that nothing sticks out sideways at either width (tables become cards on phones).
     static func screenshots(_ browser: HeadlessChromium, _ name: String) async throws {
+        for (width, height, mobile) in [(1280, 900, false), (390, 844, true)] {
+            try await browser.resize(width: width, height: height, mobile: mobile)
+            let overflow = try await browser.session.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            #expect(overflow.integerValue == 0, "\(name) at \(width) px is \(overflow) px too wide")
+            try await browser.screenshot(to: artifacts.appendingPathComponent("\(name)-\(width).png").path)
+        }
         try await browser.resize(width: 1280, height: 900)
-        try await browser.screenshot(to: artifacts.appendingPathComponent("\(name)-1280.png").path)
-        try await browser.resize(width: 390, height: 844, mobile: true)
-        try await browser.screenshot(to: artifacts.appendingPathComponent("\(name)-390.png").path)
-        try await browser.resize(width: 1280, height: 900)
+    }
+
+    /// Presses a key in the page (as a keyboard would).
+    static func press(_ browser: HeadlessChromium, key: String, code: Int) async throws {
+        for type in ["rawKeyDown", "keyUp"] {
+            try await browser.session.send("Input.dispatchKeyEvent", [
+                "type": .string(type), "key": .string(key), "code": .string(key), "windowsVirtualKeyCode": .integer(Int64(code))])
+        }
     }
 
     @Test("every page shows its content (DOM text), secrets never, landmarks and titles; a change shows up live without reload")
@@ -127,7 +138,7 @@ struct WebConsoleBrowserTests {
                 "problems come first")
         _ = try await check("/gateways/kuma-demo/kuma", title: "kuma-demo/kuma · Gateway", contains: [
             "proxy", "8080", "secure", "8443", "secure.example.com", "kuma-demo/echo", "Accepted version", "current", "Serving",
-            "MeshGateway", "Envoy config dump", "Deployment and pods",
+            "MeshGateway", "kind: MeshGateway", "kind: MeshHTTPRoute", "gapi-kuma-demo-console-cert", "Envoy config dump", "Deployment and pods",
         ], screenshot: "gateway")
         _ = try await check("/httproutes/kuma-demo/echo", title: "kuma-demo/echo · HTTPRoute", contains: [
             "Gateway kuma-demo/kuma", "Accepted", "ResolvedRefs", "kuma-demo/demo-app:5000", "127.0.0.1:\(echoPort)",
@@ -140,6 +151,19 @@ struct WebConsoleBrowserTests {
         _ = try await check("/dataplanes/shop/client-1", title: "shop/client-1 · Dataplane", contains: [
             "Online", "Accepted", "app=client", "http://127.0.0.1:",
         ], screenshot: "dataplane")
+
+        // Keyboard: the first Tab reaches the skip link, Enter on it moves focus to the main
+        // content, and the next Tab reaches the first link there.
+        try await browser.open(base + "/")
+        try await Self.press(browser, key: "Tab", code: 9)
+        #expect(try await browser.session.evaluate("document.activeElement.className") == "skip-link")
+        try await Self.press(browser, key: "Enter", code: 13)
+        _ = try await eventually(5, "focus on the main content") { () -> Bool? in
+            try await browser.session.evaluate("location.hash === '#main'").boolValue == true ? true : nil
+        }
+        try await Self.press(browser, key: "Tab", code: 9)
+        let focused = try await browser.session.evaluate("document.activeElement.closest('main') !== null && document.activeElement.tagName")
+        #expect(focused == "A", "Tab after the skip link lands on a link in the main content")
 
         // The generated mesh secret exists, and even its page-less listing never shows data.
         let meshSecrets = try await HTTP.request("GET", server.server + "/api/v1/namespaces/kuma-system/secrets").json
