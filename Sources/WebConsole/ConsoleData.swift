@@ -138,12 +138,33 @@ struct ConsoleData {
         }
     }
 
-    /// Objects of a kind that may not be served yet (`apps` Deployments, core Pods) labelled
-    /// as belonging to the Gateway `namespace/name`; empty when the kind is not served.
-    func gatewayWorkloads(group: String, plural: String, namespace: String, gateway name: String) -> [JSONValue]? {
-        guard let kind = Self.servedKind(group: group, plural: plural) else { return nil }
-        return list(kind, namespace: namespace).filter {
-            $0.labels["kuma.io/gateway-name"] == name || $0.labels["gateway.networking.k8s.io/gateway-name"] == name
+    /// The labels that name a Gateway on the objects made for it (Kuma's and the Gateway API's).
+    static let gatewayNameLabels = ["kuma.io/gateway-name", "gateway.networking.k8s.io/gateway-name"]
+
+    /// The Gateway `namespace/name`'s Deployments: labelled with its name, or named as the
+    /// Gateway and owned by its MeshGatewayInstance. Nil when Deployments are not served (yet).
+    func gatewayDeployments(namespace: String, gateway name: String) -> [JSONValue]? {
+        guard let kind = Self.servedKind(group: "apps", plural: "deployments") else { return nil }
+        return list(kind, namespace: namespace).filter { deployment in
+            Self.gatewayNameLabels.contains { deployment.labels[$0] == name }
+                || (deployment.name == name && (deployment[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).contains {
+                    $0["kind"] == "MeshGatewayInstance" && $0["name"]?.stringValue == name
+                })
+        }
+    }
+
+    /// The Gateway `namespace/name`'s Pods: labelled with its name, or selected by one of its
+    /// Deployments' `matchLabels`. Nil when Pods are not served (yet).
+    func gatewayPods(namespace: String, gateway name: String) -> [JSONValue]? {
+        guard let kind = Self.servedKind(group: "", plural: "pods") else { return nil }
+        let selectors = (gatewayDeployments(namespace: namespace, gateway: name) ?? []).compactMap { deployment -> [String: String]? in
+            guard let labels = deployment[path: ["spec", "selector", "matchLabels"]]?.objectValue, !labels.isEmpty else { return nil }
+            return labels.compactMapValues(\.stringValue)
+        }
+        return list(kind, namespace: namespace).filter { pod in
+            let labels = pod.labels
+            return Self.gatewayNameLabels.contains { labels[$0] == name }
+                || selectors.contains { selector in selector.allSatisfy { labels[$0.key] == $0.value } }
         }
     }
 }

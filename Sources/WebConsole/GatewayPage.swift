@@ -85,8 +85,8 @@ enum GatewayPage {
     }
 
     private static func workloads(_ data: ConsoleData, namespace: String, name: String) -> String {
-        let deployments = data.gatewayWorkloads(group: "apps", plural: "deployments", namespace: namespace, gateway: name)
-        let pods = data.gatewayWorkloads(group: "", plural: "pods", namespace: namespace, gateway: name)
+        let deployments = data.gatewayDeployments(namespace: namespace, gateway: name)
+        let pods = data.gatewayPods(namespace: namespace, gateway: name)
         guard deployments != nil || pods != nil else {
             return "<p class=\"empty\">This control plane runs the Gateway's replicas as local processes (see Envoy configuration above); it serves no Deployment or Pod objects.</p>"
         }

@@ -37,8 +37,13 @@ enum OverviewPage {
             }
             let own = replicas.filter { $0.proxy == key }
             let serving = own.filter { $0.connected && $0.running }.count
-            let pods = data.gatewayWorkloads(group: "", plural: "pods", namespace: gateway.namespace ?? "", gateway: gateway.name ?? "")
-            let podText = pods.map { "\($0.count) pods" } ?? "\(serving)/\(own.count) replicas serving"
+            let pods = data.gatewayPods(namespace: gateway.namespace ?? "", gateway: gateway.name ?? "")
+            let podText = pods.map { pods in
+                let ready = pods.filter { pod in
+                    (pod[path: ["status", "conditions"]]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+                }
+                return "\(ready.count)/\(pods.count) pods ready"
+            } ?? "\(serving)/\(own.count) replicas serving"
             return [HTML.link(key, to: Pages.gatewayPath(gateway)),
                     HTML.escape(gateway[path: ["spec", "gatewayClassName"]]?.stringValue ?? ""),
                     addresses.isEmpty ? "<span class=\"muted\">none</span>" : HTML.escape(addresses.joined(separator: ", ")),
