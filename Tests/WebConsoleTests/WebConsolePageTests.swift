@@ -58,6 +58,11 @@ struct WebConsolePageTests {
                                             "conditions": [["type": "Accepted", "status": "True", "reason": "Accepted", "message": ""], resolved]]]]
             try await store.update(ResourceKinds.httpRoute, route, status: true)
         }
+        // A GAMMA route: its parent is the Service itself.
+        try await store.create(ResourceKinds.httpRoute, [
+            "metadata": ["name": "mesh-canary", "namespace": "kuma-demo"],
+            "spec": ["parentRefs": [["group": "", "kind": "Service", "name": "demo-app", "port": 5000]],
+                     "rules": [["backendRefs": [["name": "demo-app", "port": 5000]]]]]])
         return (store, directory)
     }
 
@@ -98,6 +103,11 @@ struct WebConsolePageTests {
         #expect(route.body.contains("127.0.0.1:5001") && route.body.contains("PathPrefix /echo"))
         let service = try Self.render("/gui/services/kuma-demo/demo-app", store: store)
         #expect(service.body.contains("127.0.0.1:5001") && service.body.contains("kuma-demo/echo"))
+        let gamma = try #require(service.body.range(of: "id=\"gamma\""))
+        let backends = try #require(service.body.range(of: "id=\"backends\""))
+        let gammaSection = String(service.body[gamma.upperBound..<backends.lowerBound])
+        #expect(gammaSection.contains("kuma-demo/mesh-canary") && !gammaSection.contains("kuma-demo/echo"),
+                "the GAMMA section lists the route whose parent is the Service, not the gateway route")
         #expect(try Self.render("/gui/meshes/default", store: store).title == "default · Mesh")
         let missing = try Self.render("/gui/dataplanes/shop/nobody", store: store)
         #expect(missing.status == 404)
