@@ -27,9 +27,16 @@ public struct ProxyInspector: Sendable {
     /// The replicas of one proxy.
     public func replicas(of proxy: String) -> [ReplicaView] { registry.replicaReports().filter { $0.proxy == proxy } }
 
+    /// The version name of the proxy's current configuration (`<run>-<revision>`, what its
+    /// agents report once Envoy accepted it), nil when it has none. Cheap: a cache read.
+    public func currentVersion(of proxy: String) -> String? {
+        cache.current(proxy).config.map { ConfigStream(runID: DataplaneEndpoints.runID).version(of: $0) }
+    }
+
     /// One proxy's current configuration (nil when it has none): its version and the Envoy
     /// resources, translated again as JSON from the cached input (route files travel as
-    /// protobuf), secrets redacted.
+    /// protobuf), secrets redacted. Runs stage 2 for this one proxy: for explicit inspection
+    /// (`gatehouse inspect`), not for pages that refresh on every change.
     public func details(of proxy: String) -> ProxyDetails? {
         guard let entry = cache.inspect(proxy) else { return nil }
         let config = entry.config

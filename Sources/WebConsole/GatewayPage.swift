@@ -60,18 +60,17 @@ enum GatewayPage {
 
     private static func config(_ data: ConsoleData, namespace: String, name: String) -> String {
         let proxy = ProxyInspector.gatewayKey(namespace: namespace, name: name)
-        let details = data.inspector.details(of: proxy)
+        let version = data.inspector.currentVersion(of: proxy)
         let replicas = data.inspector.replicas(of: proxy)
         var html = HTML.facts([
-            ("Current version", details.map { HTML.escape($0.version) } ?? "<span class=\"muted\">no configuration (not accepted)</span>"),
-            ("Listeners", String(details?.resources["listeners"]?.arrayValue?.count ?? 0)),
-            ("Clusters", String(details?.resources["clusters"]?.arrayValue?.count ?? 0)),
+            ("Current version", version.map(HTML.escape) ?? "<span class=\"muted\">no configuration (not accepted)</span>"),
+            ("Replicas serving", "\(replicas.filter { $0.connected && $0.running }.count) of \(replicas.count)"),
         ])
         html += HTML.table(
             caption: "Replicas", headers: ["Replica", "Serving", "Accepted version", "Rejected version", "Envoy's message", "Metrics"],
             rows: replicas.map { replica in
                 let serving = replica.connected && replica.running
-                let current = details.map { replica.acceptedVersion == $0.version } ?? false
+                let current = version != nil && replica.acceptedVersion == version
                 return [String(replica.replica), HTML.badge(serving ? "Serving" : "Down", tone: serving ? .good : .bad),
                         HTML.escape(replica.acceptedVersion ?? "none") + (current ? " " + HTML.badge("current", tone: .good) : ""),
                         replica.rejectedVersion.map { HTML.badge("Rejected \($0)", tone: .bad) } ?? "<span class=\"muted\">none</span>",

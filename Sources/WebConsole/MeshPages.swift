@@ -49,14 +49,14 @@ enum MeshPages {
         }
         let labels = dataplane.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let proxy = ProxyInspector.sidecarKey(namespace: namespace, name: name)
-        let details = data.inspector.details(of: proxy)
+        let version = data.inspector.currentVersion(of: proxy)
         let sections = [
             HTML.section("Status", id: "status", HTML.facts([
                 ("Mesh", HTML.link(data.mesh(of: dataplane), to: Pages.meshPath(data.mesh(of: dataplane)))),
                 ("Connection", HTML.badge(connection, tone: connection == "Online" ? .good : .bad)),
                 ("Config", HTML.badge(config, tone: config == "Accepted" ? .good : config == "Rejected" ? .bad : .warn)),
                 ("Accepted version", HTML.escape(status?["acceptedVersion"]?.stringValue ?? "none")),
-                ("Current version", HTML.escape(details?.version ?? "none")),
+                ("Current version", HTML.escape(version ?? "none")),
                 ("Rejected version", HTML.escape(status?["rejectedVersion"]?.stringValue ?? "none")),
                 ("Message", HTML.escape(status?["message"]?.stringValue ?? "")),
                 ("Metrics", HTML.escape(status?["metricsAddress"]?.stringValue.map { "http://\($0)/metrics" } ?? "not reported")),
