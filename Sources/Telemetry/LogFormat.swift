@@ -58,6 +58,7 @@ public struct JSONLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
+        if let error = event.error, merged["error"] == nil { merged["error"] = .string("\(error)") }
         sink(Self.line(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged))
     }
 
