@@ -134,6 +134,7 @@ let package = Package(
                 "GatewayModel", "ManifestIO", "ResourceStore", "APIServer", "ControlPlane",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The one child-process type: every process Gatehouse, its tests and benchmarks start.

@@ -105,15 +105,46 @@ enum ConsoleAssets {
           .catch(function () { say("Update failed; retrying"); })
           .then(function () { busy = false; if (again) { again = false; refresh(); } });
       }
-      if (window.EventSource) {
+      // One event stream for every console tab of this browser, held by a shared worker
+      // (browsers allow only six connections per server over HTTP/1.1); a tab on its own
+      // stream where shared workers are missing.
+      if (window.SharedWorker) {
+        var worker = new SharedWorker("/gui/assets/events-worker.js");
+        worker.port.onmessage = function (message) {
+          if (message.data === "open") { say("Live"); }
+          else if (message.data === "error") { say("Reconnecting…"); }
+          else { refresh(); }
+        };
+        worker.port.start();
+        window.addEventListener("pagehide", function () { worker.port.postMessage("bye"); });
+      } else if (window.EventSource) {
         var events = new EventSource("/gui/events");
         events.onmessage = refresh;
         events.onopen = function () { say("Live"); };
         events.onerror = function () { say("Reconnecting…"); };
-        // A page being left (or kept in the back/forward cache) gives its connection back:
-        // browsers allow only six per server over HTTP/1.1.
         window.addEventListener("pagehide", function () { events.close(); });
       }
     })();
+    """#
+
+    /// The shared worker holding the one event stream of all console tabs: it forwards each
+    /// change (and the stream's state) to every tab still open.
+    static let eventsWorker = #"""
+    "use strict";
+    var ports = [];
+    var events = new EventSource("/gui/events");
+    function tell(message) { ports.forEach(function (port) { port.postMessage(message); }); }
+    events.onmessage = function (event) { tell(event.data); };
+    events.onopen = function () { tell("open"); };
+    events.onerror = function () { tell("error"); };
+    onconnect = function (connection) {
+      var port = connection.ports[0];
+      ports.push(port);
+      port.onmessage = function (message) {
+        if (message.data === "bye") { ports = ports.filter(function (other) { return other !== port; }); }
+      };
+      port.start();
+      if (events.readyState === 1) { port.postMessage("open"); }
+    };
     """#
 }

@@ -3,6 +3,7 @@ import ControlPlane
 import GatewayModel
 import Hummingbird
 import Logging
+import Metrics
 import ResourceStore
 
 /// The web console at `/gui` on the API listener (same address as the API): server-rendered,
@@ -48,6 +49,8 @@ public struct WebConsole: APIExtension {
             return Self.asset(ConsoleAssets.stylesheet, type: "text/css; charset=utf-8")
         case "/gui/assets/console.js":
             return Self.asset(ConsoleAssets.script, type: "text/javascript; charset=utf-8")
+        case "/gui/assets/events-worker.js":
+            return Self.asset(ConsoleAssets.eventsWorker, type: "text/javascript; charset=utf-8")
         default:
             let data = ConsoleData(store: store, inspector: inspector, systemNamespace: systemNamespace)
             guard let page = Self.page(for: path, data: data) else {
@@ -83,6 +86,10 @@ public struct WebConsole: APIExtension {
             return Self.text(503, "cannot watch the store: \(error)\n")
         }
         let body = ResponseBody { writer in
+            // Open console event streams: one per browser with shared workers, one per tab without.
+            let streams = Meter(label: "gatehouse_gui_event_streams")
+            streams.increment()
+            defer { streams.decrement() }
             let (changes, changed) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
             let reader = Task {
                 for await item in subscription.items {

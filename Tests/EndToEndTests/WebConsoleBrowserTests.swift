@@ -165,6 +165,18 @@ struct WebConsoleBrowserTests {
         let focused = try await browser.session.evaluate("document.activeElement.closest('main') !== null && document.activeElement.tagName")
         #expect(focused == "A", "Tab after the skip link lands on a link in the main content")
 
+        // Many tabs share one event stream (a shared worker): with nine console tabs open, pages
+        // still load (browsers allow six connections per server) and one stream is open.
+        for _ in 0..<8 { try await browser.session.send("Target.createTarget", ["url": .string(base + "/")]) }
+        for path in ["/meshes/default", "/services/kuma-demo/demo-app", "/"] {
+            try await browser.open(base + path)
+        }
+        let streams = try await eventually(10, "one shared event stream") { () -> Double? in
+            let open = try await PrometheusText.scrape(server.server + "/metrics").value("gatehouse_gui_event_streams")
+            return open == 1 ? open : nil
+        }
+        #expect(streams == 1)
+
         // The generated mesh secret exists, and even its page-less listing never shows data.
         let meshSecrets = try await HTTP.request("GET", server.server + "/api/v1/namespaces/kuma-system/secrets").json
         #expect((meshSecrets["items"]?.arrayValue ?? []).contains { $0.name?.hasPrefix("gapi-") == true })
