@@ -137,7 +137,11 @@ final class DataplaneRegistry: Sendable {
         let last = state.withLock { state -> Bool in
             let remaining = (state.openStreams[key]?[replica] ?? 1) - 1
             state.openStreams[key]?[replica] = remaining > 0 ? remaining : nil
-            if state.openStreams[key]?.isEmpty == true { state.openStreams[key] = nil }
+            if state.openStreams[key]?.isEmpty == true {
+                state.openStreams[key] = nil
+                // No stream, no pushes to time (a reconnecting agent is pushed its version anew).
+                state.pushedAt[key] = nil
+            }
             return remaining <= 0
         }
         if last {

@@ -39,6 +39,7 @@ struct DataplaneCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
+        if let metricsAddress { try validateMetricsAddress(metricsAddress) }
     }
 
     func run() async throws {

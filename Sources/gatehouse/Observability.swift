@@ -21,6 +21,14 @@ func bootstrapLogging(level: String, format: LogFormat = .text) {
     format.bootstrap(level: Logger.Level(rawValue: level) ?? .info)
 }
 
+/// Checks a `--metrics-address`: `host:port` with a port in 0...65535 (0 picks a free one).
+func validateMetricsAddress(_ address: String) throws {
+    guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
+          let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
+        throw ValidationError("--metrics-address: expected host:port, got \"\(address)\"")
+    }
+}
+
 /// `GET /metrics` on the API listener: the control plane's metrics in Prometheus' text format.
 struct MetricsEndpoint: APIExtension {
     var pathPrefix: String { "/metrics" }

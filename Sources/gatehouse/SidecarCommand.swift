@@ -64,6 +64,7 @@ struct SidecarCommand: AsyncParsableCommand {
         guard Self.isName(name) else { throw ValidationError("--name: \"\(name)\" is not a DNS subdomain name") }
         _ = try parsedOutbound()
         _ = try parsedLabels()
+        try validateMetricsAddress(metricsAddress)
         if let mesh, !Self.isName(mesh) { throw ValidationError("--mesh: \"\(mesh)\" is not a valid mesh name") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
     }
