@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Metrics
 import ResourceStore
+import Synchronization
 
 /// The web console at `/gui` on the API listener (same address as the API): server-rendered,
 /// read-only pages over the store and the control plane's proxy reports, kept live by
@@ -77,30 +78,38 @@ public struct WebConsole: APIExtension {
         }
     }
 
-    /// Server-sent events: `data: <resourceVersion>` after each (coalesced) store change.
+    /// Server-sent events: `data: <resourceVersion>` after each (coalesced) store change, and a
+    /// comment line every `keepAlive` while nothing changes (a closed page then shows up as a
+    /// failed write).
     private func events() -> Response {
-        let subscription: WatchSubscription
-        do {
-            subscription = try store.watch(ObjectFilter(), from: store.resourceVersion)
-        } catch {
-            return Self.text(503, "cannot watch the store: \(error)\n")
-        }
+        let store = self.store
         let body = ResponseBody { writer in
+            guard let subscription = try? store.watch(ObjectFilter(), from: store.resourceVersion) else {
+                try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
+                try await writer.finish(nil)
+                return
+            }
             // Open console event streams: one per browser with shared workers, one per tab without.
             let streams = Meter(label: "gatehouse_gui_event_streams")
             streams.increment()
             defer { streams.decrement() }
-            let (changes, changed) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+            // The latest state behind a lock, a "look again" signal beside it: a keep-alive
+            // wake-up can never swallow a change.
+            let changed = ChangeFlag()
+            let (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let reader = Task {
                 for await item in subscription.items {
-                    if case .event(let event) = item { changed.yield(event.resourceVersion) }
+                    if case .event = item {
+                        changed.set()
+                        wake.yield()
+                    }
                 }
-                changed.finish()
+                wake.finish()
             }
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.keepAlive)
-                    changed.yield(0)
+                    wake.yield()
                 }
             }
             defer {
@@ -109,12 +118,14 @@ public struct WebConsole: APIExtension {
                 subscription.finish()
             }
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            for await version in changes {
-                if version == 0 {
+            for await _ in wakeUps {
+                guard changed.isSet else {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     continue
                 }
+                // Gather the rest of a burst (a pass writes many statuses) into one refresh.
                 try? await Task.sleep(for: Self.coalescing)
+                changed.take()
                 try await writer.write(ByteBuffer(string: "data: \(store.resourceVersion)\n\n"))
             }
             try await writer.finish(nil)
@@ -135,4 +146,18 @@ public struct WebConsole: APIExtension {
         Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+/// "Something changed since the last look", shared by an event stream's reader and writer.
+private final class ChangeFlag: Sendable {
+    private let state = Mutex(false)
+
+    /// Notes a change.
+    func set() { state.withLock { $0 = true } }
+
+    /// Whether a change is pending.
+    var isSet: Bool { state.withLock { $0 } }
+
+    /// Clears the flag (the change is being sent).
+    func take() { state.withLock { $0 = false } }
 }
