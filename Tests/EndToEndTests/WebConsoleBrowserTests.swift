@@ -230,5 +230,24 @@ struct WebConsoleBrowserTests {
         let markerAfterProblem = try await browser.session.evaluate("window.__gatehouseMarker")
         #expect(markerAfterProblem == 7, "the overview was updated in place")
         try await Self.screenshots(browser, "overview-with-problem")
+
+        // A NACK: Envoy refuses a listener on a port another socket holds. The overview lists
+        // the rejection with Envoy's message; the Gateway's page shows the rejected version.
+        let blocker = try ListeningSocket(host: address, port: 9191)
+        defer { blocker.close() }
+        let patch = try JSONParser.parse("""
+            {"spec": {"listeners": [{"name": "proxy", "port": 8080, "protocol": "HTTP"}, {"name": "blocked", "port": 9191, "protocol": "HTTP"}]}}
+            """)
+        #expect(try await HTTP.json("PATCH", server.server + gatewayPath, patch, contentType: "application/merge-patch+json").status == 200)
+        let rejection = try await eventually(20, "the rejection under Problems") { () -> String? in
+            let text = try await browser.text("section[aria-labelledby=problems]")
+            return text.contains("Envoy rejected") ? text : nil
+        }
+        #expect(rejection.contains("9191"), "Envoy's message names the port: \(rejection)")
+        try await Self.screenshots(browser, "overview-with-rejection")
+        try await browser.open(base + "/gateways/kuma-demo/kuma")
+        let gatewayText = try await browser.text("main")
+        #expect(gatewayText.contains("Rejected") && gatewayText.contains("9191"))
+        try await Self.screenshots(browser, "gateway-with-rejection")
     }
 }
