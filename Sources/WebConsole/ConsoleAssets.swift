@@ -44,7 +44,8 @@ enum ConsoleAssets {
     .problems { list-style: none; margin: 0; padding: 0; }
     .problems li { padding: .6rem 0; border-bottom: 1px solid var(--line); }
     .problems li:last-child { border-bottom: none; }
-    .message { margin: .25rem 0 0; color: var(--ink); font-size: .9rem; word-break: break-word; }
+    .message { margin: .25rem 0 0; color: var(--ink); font-size: .9rem; overflow-wrap: anywhere; }
+    .long { overflow-wrap: anywhere; }
     .reason { color: var(--muted); font-size: .85rem; }
     .all-good { margin: 0; }
     .parent { display: inline-block; margin: .1rem 0; }

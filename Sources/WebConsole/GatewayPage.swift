@@ -74,8 +74,8 @@ enum GatewayPage {
                 return [String(replica.replica), HTML.badge(serving ? "Serving" : "Down", tone: serving ? .good : .bad),
                         HTML.escape(replica.acceptedVersion ?? "none") + (current ? " " + HTML.badge("current", tone: .good) : ""),
                         replica.rejectedVersion.map { HTML.badge("Rejected \($0)", tone: .bad) } ?? "<span class=\"muted\">none</span>",
-                        HTML.escape(replica.rejectionMessage ?? ""),
-                        replica.metricsAddress.map { HTML.escape("http://\($0)/metrics") } ?? ""]
+                        "<span class=\"long\">\(HTML.escape(replica.rejectionMessage ?? ""))</span>",
+                        replica.metricsAddress.map { HTML.link($0, to: "http://\($0)/metrics") } ?? "<span class=\"muted\">none</span>"]
             }, empty: "No replica has reported yet.")
         let query = "gateway=\(namespace)/\(name)"
         html += "<p class=\"links\"><a href=\"/gatehouse/v1/inspect/config-dump?\(HTML.escape(query))\">Envoy config dump</a> (from the running Envoy, secrets redacted) · "

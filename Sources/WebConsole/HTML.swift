@@ -83,7 +83,8 @@ enum HTML {
         table(caption: caption, headers: ["Type", "Status", "Reason", "Message"],
               rows: conditions.map { condition in
                   [escape(condition["type"]?.stringValue ?? ""), Self.condition(condition),
-                   escape(condition["reason"]?.stringValue ?? ""), escape(condition["message"]?.stringValue ?? "")]
+                   escape(condition["reason"]?.stringValue ?? ""),
+                   "<span class=\"long\">\(escape(condition["message"]?.stringValue ?? ""))</span>"]
               }, empty: "No conditions reported yet.")
     }
 

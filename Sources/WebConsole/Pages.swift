@@ -82,7 +82,7 @@ enum Pages {
             let path = kind == "Service" ? servicePath(namespace: namespace, name: name) : "/gui/gateways/\(namespace)/\(name)"
             let messages = (parent["conditions"]?.arrayValue ?? []).filter(Problems.isProblem)
                 .compactMap { $0["message"]?.stringValue }.map(HTML.escape).joined(separator: "<br>")
-            return [HTML.link(label, to: path), HTML.conditions(parent["conditions"]?.arrayValue ?? []), messages]
+            return [HTML.link(label, to: path), HTML.conditions(parent["conditions"]?.arrayValue ?? []), "<span class=\"long\">\(messages)</span>"]
         }
     }
 }
