@@ -83,8 +83,13 @@ public struct WebConsole: APIExtension {
     /// failed write).
     private func events() -> Response {
         let store = self.store
+        let logger = self.logger
         let body = ResponseBody { writer in
-            guard let subscription = try? store.watch(ObjectFilter(), from: store.resourceVersion) else {
+            let subscription: WatchSubscription
+            do {
+                subscription = try store.watch(ObjectFilter(), from: store.resourceVersion)
+            } catch {
+                logger.warning("console event stream: cannot watch the store", metadata: ["error": "\(error)"])
                 try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
                 try await writer.finish(nil)
                 return
