@@ -103,7 +103,8 @@ public final class HeadlessChromium: Sendable {
 
     /// Saves a PNG of the whole page (beyond the viewport) at `path`.
     public func screenshot(to path: String) async throws {
-        let result = try await session.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])
+        // A tall page on a busy machine takes a while to paint whole.
+        let result = try await session.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], timeout: .seconds(60))
         guard let base64 = result["data"]?.stringValue, let bytes = Data(base64Encoded: base64) else {
             throw HarnessError("no screenshot data")
         }
