@@ -239,7 +239,7 @@ struct WebConsoleBrowserTests {
             {"spec": {"listeners": [{"name": "proxy", "port": 8080, "protocol": "HTTP"}, {"name": "blocked", "port": 9191, "protocol": "HTTP"}]}}
             """)
         #expect(try await HTTP.json("PATCH", server.server + gatewayPath, patch, contentType: "application/merge-patch+json").status == 200)
-        let rejection = try await eventually(20, "the rejection under Problems") { () -> String? in
+        let rejection = try await eventually(40, "the rejection under Problems") { () -> String? in
             let text = try await browser.text("section[aria-labelledby=problems]")
             return text.contains("Envoy rejected") ? text : nil
         }
