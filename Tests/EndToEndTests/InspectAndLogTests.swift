@@ -130,14 +130,33 @@ struct InspectAndLogTests {
         }
     }
 
-    @Test("--log-format json: one JSON object per line; lines about an object carry kind, namespace and name")
+    @Test("--log-format json: one JSON object per line; lines about an object carry kind, namespace and name; no key material even at trace level")
     func jsonLogs() async throws {
-        let server = try await GatehouseProcess(extraArguments: ["--log-format", "json"])
+        let server = try await GatehouseProcess(extraArguments: ["--log-format", "json", "--log-level", "trace"])
         defer { server.stop() }
         let echo = try await EchoProcess(name: "logs-demo", namespace: "kuma-demo")
         defer { echo.stop() }
         try await apply(seedManifests(echoPort: echo.port), to: server)
         _ = try await programmedAddress(server)
+        // A TLS listener: its key travels through the store, the pipeline and the config stream.
+        let keyPair = try TestCertificates.selfSigned(["logs.example.com"])
+        try await apply(tlsSecret("logs-cert", namespace: "kuma-demo", keyPair) + """
+
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: kuma, namespace: kuma-demo}
+            spec:
+              gatewayClassName: kuma
+              listeners:
+              - {name: proxy, port: 8080, protocol: HTTP}
+              - {name: secure, port: 8443, protocol: HTTPS, tls: {mode: Terminate, certificateRefs: [{name: logs-cert}]}}
+            """, to: server)
+        _ = try await eventually(30, "the HTTPS listener programmed") { () -> Bool? in
+            let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+            let secure = (gateway[path: ["status", "listeners"]]?.arrayValue ?? []).first { $0["name"] == "secure" }
+            return (secure?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Programmed" && $0["status"] == "True" } ? true : nil
+        }
         let lines = server.log.split(separator: "\n").filter { !$0.isEmpty }
         #expect(!lines.isEmpty)
         var parsed: [JSONValue] = []
@@ -146,6 +165,12 @@ struct InspectAndLogTests {
             #expect(value?["level"] != nil && value?["message"] != nil && value?["time"] != nil, "a JSON log line: \(line)")
             if let value { parsed.append(value) }
         }
+        // No key material at any level, trace included, in any form.
+        let keyLine = String(keyPair.privateKeyPEM.split(separator: "\n")[1])
+        let keyBase64 = String(Data(keyPair.privateKeyPEM.utf8).base64EncodedString().prefix(40))
+        let log = server.log
+        #expect(!log.contains(keyLine) && !log.contains(keyBase64) && !log.contains("PRIVATE KEY"), "the log holds no key material")
+        #expect(parsed.contains { $0["level"] == "trace" }, "trace lines were written")
         let created = parsed.first { $0["message"] == "created the default GatewayClass kuma" }
         #expect(created?["kind"] == "GatewayClass" && created?["name"] == "kuma")
         // The gateway's agent logs in JSON too, every line naming its Gateway.
@@ -154,6 +179,7 @@ struct InspectAndLogTests {
             let text = try String(contentsOf: directory, encoding: .utf8)
             return text.contains("envoy started") ? text : nil
         }
+        #expect(!agentLog.contains(keyLine) && !agentLog.contains(keyBase64) && !agentLog.contains("PRIVATE KEY"))
         for line in agentLog.split(separator: "\n") where line.hasPrefix("{") {
             let value = try JSONParser.parse(String(line))
             #expect(value["kind"] == "Gateway" && value["namespace"] == "kuma-demo" && value["name"] == "kuma", "\(line)")
