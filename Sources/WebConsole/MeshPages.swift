@@ -58,7 +58,8 @@ enum MeshPages {
                 ("Accepted version", HTML.escape(status?["acceptedVersion"]?.stringValue ?? "none")),
                 ("Current version", HTML.escape(version ?? "none")),
                 ("Rejected version", HTML.escape(status?["rejectedVersion"]?.stringValue ?? "none")),
-                ("Message", HTML.escape(status?["message"]?.stringValue ?? "")),
+                ("Message", status?["message"]?.stringValue.map { "<span class=\"long\">\(HTML.escape($0))</span>" }
+                    ?? "<span class=\"muted\">none</span>"),
                 ("Metrics", HTML.escape(status?["metricsAddress"]?.stringValue.map { "http://\($0)/metrics" } ?? "not reported")),
             ])),
             HTML.section("Workload", id: "workload", HTML.facts([
