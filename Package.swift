@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure: object model, JSON values, validation. No NIO, no Logging.
@@ -70,6 +72,7 @@ let package = Package(
             dependencies: [
                 "GatewayModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The Kubernetes-compatible REST API of the standalone mode.
@@ -82,6 +85,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -102,10 +106,12 @@ let package = Package(
             name: "ControlPlane",
             dependencies: [
                 "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "InfraRenderer", "LocalRuntime", "ResourceStore", "APIServer", "Processes",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HMAC-SHA256 for dataplane tokens.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -115,10 +121,34 @@ let package = Package(
             dependencies: [
                 "GatewayModel",
                 "Processes",
+                "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Metrics and logs: the Prometheus registry behind swift-metrics, the exposition text,
+        // the JSON/text log handlers. Bootstrapped once by the executable.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The web console at /gui: server-rendered pages over the store, live through its watch.
+        .target(
+            name: "WebConsole",
+            dependencies: [
+                "GatewayModel", "ManifestIO", "ResourceStore", "APIServer", "ControlPlane",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The one child-process type: every process Gatehouse, its tests and benchmarks start.
@@ -135,6 +165,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
         // Certificates and keys made on the spot for the tests (never stored in the repository).
@@ -159,6 +191,8 @@ let package = Package(
                 "GatehouseClient",
                 "Dataplane",
                 "ControlPlane",
+                "Telemetry",
+                "WebConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,6 +229,16 @@ let package = Package(
             name: "ControlPlaneTests",
             dependencies: ["ControlPlane", "Dataplane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
                            .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "WebConsoleTests",
+            dependencies: ["WebConsole", "ControlPlane", "GatewayModel", "ResourceStore",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "GatehouseClient", "GatewayModel", "Harness",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")]
         ),
         .testTarget(
             name: "DataplaneTests",

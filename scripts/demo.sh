@@ -6,7 +6,8 @@
 #   3. the seed's manifests (namespace kuma-demo, Service demo-app:5000, GatewayClass kuma with
 #      its MeshGatewayConfig, Gateway kuma with an HTTP listener on 8080, HTTPRoute echo);
 #   4. waits for the Gateway to be Programmed, shows it with its Deployment, Service and pod,
-#      and curls it through Envoy.
+#      and curls it through Envoy;
+#   5. shows `gatehouse inspect gateway`, the web console's title and the number of metrics.
 # Everything it starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,3 +72,9 @@ for _ in $(seq 1 50); do
 done
 echo "curl -i http://$address:8080/"
 curl -sS -i "http://$address:8080/"
+
+echo
+echo "gatehouse inspect gateway kuma -n kuma-demo"
+"$bin" inspect gateway kuma -n kuma-demo
+echo "web console: $GATEHOUSE_SERVER/gui/ ($(curl -fsS "$GATEHOUSE_SERVER/gui/" | grep -o '<title>[^<]*</title>' | sed 's/<[^>]*>//g'))"
+echo "metrics: $GATEHOUSE_SERVER/metrics ($(curl -fsS "$GATEHOUSE_SERVER/metrics" | grep -c '^gatehouse_') gatehouse_* samples)"

@@ -5,6 +5,15 @@ import Hummingbird
 public protocol APIExtension: Sendable {
     /// The path prefix this extension serves, e.g. `/gatehouse/`.
     var pathPrefix: String { get }
+    /// The `kind` label of this extension's requests in `gatehouse_api_requests_total`.
+    var metricsKind: String { get }
     /// Answers a request under `pathPrefix`.
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response
+}
+
+extension APIExtension {
+    /// The path prefix without slashes (`gatehouse/v1/dataplanes`).
+    public var metricsKind: String {
+        String(pathPrefix.split(separator: "/").joined(separator: "/"))
+    }
 }

@@ -64,9 +64,26 @@ struct APIResponder: HTTPResponder {
     let systemNamespace: String
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         for handler in extensions where request.uri.path.hasPrefix(handler.pathPrefix) {
-            return try await handler.respond(to: request, context: context)
+            let response = try await handler.respond(to: request, context: context)
+            APIMetrics.answered(verb: ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(request.method.rawValue) ? request.method.rawValue.lowercased() : "other",
+                                kind: handler.metricsKind,
+                                code: response.status.code, after: ContinuousClock.now - started)
+            return response
         }
+        let route = APIRoute.parse(request.uri.path)
+        let watching = request.uri.queryParameters["watch"].map { ["1", "true"].contains($0.lowercased()) } ?? false
+        let (verb, kind) = APIMetrics.verbAndKind(method: request.method.rawValue, route: route, watch: watching)
+        let response = try await respondToAPI(request, parsedRoute: route)
+        APIMetrics.answered(verb: verb, kind: kind, code: response.status.code, after: ContinuousClock.now - started)
+        if response.status.code == 409, case .resource(let target) = route, target.subresource == "status" {
+            APIMetrics.statusConflict(kind: kind)
+        }
+        return response
+    }
+
+    private func respondToAPI(_ request: Request, parsedRoute: APIRoute) async throws -> Response {
         var request = request
         let body: ByteBuffer
         do {
@@ -79,7 +96,7 @@ struct APIResponder: HTTPResponder {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let apiRequest = APIRequest(
-            method: request.method.rawValue, route: APIRoute.parse(request.uri.path), query: query,
+            method: request.method.rawValue, route: parsedRoute, query: query,
             contentType: request.headers[.contentType] ?? "application/json", accept: request.headers[.accept] ?? "",
             body: Array(buffer: body))
         if let tooNew = await waitForRequestedVersion(apiRequest) {
@@ -89,10 +106,12 @@ struct APIResponder: HTTPResponder {
         do {
             answer = try await route(apiRequest)
         } catch {
-            logger.debug("request failed", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"])
+            logger.debug("request failed", metadata: Self.logMetadata(parsedRoute).merging([
+                "method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"]) { $1 })
             return Self.jsonResponse(status: error.code, error.status, warnings: [])
         }
-        logger.trace("request", metadata: ["method": "\(apiRequest.method)", "path": "\(request.uri.path)"])
+        logger.trace("request", metadata: Self.logMetadata(parsedRoute).merging([
+            "method": "\(apiRequest.method)", "path": "\(request.uri.path)"]) { $1 })
         switch answer {
         case .json(let status, let value, let warnings):
             return Self.jsonResponse(status: status, value, warnings: warnings)
@@ -104,6 +123,15 @@ struct APIResponder: HTTPResponder {
         case .watch(let watch):
             return Self.watchResponse(watch)
         }
+    }
+
+    /// `kind`, `namespace` and `name` of the object a request is about (what it names of them).
+    static func logMetadata(_ route: APIRoute) -> Logger.Metadata {
+        guard case .resource(let target) = route else { return [:] }
+        var metadata: Logger.Metadata = ["kind": .string(target.kind?.kind ?? target.plural)]
+        if let namespace = target.namespace { metadata["namespace"] = .string(namespace) }
+        if let name = target.name { metadata["name"] = .string(name) }
+        return metadata
     }
 
     /// For a read (get, list, watch) asking for a `resourceVersion` the store has not reached:
@@ -183,6 +211,8 @@ struct APIResponder: HTTPResponder {
                 try await writer.finish(nil)
                 return
             }
+            APIMetrics.watchesChanged(by: 1)
+            defer { APIMetrics.watchesChanged(by: -1) }
             let deadline = ContinuousClock.now + .seconds(watch.timeoutSeconds)
             let ticker = Task {
                 // Bookmarks (when allowed) every few seconds; also makes a vanished client

@@ -162,10 +162,13 @@ struct DataplaneEndpoints: APIExtension {
                 let (config, generation) = cache.current(proxy)
                 if let config, let push = stream.next(config) {
                     let message = push.encoded()
+                    // Noted before the write: the agent may answer before the write returns.
+                    registry.pushed(proxy, version: push.version)
+                    ControlPlaneMetrics.pushed(proxy: proxy)
                     try await writer.write(ByteBuffer(bytes: message))
                     lastWrite = .now
-                    logger.debug("config pushed", metadata: [
-                        "proxy": "\(proxy)", "version": "\(push.version)", "files": "\(push.files.count)", "bytes": "\(message.count)"])
+                    logger.debug("config pushed", metadata: LogMetadata.proxy(proxy).merging([
+                        "version": "\(push.version)", "files": "\(push.files.count)", "bytes": "\(message.count)"]) { $1 })
                 } else if ContinuousClock.now - lastWrite >= Self.heartbeatInterval {
                     // Nothing to send for a while: a heartbeat, whose write fails once the
                     // agent is gone (whatever other proxies' changes do meanwhile).

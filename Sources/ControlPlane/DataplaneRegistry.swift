@@ -15,10 +15,15 @@ final class DataplaneRegistry: Sendable {
         var rejectedVersion: String?
         var rejectionMessage: String?
         var readyPorts: [Int]
+        /// Where the agent serves its metrics (`host:port`), if it said.
+        var metricsAddress: String?
     }
 
     private struct State {
         var reports: [String: [String: ReplicaReport]] = [:]
+        /// When each proxy's versions were pushed (by version; the first push of a version
+        /// counts), for the push-to-accepted latency. Trimmed to the newest few per proxy.
+        var pushedAt: [String: [String: ContinuousClock.Instant]] = [:]
         /// Open streams by proxy, then replica (a count: a reconnecting agent may overlap).
         var openStreams: [String: [String: Int]] = [:]
     }
@@ -60,21 +65,30 @@ final class DataplaneRegistry: Sendable {
         let report = ReplicaReport(
             running: body["running"]?.boolValue ?? false, acceptedVersion: body["acceptedVersion"]?.stringValue,
             rejectedVersion: body["rejectedVersion"]?.stringValue, rejectionMessage: body["rejectionMessage"]?.stringValue,
-            readyPorts: (body["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) })
+            readyPorts: (body["readyPorts"]?.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) },
+            metricsAddress: body["metricsAddress"]?.stringValue)
+        let now = ContinuousClock.now
         // One lock for read-update-compare, so concurrent reports cannot hide a change. A new
         // accepted version alone changes nothing the translation reads; a sidecar's Dataplane
         // status shows it, so there it is a status-only change.
-        let (changed, versionMoved, newRejection) = state.withLock { state -> (Bool, Bool, Bool) in
-            let rejectedBefore = state.reports[key]?[replica]?.rejectedVersion
+        let (changed, versionMoved, acceptedAfter, newlyRejected) = state.withLock { state -> (Bool, Bool, Duration?, Bool) in
             let before = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
+            let previous = state.reports[key]?[replica]
+            var acceptedAfter: Duration?
+            if let accepted = report.acceptedVersion, accepted != previous?.acceptedVersion,
+               let pushed = state.pushedAt[key]?[accepted] {
+                acceptedAfter = now - pushed
+            }
+            let newlyRejected = report.rejectedVersion != nil && report.rejectedVersion != previous?.rejectedVersion
             state.reports[key, default: [:]][replica] = report
             let after = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
-            return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after,
-                    report.rejectedVersion != nil && report.rejectedVersion != rejectedBefore)
+            return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after, acceptedAfter, newlyRejected)
         }
-        if newRejection, let version = report.rejectedVersion {
+        if newlyRejected, let version = report.rejectedVersion {
             reportRejection(key, replica: replica, version: version, message: report.rejectionMessage)
         }
+        if let acceptedAfter { ControlPlaneMetrics.accepted(proxy: key, after: acceptedAfter) }
+        if newlyRejected { ControlPlaneMetrics.rejected(proxy: key) }
         if changed {
             onChange()
         } else if versionMoved && key.hasPrefix("sidecar/") {
@@ -107,7 +121,34 @@ final class DataplaneRegistry: Sendable {
             state.openStreams[key, default: [:]][replica, default: 0] += 1
             return state.openStreams[key]?[replica] == 1
         }
-        if first { onChange() }
+        if first {
+            publishConnectedCount()
+            onChange()
+        }
+    }
+
+    /// A version was pushed to one of `key`'s agents now (the first push of each version is
+    /// kept: replicas receive it at about the same time).
+    func pushed(_ key: String, version: String, at instant: ContinuousClock.Instant = .now) {
+        state.withLock { state in
+            var versions = state.pushedAt[key] ?? [:]
+            if versions[version] == nil { versions[version] = instant }
+            // Only recent versions can still be acknowledged.
+            if versions.count > 16, let oldest = versions.min(by: { $0.value < $1.value })?.key { versions[oldest] = nil }
+            state.pushedAt[key] = versions
+        }
+    }
+
+    /// Sets the connected-dataplanes gauges from the open streams.
+    private func publishConnectedCount() {
+        let (gateways, sidecars) = state.withLock { state -> (Int, Int) in
+            var gateways = 0, sidecars = 0
+            for (key, replicas) in state.openStreams {
+                if key.hasPrefix("sidecar/") { sidecars += replicas.count } else { gateways += replicas.count }
+            }
+            return (gateways, sidecars)
+        }
+        ControlPlaneMetrics.connected(gateways: gateways, sidecars: sidecars)
     }
 
     /// A config stream of `key`'s `replica` ended.
@@ -115,10 +156,17 @@ final class DataplaneRegistry: Sendable {
         let last = state.withLock { state -> Bool in
             let remaining = (state.openStreams[key]?[replica] ?? 1) - 1
             state.openStreams[key]?[replica] = remaining > 0 ? remaining : nil
-            if state.openStreams[key]?.isEmpty == true { state.openStreams[key] = nil }
+            if state.openStreams[key]?.isEmpty == true {
+                state.openStreams[key] = nil
+                // No stream, no pushes to time (a reconnecting agent is pushed its version anew).
+                state.pushedAt[key] = nil
+            }
             return remaining <= 0
         }
-        if last { onChange() }
+        if last {
+            publishConnectedCount()
+            onChange()
+        }
     }
 
     /// True while at least one config stream for `key` is open.
@@ -151,8 +199,30 @@ final class DataplaneRegistry: Sendable {
         if removed { onChange() }
     }
 
+    /// What each replica of each proxy reported, for inspection (GUI, `gatehouse inspect`,
+    /// the scrape-target list), sorted by proxy then replica.
+    func replicaReports() -> [ReplicaView] {
+        state.withLock { state in
+            var views: [ReplicaView] = []
+            for key in Set(state.reports.keys).union(state.openStreams.keys).sorted() {
+                let reports = state.reports[key] ?? [:]
+                let open = state.openStreams[key] ?? [:]
+                for replica in Set(reports.keys).union(open.keys).sorted() {
+                    let report = reports[replica]
+                    views.append(ReplicaView(
+                        proxy: key, replica: replica, connected: open[replica] != nil, running: report?.running ?? false,
+                        acceptedVersion: report?.acceptedVersion, rejectedVersion: report?.rejectedVersion,
+                        rejectionMessage: report?.rejectionMessage, readyPorts: report?.readyPorts ?? [],
+                        metricsAddress: report?.metricsAddress))
+                }
+            }
+            return views
+        }
+    }
+
     /// Forgets a proxy (its processes were stopped).
     func forget(_ key: String) {
+        state.withLock { _ = $0.pushedAt.removeValue(forKey: key) }
         let removed = state.withLock { $0.reports.removeValue(forKey: key) != nil }
         if removed { onChange() }
     }
@@ -189,6 +259,28 @@ final class DataplaneRegistry: Sendable {
             rejectedVersion: rejected?.rejectedVersion, rejectionMessage: rejected?.rejectionMessage,
             readyPorts: (ports ?? []).sorted(), downReplicas: down)
     }
+}
+
+/// One replica of one proxy as its agent last reported it.
+public struct ReplicaView: Sendable, Equatable {
+    /// The proxy key: `<ns>/<gateway>` or `sidecar/<ns>/<name>`.
+    public var proxy: String
+    /// The replica's name: its pod (`0` for sidecars).
+    public var replica: String
+    /// Whether its config stream is open now.
+    public var connected: Bool
+    /// Whether it reported its Envoy running.
+    public var running: Bool
+    /// The version its Envoy last accepted.
+    public var acceptedVersion: String?
+    /// The version its Envoy rejected last, while the latest push stays rejected.
+    public var rejectedVersion: String?
+    /// Envoy's message for that rejection.
+    public var rejectionMessage: String?
+    /// Listener ports its Envoy has bound.
+    public var readyPorts: [Int]
+    /// Where its agent serves metrics and the config dump (`host:port`).
+    public var metricsAddress: String?
 }
 
 /// A malformed request from a dataplane agent.

@@ -114,6 +114,14 @@ final class ProxyConfigCache: Sendable {
         state.withLock { ($0.entries[proxy]?.config, $0.generation) }
     }
 
+    /// The proxy's input and config, for inspection (nil when the proxy has none).
+    func inspect(_ proxy: String) -> (input: ProxySource, config: ProxyConfig)? {
+        state.withLock { state in state.entries[proxy].map { ($0.input, $0.config) } }
+    }
+
+    /// Every proxy key with a config, sorted.
+    var proxyKeys: [String] { state.withLock { $0.entries.keys.sorted() } }
+
     /// How many proxy translations `update` has run so far (replicas share one).
     var translationCount: Int { state.withLock { $0.translations } }
 

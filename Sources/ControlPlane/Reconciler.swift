@@ -202,6 +202,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             .map { (key: $0.key, input: ProxySource.sidecar($0.input)) }
         let summary = cache.update(gateways + sidecars)
         let published = ContinuousClock.now
+        ControlPlaneMetrics.passRan(total: published - started, snapshot: snapshotTaken - started,
+                                    gatewayAPI: translated - snapshotTaken, envoy: published - translated)
+        ControlPlaneMetrics.proxiesChanged(summary.changed.count)
         infra?.update(translation.gatewayInstances)
         if lastDataplanes.withLock({ previous in defer { previous = snapshot.dataplanes }; return previous != snapshot.dataplanes }) {
             infra?.dataplanesChanged()
@@ -228,7 +231,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         do {
             statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName, events: events)
                 .write(changedStatuses, now: Self.timestamp())
+            ControlPlaneMetrics.statusesWritten(statusWrites)
         } catch {
+            ControlPlaneMetrics.statusWriteFailed(reason: error.code.rawValue)
             // Nothing of the batch was stored: the next pass writes these statuses again.
             logger.error("status write failed", metadata: ["error": "\(error)", "statuses": "\(changedStatuses.count)"])
             memory.withLock { $0.forgetStatuses() }
@@ -237,7 +242,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         for key in sidecarStatuses.expired(now: ContinuousClock.now) {
             // Gone for longer than the grace period: removed, as Kuma removes stale Dataplanes.
             _ = try? await store.delete(ResourceKinds.dataplane, namespace: key.namespace, name: key.name)
-            logger.info("removed an offline Dataplane", metadata: ["dataplane": "\(key.namespace)/\(key.name)"])
+            logger.info("removed an offline Dataplane", metadata: LogMetadata.object("Dataplane", namespace: key.namespace, name: key.name))
         }
         await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
         _ = await MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
@@ -259,8 +264,10 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let dataplanes = live.withLock { $0.meshDataplanes }
         let statuses = sidecarStatuses.statuses(of: dataplanes, registry: registry, now: ContinuousClock.now)
         do {
-            try await StatusWriter(store: store, controllerName: options.controllerName).write(statuses, now: Self.timestamp())
+            ControlPlaneMetrics.statusesWritten(
+                try await StatusWriter(store: store, controllerName: options.controllerName).write(statuses, now: Self.timestamp()))
         } catch {
+            ControlPlaneMetrics.statusWriteFailed(reason: error.code.rawValue)
             logger.warning("sidecar status write failed", metadata: ["error": "\(error)"])
         }
     }

@@ -23,6 +23,8 @@ final class SidecarStatuses: Sendable {
     /// Each Dataplane's status as the registry knows it; also notes which are offline since when.
     func statuses(of dataplanes: [Dataplane], registry: DataplaneRegistry, now: ContinuousClock.Instant) -> [StatusUpdate] {
         let reports = registry.states()
+        var metricsAddresses: [String: String] = [:]
+        for replica in registry.replicaReports() { metricsAddresses[replica.proxy] = replica.metricsAddress }
         var updates: [StatusUpdate] = []
         var offline: Set<ObjectKey> = []
         for dataplane in dataplanes {
@@ -42,6 +44,7 @@ final class SidecarStatuses: Sendable {
                 status.config = report?.acceptedVersion == nil ? "Pending" : "Accepted"
             }
             status.acceptedVersion = report?.acceptedVersion
+            status.metricsAddress = metricsAddresses[proxy]
             if !connected { status.message = "the sidecar has no config stream open (stopped, or cannot reach the control plane)" }
             guard let value = try? JSONValue.encode(status) else { continue }
             updates.append(StatusUpdate(key: key, status: value))

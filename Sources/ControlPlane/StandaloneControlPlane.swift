@@ -36,6 +36,8 @@ public struct StandaloneControlPlane: Sendable {
         public var eventTTL: Duration = .seconds(3600)
         /// Signs and checks the tokens dataplanes present (`DataplaneTokenIssuer.loadOrCreate`).
         public var tokenIssuer: DataplaneTokenIssuer
+        /// Agents' log format (`text` or `json`).
+        public var logFormat: String = "text"
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String,
@@ -51,6 +53,10 @@ public struct StandaloneControlPlane: Sendable {
 
     /// Endpoints to pass to `KubernetesAPIServer(extensions:)`.
     public let apiExtension: any APIExtension
+    /// The read-only inspection endpoints (`/gatehouse/v1/inspect/`), also for the API server.
+    public let inspectExtension: any APIExtension
+    /// What each proxy is given and what its agents reported (the web console reads it).
+    public let inspector: ProxyInspector
     /// Services to run after the API server (they stop before it).
     public let services: [any ServiceLifecycle.Service]
 
@@ -63,9 +69,12 @@ public struct StandaloneControlPlane: Sendable {
         let events = EventRecorder(store: store, ttl: settings.eventTTL, logger: logger)
         let registry = DataplaneRegistry(onChange: { reconcilerBox.reconciler?.markDirty() },
                                          onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() }, events: events)
+        // Gateway pods' agents log in the control plane's format and serve metrics on a free
+        // loopback port (pods share the host's network in standalone), which they report.
         let infra = InfraController(
             store: store, registry: registry,
-            options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel),
+            options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel,
+                                  extraAgentArguments: ["--log-format=\(settings.logFormat)", "--metrics-address=127.0.0.1:0"]),
             tokenIssuer: settings.tokenIssuer, events: events, logger: logger)
         let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
@@ -76,9 +85,11 @@ public struct StandaloneControlPlane: Sendable {
                                     offlineDataplaneGrace: settings.offlineDataplaneGrace, events: events)
         reconcilerBox.reconciler = reconciler
         apiExtension = DataplaneEndpoints(cache: cache, registry: registry, issuer: settings.tokenIssuer, store: store, logger: logger)
+        inspector = ProxyInspector(cache: cache, registry: registry)
+        inspectExtension = InspectEndpoints(inspector: inspector)
         // The local runtime stops first (ServiceGroup stops in reverse order) so agents can
         // still report while they drain; the event recorder last, so it writes what they reported.
-        services = [events, reconciler, infra, runtime]
+        services = [events, ObjectCountMetrics(store: store), reconciler, infra, runtime]
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for
@@ -96,7 +107,8 @@ public struct StandaloneControlPlane: Sendable {
             do {
                 try await store.create(ResourceKinds.namespace, ["metadata": ["name": .string(namespace)]])
             } catch {
-                logger.warning("could not create a standard namespace", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+                logger.warning("could not create a standard namespace",
+                               metadata: LogMetadata.object("Namespace", namespace: nil, name: namespace).merging(["error": "\(error)"]) { $1 })
             }
         }
         // The default mesh exists from the first start, as in Kuma.
@@ -110,9 +122,10 @@ public struct StandaloneControlPlane: Sendable {
             ]
             do {
                 try await store.create(ResourceKinds.gatewayClass, gatewayClass)
-                logger.info("created the default GatewayClass kuma")
+                logger.info("created the default GatewayClass kuma", metadata: LogMetadata.object("GatewayClass", namespace: nil, name: "kuma"))
             } catch {
-                logger.warning("could not create the default GatewayClass", metadata: ["error": "\(error)"])
+                logger.warning("could not create the default GatewayClass",
+                               metadata: LogMetadata.object("GatewayClass", namespace: nil, name: "kuma").merging(["error": "\(error)"]) { $1 })
             }
         }
     }

@@ -35,6 +35,8 @@ public struct DataplaneConfiguration: Sendable {
     /// token is picked up), or the token itself. Every request to the control plane carries
     /// it as `Authorization: Bearer <token>`.
     public var token: TokenSource?
+    /// `host:port` of the agent's metrics port (port 0: a free one); nil: no metrics port.
+    public var metricsAddress: String?
 
     /// Where a dataplane token comes from.
     public enum TokenSource: Sendable {
@@ -46,8 +48,9 @@ public struct DataplaneConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: String, workDirectory: String,
-                envoyBinary: String, parentPID: Int32? = nil, token: TokenSource? = nil) {
+                envoyBinary: String, parentPID: Int32? = nil, token: TokenSource? = nil, metricsAddress: String? = nil) {
         self.token = token
+        self.metricsAddress = metricsAddress
         self.controlPlane = controlPlane
         self.kind = kind
         self.gateway = gateway
@@ -101,6 +104,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.superviseEnvoy(bootstrapPath: bootstrapPath) }
                 group.addTask { await self.followControlPlane() }
+                if let address = self.configuration.metricsAddress {
+                    group.addTask { try await self.serveMetrics(at: address) }
+                }
                 try await group.next()
                 group.cancelAll()
             }
@@ -110,6 +116,24 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         await shutdownEnvoy()
     }
 
+    // MARK: Metrics port
+
+    /// Serves `/metrics` and `/config_dump` at `address` and reports the bound address.
+    private func serveMetrics(at address: String) async throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw DataplaneError("--metrics-address: expected host:port, got \"\(address)\"")
+        }
+        let server = AgentMetricsServer(
+            host: String(address[..<colon]), port: port, logger: logger,
+            admin: { self.state.withLock { $0.envoy?.isRunning == true ? $0.admin : nil } },
+            onListening: { bound in
+                self.state.withLock { $0.report.metricsAddress = bound }
+                self.logger.info("metrics port listening", metadata: ["address": "\(bound)"])
+                await self.sendReport()
+            })
+        try await server.run()
+    }
+
     // MARK: Envoy
 
     private func startEnvoy(bootstrapPath: String) async throws {
@@ -117,6 +141,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
                                                    workDirectory: configuration.workDirectory,
                                                    configDirectory: writer.configDirectory)
         let address = try await process.adminAddress()
+        AgentMetrics.envoyStarted()
         state.withLock { state in
             state.envoy = process
             state.admin = EnvoyAdmin(address: address)
@@ -191,6 +216,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             throw DataplaneError("config stream answered \(response.status)")
         }
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
+        AgentMetrics.controlPlaneConnected(true)
+        defer { AgentMetrics.controlPlaneConnected(false) }
         var pending: [UInt8] = []
         var desired = DesiredConfig()
         for try await buffer in response.body {
@@ -228,6 +255,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
                                            clock: ContinuousClock()).wait()
         switch outcome {
         case .accepted:
+            AgentMetrics.settled(accepted: true, after: ContinuousClock.now - received)
             let good = writer.snapshot
             let ports = (try? await admin.boundPorts()) ?? []
             state.withLock { state in
@@ -241,6 +269,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
                 "version": "\(version)", "files": "\(changes.count)", "toWrite": "\(written - received)",
                 "toAccepted": "\(ContinuousClock.now - received)"])
         case .rejected:
+            AgentMetrics.settled(accepted: false, after: ContinuousClock.now - received)
             let (envoy, lastGood) = state.withLock { ($0.envoy, $0.lastGood) }
             let message = envoy?.rejectionMessage() ?? "Envoy rejected the configuration"
             logger.warning("config rejected; keeping the last good one", metadata: ["version": "\(version)", "message": "\(message)"])
@@ -334,6 +363,7 @@ struct DataplaneReport {
     var rejectedVersion: String?
     var rejectionMessage: String?
     var readyPorts: [Int] = []
+    var metricsAddress: String?
 
     func json(kind: DataplaneConfiguration.ProxyKind, proxy: String, replica: String) -> JSONValue {
         var value: JSONValue = [.init(stringLiteral: kind.rawValue): .string(proxy), "replica": .string(replica), "running": .bool(running),
@@ -341,6 +371,7 @@ struct DataplaneReport {
         if let acceptedVersion { value["acceptedVersion"] = .string(acceptedVersion) }
         if let rejectedVersion { value["rejectedVersion"] = .string(rejectedVersion) }
         if let rejectionMessage { value["rejectionMessage"] = .string(rejectionMessage) }
+        if let metricsAddress { value["metricsAddress"] = .string(metricsAddress) }
         return value
     }
 }

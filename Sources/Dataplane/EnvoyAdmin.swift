@@ -26,6 +26,21 @@ struct EnvoyAdmin: Sendable {
         return result
     }
 
+    /// Envoy's stats in Prometheus' text format, only those that ever moved (`usedonly`);
+    /// the bootstrap's stats matcher keeps only the stats that matter, and the admin
+    /// interface's own HTTP stats (the agent's polling, scrapes) are left out.
+    func prometheusStats() async throws -> String {
+        let text = try await get("/stats/prometheus?usedonly")
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("envoy_http_conn_manager_prefix=\"admin\"") }
+            .joined(separator: "\n")
+    }
+
+    /// Envoy's `/config_dump` (Envoy redacts SDS secrets; the agent redacts again).
+    func configDump() async throws -> JSONValue {
+        try JSONParser.parse(try await get("/config_dump"))
+    }
+
     /// Ports of the listeners Envoy has bound (active listeners).
     func boundPorts() async throws -> [Int] {
         let value = try JSONParser.parse(try await get("/listeners?format=json"))

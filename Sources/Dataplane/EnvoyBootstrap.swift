@@ -20,6 +20,10 @@ enum EnvoyBootstrap {
                     ["safe_regex": ["regex": "^http\\..*\\.rds\\..*"]],
                     ["safe_regex": ["regex": "^cluster\\..*\\.(update_.*|version_text|upstream_rq_total|upstream_cx_active)$"]],
                     ["safe_regex": ["regex": "^(server|listener_manager)\\.(state|total_listeners_active|live)$"]],
+                    // For dashboards (the agent's metrics port): requests, responses by class,
+                    // connections and request times per listener and per upstream cluster.
+                    ["safe_regex": ["regex": "^http\\..*\\.(downstream_rq_total|downstream_rq_[1-5]xx|downstream_cx_active|downstream_rq_time)$"]],
+                    ["safe_regex": ["regex": "^cluster\\..*\\.(upstream_rq_[1-5]xx|upstream_rq_time)$"]],
                 ]]],
             ],
         ]

@@ -83,11 +83,11 @@ enum GatewayDeployment {
         }
         return [
             "name": .string(InfraLabels.containerName), "image": .string(options.image), "imagePullPolicy": "IfNotPresent",
-            "args": [
+            "args": .array([
                 "dataplane", .string("--control-plane=\(options.controlPlaneURL)"),
                 .string("--gateway=\(instance.namespace)/\(instance.name)"), "--replica=$(POD_NAME)",
                 .string("--log-level=\(options.logLevel)"),
-            ],
+            ] + options.extraAgentArguments.map { .string($0) }),
             "workingDir": "/tmp",
             "env": .array(env),
             "resources": instance.config.resources ?? defaultResources,

@@ -9,12 +9,16 @@ public struct InfraOptions: Sendable, Hashable {
     public var image: String
     /// The gateway agents' log level.
     public var logLevel: String
+    /// Further arguments of the gateway agents (log format, metrics address).
+    public var extraAgentArguments: [String]
 
     /// Options.
-    public init(controlPlaneURL: String, image: String = InfraOptions.defaultImage, logLevel: String = "info") {
+    public init(controlPlaneURL: String, image: String = InfraOptions.defaultImage, logLevel: String = "info",
+                extraAgentArguments: [String] = []) {
         self.controlPlaneURL = controlPlaneURL
         self.image = image
         self.logLevel = logLevel
+        self.extraAgentArguments = extraAgentArguments
     }
 
     /// `gatehouse:latest`.

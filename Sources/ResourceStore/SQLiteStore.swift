@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 import GatewayModel
 import Synchronization
 
@@ -133,8 +134,14 @@ public final class SQLiteStore: ObjectStore {
     static let writes = DedicatedThreadExecutor(name: "store-writes")
 
     /// Runs a synchronous write on the writes thread.
+    /// Each write's time on that thread (the transaction, commit included) is recorded as
+    /// `gatehouse_store_write_duration_seconds`.
     private func onWritesThread<T>(_ body: () throws(StoreError) -> T) async throws(StoreError) -> T {
-        try await withTaskExecutorPreference(Self.writes) { () async throws(StoreError) -> T in try body() }
+        try await withTaskExecutorPreference(Self.writes) { () async throws(StoreError) -> T in
+            let started = ContinuousClock.now
+            defer { Metrics.Timer(label: "gatehouse_store_write_duration_seconds").record(duration: ContinuousClock.now - started) }
+            return try body()
+        }
     }
 
     /// Stores a new object. Fails with `alreadyExists`, or `notFound` when its namespace is missing.

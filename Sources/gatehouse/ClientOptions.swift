@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseClient
 import GatewayModel
+import Telemetry
 
 /// Options every client command shares, like kubectl's.
 struct ClientOptions: ParsableArguments {
@@ -14,6 +15,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "How long to wait for each answer before giving up, like kubectl's (30s, 1m, 500ms; 0 waits forever).")
     var requestTimeout: String = "30s"
 
+    @Option(help: "Log format of anything logged: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         guard RequestTimeout.parse(requestTimeout) != nil else {
             throw ValidationError("--request-timeout: invalid duration \"\(requestTimeout)\" (expected e.g. 30s, 1m, 500ms or 0)")
@@ -22,6 +26,7 @@ struct ClientOptions: ParsableArguments {
 
     /// The client for the chosen server, after checking that something listens there.
     func connect() async throws -> APIClient {
+        bootstrapLogging(level: "warning", format: logFormat)
         let timeout = RequestTimeout.parse(requestTimeout) ?? .seconds(30)
         let client = APIClient(server: server ?? ProcessInfo.processInfo.environment["GATEHOUSE_SERVER"] ?? "http://127.0.0.1:5681",
                                requestTimeout: timeout == .zero ? nil : timeout)

@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import Logging
 import ServiceLifecycle
+import Telemetry
 
 /// `gatehouse dataplane`: the agent beside one Envoy (started by the control plane in
 /// standalone mode; the gateway pod's entrypoint on Kubernetes).
@@ -27,6 +28,12 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel: String = "info"
 
+    @Option(help: "Log format: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "host:port of the agent's metrics port (/metrics: agent and Envoy stats; /config_dump); port 0 picks a free one. Reported to the control plane.")
+    var metricsAddress: String?
+
     @Option(help: "Stop (draining Envoy) when this process is no longer the parent (default: $GATEHOUSE_PARENT_PID when set).")
     var parentPid: Int32?
 
@@ -36,6 +43,7 @@ struct DataplaneCommand: AsyncParsableCommand {
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
         guard !replica.isEmpty, !replica.contains("/") else { throw ValidationError("--replica: expected a pod name, got \"\(replica)\"") }
+        if let metricsAddress { try validateMetricsAddress(metricsAddress) }
     }
 
     /// Where the token comes from: `--token-file`, else `$GATEHOUSE_DATAPLANE_TOKEN`.
@@ -49,9 +57,15 @@ struct DataplaneCommand: AsyncParsableCommand {
     static let tokenVariable = "GATEHOUSE_DATAPLANE_TOKEN"
 
     func run() async throws {
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat)
+        Telemetry.bootstrapMetrics()
         var logger = Logger(label: "gatehouse.dataplane")
-        logger[metadataKey: "gateway"] = "\(gateway)"
+        // Every line of the agent is about its Gateway.
+        let parts = gateway.split(separator: "/").map(String.init)
+        logger[metadataKey: "kind"] = "Gateway"
+        logger[metadataKey: "namespace"] = .string(parts.first ?? "")
+        logger[metadataKey: "name"] = .string(parts.last ?? "")
+        logger[metadataKey: "replica"] = "\(replica)"
         let binary = try locateEnvoy(envoy, logger: logger)
         // Absolute: Envoy runs with its config directory as working directory.
         let directory = URL(fileURLWithPath: workDir, isDirectory: true).standardizedFileURL.path
@@ -60,7 +74,7 @@ struct DataplaneCommand: AsyncParsableCommand {
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
                                                   workDirectory: directory, envoyBinary: binary,
                                                   parentPID: parentPid ?? ProcessInfo.processInfo.environment["GATEHOUSE_PARENT_PID"].flatMap { Int32($0) },
-                                                  token: try tokenSource()),
+                                                  token: try tokenSource(), metricsAddress: metricsAddress),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -79,12 +93,3 @@ func locateEnvoy(_ explicit: String?, logger: Logger) throws -> String {
     }
 }
 
-/// Sends swift-log output to standard error at `level` (once per process).
-func bootstrapLogging(level: String) {
-    let parsed = Logger.Level(rawValue: level) ?? .info
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = parsed
-        return handler
-    }
-}

@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import Hummingbird
 import Logging
+import Telemetry
 
 /// `gatehouse echo`: a small HTTP backend for demos and tests. Every request is answered with
 /// JSON describing it (path, host, method, headers, namespace, pod), like the Gateway API
@@ -22,8 +23,11 @@ struct EchoCommand: AsyncParsableCommand {
     @Option(help: "Namespace reported in answers.")
     var namespace: String = "default"
 
+    @Option(help: "Log format: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
     func run() async throws {
-        bootstrapLogging(level: "warning")
+        bootstrapLogging(level: "warning", format: logFormat)
         let responder = EchoResponder(pod: name, namespace: namespace)
         let app = Application(
             responder: responder,

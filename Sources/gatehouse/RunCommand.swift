@@ -7,6 +7,8 @@ import GatewayModel
 import Logging
 import ResourceStore
 import ServiceLifecycle
+import Telemetry
+import WebConsole
 
 /// `gatehouse run`: the control plane in the foreground (standalone mode).
 struct RunCommand: AsyncParsableCommand {
@@ -26,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @Option(help: "Log format: text or json (one JSON object per line; lines about an object carry kind, namespace and name).")
+    var logFormat: LogFormat = .text
 
     @Option(help: "Namespace for copied secrets and generated mesh routes.")
     var systemNamespace: String = "kuma-system"
@@ -87,7 +92,8 @@ struct RunCommand: AsyncParsableCommand {
         // Everything this process and its children write under the data directory (the store,
         // the agents' certificate files) is for this user only.
         umask(0o077)
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat)
+        Telemetry.bootstrapMetrics()
         let logger = Logger(label: "gatehouse")
         let (host, port) = try parsedAPIAddress()
         let pool = try AddressPool(cidr: addressPool)
@@ -129,9 +135,12 @@ struct RunCommand: AsyncParsableCommand {
         settings.servicePool = try AddressPool(cidr: serviceCidr)
         settings.keepDataplanes = keepDataplanes
         settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
+        settings.logFormat = logFormat.rawValue
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
-                                      extensions: [controlPlane.apiExtension]) { bound in
+                                      extensions: [controlPlane.apiExtension, controlPlane.inspectExtension, MetricsEndpoint(),
+                                                   WebConsole(store: store, inspector: controlPlane.inspector,
+                                                              systemNamespace: systemNamespace, logger: logger)]) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])
         }
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =

@@ -6,6 +6,7 @@ import GatewayModel
 import Logging
 import NIOHTTP1
 import ServiceLifecycle
+import Telemetry
 
 /// `gatehouse sidecar`: makes a local process a mesh workload (DESIGN.md 4.1). It registers the
 /// workload as a `kuma.io/v1alpha1` `Dataplane`, runs the same agent as a gateway replica (config
@@ -52,11 +53,18 @@ struct SidecarCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Log format: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "host:port of the sidecar agent's metrics port (port 0 picks a free one); shown in the Dataplane's status.metricsAddress.")
+    var metricsAddress: String = "127.0.0.1:0"
+
     func validate() throws {
         guard Self.isName(namespace) else { throw ValidationError("--namespace: \"\(namespace)\" is not a DNS label") }
         guard Self.isName(name) else { throw ValidationError("--name: \"\(name)\" is not a DNS subdomain name") }
         _ = try parsedOutbound()
         _ = try parsedLabels()
+        try validateMetricsAddress(metricsAddress)
         if let mesh, !Self.isName(mesh) { throw ValidationError("--mesh: \"\(mesh)\" is not a valid mesh name") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
     }
@@ -91,9 +99,13 @@ struct SidecarCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        bootstrapLogging(level: logLevel)
+        bootstrapLogging(level: logLevel, format: logFormat)
+        Telemetry.bootstrapMetrics()
         var logger = Logger(label: "gatehouse.sidecar")
-        logger[metadataKey: "dataplane"] = "\(namespace)/\(name)"
+        // Every line of the sidecar is about its Dataplane.
+        logger[metadataKey: "kind"] = "Dataplane"
+        logger[metadataKey: "namespace"] = .string(namespace)
+        logger[metadataKey: "name"] = .string(name)
         let serverURL = server ?? ProcessInfo.processInfo.environment["GATEHOUSE_SERVER"] ?? "http://127.0.0.1:5681"
         let client = APIClient(server: serverURL)
         let binary = try locateEnvoy(envoy, logger: logger)
@@ -122,7 +134,7 @@ struct SidecarCommand: AsyncParsableCommand {
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: serverURL, kind: .sidecar, gateway: "\(namespace)/\(name)", replica: "0",
                                                   workDirectory: directory, envoyBinary: binary, parentPID: getppid(),
-                                                  token: .value(token)),
+                                                  token: .value(token), metricsAddress: metricsAddress),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

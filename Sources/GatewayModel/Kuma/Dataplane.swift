@@ -108,6 +108,9 @@ public struct DataplaneStatus: Codable, Sendable, Hashable {
     public var message: String?
     /// When `connection` last changed (RFC 3339).
     public var lastTransitionTime: String?
+    /// Where the sidecar's agent serves Prometheus metrics (`host:port`): its Envoy's stats
+    /// and the agent's own, at `/metrics`.
+    public var metricsAddress: String?
 
     /// Creates a status.
     public init(connection: String? = nil, config: String? = nil, acceptedVersion: String? = nil,
