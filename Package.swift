@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "LocalRuntime",
             dependencies: [
-                "GatewayModel", "ResourceStore", "Processes",
+                "GatewayModel", "ResourceStore", "Processes", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -106,6 +106,7 @@ let package = Package(
             name: "ControlPlane",
             dependencies: [
                 "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "InfraRenderer", "LocalRuntime", "ResourceStore", "APIServer", "Processes",
+                "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HMAC-SHA256 for dataplane tokens.

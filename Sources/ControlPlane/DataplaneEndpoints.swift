@@ -5,6 +5,7 @@ import GatewayModel
 import Hummingbird
 import Logging
 import ResourceStore
+import Telemetry
 
 /// The control plane side of the dataplane protocol, under `/gatehouse/v1/dataplanes/`:
 /// - `GET config?gateway=<ns/name>&replica=<n>` (a gateway replica) or `config?sidecar=<ns/name>`

@@ -3,6 +3,7 @@ import GatewayModel
 import InfraRenderer
 import Logging
 import ResourceStore
+import Telemetry
 
 /// Keeps the generated infrastructure objects (MeshGatewayInstance, Service, Deployment,
 /// PodDisruptionBudget, HorizontalPodAutoscaler) in the store equal to what the renderer
@@ -52,7 +53,7 @@ struct InfraWriter {
             }
             if let existing, !Self.isGenerated(existing) {
                 logger.warning("a generated object's name is taken by an object Gatehouse did not generate; leaving it alone",
-                               metadata: ["kind": "\(kind.kind)", "object": "\(path)"])
+                               metadata: LogMetadata.object(kind.kind, path: path))
                 continue
             }
             do {
@@ -65,7 +66,7 @@ struct InfraWriter {
                         updated["status"] = existing["status"]
                         stored = try await store.update(kind, updated)
                         writes += 1
-                        logger.info("re-asserted a generated object", metadata: ["kind": "\(kind.kind)", "object": "\(path)"])
+                        logger.info("re-asserted a generated object", metadata: LogMetadata.object(kind.kind, path: path))
                     }
                 } else {
                     stored = try await store.create(kind, desired)
@@ -77,7 +78,7 @@ struct InfraWriter {
                     writes += await ensureTokenSecret(instance: stored, uid: uid)
                 }
             } catch {
-                logger.warning("cannot write a generated object", metadata: ["kind": "\(kind.kind)", "object": "\(path)", "error": "\(error)"])
+                logger.warning("cannot write a generated object", metadata: LogMetadata.object(kind.kind, path: path).merging(["error": "\(error)"]) { $1 })
             }
         }
         for kind in Self.kinds {
@@ -86,7 +87,7 @@ struct InfraWriter {
                       !keep.contains(ObjectKey(kind: kind, namespace: namespace, name: name)) else { continue }
                 _ = try? await store.delete(kind, namespace: namespace, name: name)
                 writes += 1
-                logger.info("removed a generated object", metadata: ["kind": "\(kind.kind)", "object": "\(namespace)/\(name)"])
+                logger.info("removed a generated object", metadata: LogMetadata.object(kind.kind, namespace: namespace, name: name))
             }
         }
         return writes
@@ -123,7 +124,7 @@ struct InfraWriter {
             if existing != nil {
                 if let existing, !Self.isGenerated(existing) {
                     logger.warning("a Secret Gatehouse did not generate has the name of a gateway's token Secret; leaving it alone",
-                                   metadata: ["secret": "\(namespace)/\(name)"])
+                                   metadata: LogMetadata.object("Secret", namespace: namespace, name: name))
                     return 0
                 }
                 try await store.update(ResourceKinds.secret, secret)
@@ -132,7 +133,7 @@ struct InfraWriter {
             }
             return 1
         } catch {
-            logger.warning("cannot write a gateway's token Secret", metadata: ["secret": "\(namespace)/\(name)", "error": "\(error)"])
+            logger.warning("cannot write a gateway's token Secret", metadata: LogMetadata.object("Secret", namespace: namespace, name: name).merging(["error": "\(error)"]) { $1 })
             return 0
         }
     }

@@ -6,6 +6,7 @@ import Logging
 import ResourceStore
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// The control loop: on any relevant change (coalesced, latest state only, never a queue of
 /// events) it reads one snapshot, runs the pure pipeline (stage 1, the proxy inputs, and stage 2

@@ -7,6 +7,7 @@ import Logging
 import ResourceStore
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// The standalone control plane's parts, wired together: the dataplane protocol endpoints (to
 /// mount on the API server), the reconciler, the infrastructure controller and standalone's local runtime.

@@ -3,6 +3,7 @@ import GatewayModel
 import Logging
 import ResourceStore
 import ServiceLifecycle
+import Telemetry
 
 /// Standalone's provider of infrastructure: a one-node Kubernetes in miniature over the
 /// store. It plays the controllers a cluster would run for the objects Gatehouse generates:
@@ -121,11 +122,11 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
             guard let kind = ResourceKinds.kind(of: key) else { continue }
             do {
                 try await store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
-                logger.info("garbage-collected an object whose owner is gone", metadata: ["object": "\(key)"])
+                logger.info("garbage-collected an object whose owner is gone", metadata: Self.metadata(key))
             } catch where error.code == .notFound {
                 continue
             } catch {
-                logger.warning("garbage collection failed", metadata: ["object": "\(key)", "error": "\(error)"])
+                logger.warning("garbage collection failed", metadata: Self.metadata(key).merging(["error": "\(error)"]) { $1 })
             }
         }
     }
@@ -148,7 +149,7 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
                 do {
                     try await store.create(ResourceKinds.pod, pod)
                 } catch {
-                    logger.warning("cannot create a pod", metadata: ["deployment": "\(namespace)/\(name)", "error": "\(error)"])
+                    logger.warning("cannot create a pod", metadata: LogMetadata.object("Deployment", namespace: namespace, name: name).merging(["error": "\(error)"]) { $1 })
                 }
             }
             for podName in plan.delete {
@@ -179,7 +180,10 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
                 updated[path: ["status", "loadBalancer"]] = wanted
                 return updated
             }
-            if let address { logger.info("load balancer address assigned", metadata: ["service": "\(namespace)/\(name)", "address": "\(address)"]) }
+            if let address {
+                logger.info("load balancer address assigned",
+                            metadata: LogMetadata.object("Service", namespace: namespace, name: name).merging(["address": "\(address)"]) { $1 })
+            }
         }
     }
 
@@ -198,6 +202,11 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
                 return updated
             }
         }
+    }
+
+    /// Log metadata naming the object `key` names.
+    static func metadata(_ key: ObjectKey) -> Logger.Metadata {
+        LogMetadata.object(ResourceKinds.kind(of: key)?.kind ?? key.plural, namespace: key.namespace, name: key.name)
     }
 
     /// Five characters from Kubernetes' pod-name alphabet (no vowels, no look-alikes).

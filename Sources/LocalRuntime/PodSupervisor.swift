@@ -4,6 +4,7 @@ import Logging
 import Processes
 import ResourceStore
 import Synchronization
+import Telemetry
 
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,7 @@ final class PodSupervisor: Sendable {
             if let uid = pod[path: ["metadata", "uid"]]?.stringValue { byUID[uid] = pod }
         }
         let now = ContinuousClock.now
-        var adoptedNow: [(String, PodProcess)] = []
+        var adoptedNow: [(ObjectKey, PodProcess)] = []
         let (toStart, toStop) = state.withLock { state -> ([String], [Container]) in
             if state.stopping { return ([], []) }
             var stop: [Container] = []
@@ -77,7 +78,7 @@ final class PodSupervisor: Sendable {
                     container.restarts = Self.restartCount(of: pod)
                     container.startedAt = pod[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running", "startedAt"]]?.stringValue
                     container.startTime = pod[path: ["status", "startTime"]]?.stringValue ?? container.startTime
-                    adoptedNow.append((uid, adopted))
+                    adoptedNow.append((container.key, adopted))
                 }
                 if let process = container.process, let termination = process.termination {
                     // Exited (restartPolicy Always): whatever it started goes with it (an agent's
@@ -89,8 +90,8 @@ final class PodSupervisor: Sendable {
                     container.lastTermination = termination.description
                     container.lastFinishedAt = Self.timestamp()
                     container.nextStart = now + Self.backoff(container.restarts)
-                    logger.warning("container exited", metadata: ["pod": "\(namespace)/\(name)", "termination": "\(termination)",
-                                                                   "restarts": "\(container.restarts)"])
+                    logger.warning("container exited", metadata: LogMetadata.object("Pod", namespace: namespace, name: name).merging(
+                        ["termination": "\(termination)", "restarts": "\(container.restarts)"]) { $1 })
                 }
                 if container.process == nil, container.refusal == nil, container.nextStart.map({ now >= $0 }) ?? true {
                     start.append(uid)
@@ -99,8 +100,8 @@ final class PodSupervisor: Sendable {
             }
             return (start, stop)
         }
-        for (uid, process) in adoptedNow {
-            logger.info("adopted a running container from an earlier run", metadata: ["pod": "\(uid)", "pid": "\(process.pid)"])
+        for (pod, process) in adoptedNow {
+            logger.info("adopted a running container from an earlier run", metadata: LocalRuntime.metadata(pod).merging(["pid": "\(process.pid)"]) { $1 })
             watchExit(process)
         }
         for container in toStop { stop(container) }
@@ -130,7 +131,8 @@ final class PodSupervisor: Sendable {
                     state.containers[uid]?.refusal = error
                 }
             }
-            logger.warning("cannot run container", metadata: ["pod": "\(container.key)", "reason": "\(error.reason)", "message": "\(error.message)"])
+            logger.warning("cannot run container", metadata: LocalRuntime.metadata(container.key).merging(
+                ["reason": "\(error.reason)", "message": "\(error.message)"]) { $1 })
             return
         }
         let child: ChildProcess
@@ -143,7 +145,7 @@ final class PodSupervisor: Sendable {
                 executable: launch.executable, arguments: launch.arguments, environment: environment,
                 workingDirectory: launch.workingDirectory, logPath: container.directory + "/container.log"))
         } catch {
-            logger.error("cannot start container", metadata: ["pod": "\(container.key)", "error": "\(error)"])
+            logger.error("cannot start container", metadata: LocalRuntime.metadata(container.key).merging(["error": "\(error)"]) { $1 })
             state.withLock { $0.containers[uid]?.nextStart = .now + Self.backoff(container.restarts + 1) }
             return
         }
@@ -162,7 +164,7 @@ final class PodSupervisor: Sendable {
             return
         }
         logger.info(container.restarts == 0 ? "container started" : "container restarted",
-                    metadata: ["pod": "\(container.key)", "pid": "\(process.pid)", "restarts": "\(container.restarts)"])
+                    metadata: LocalRuntime.metadata(container.key).merging(["pid": "\(process.pid)", "restarts": "\(container.restarts)"]) { $1 })
         watchExit(process)
     }
 
@@ -187,7 +189,7 @@ final class PodSupervisor: Sendable {
         Task {
             if let process = container.process { await process.stop(grace: grace) }
             try? FileManager.default.removeItem(atPath: container.directory)
-            logger.info("container stopped", metadata: ["pod": "\(container.key)"])
+            logger.info("container stopped", metadata: LocalRuntime.metadata(container.key))
         }
     }
 
