@@ -149,6 +149,29 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// The scrape annotations of a gateway pod whose agent serves metrics at `address`.
+    static func metricsAnnotations(_ address: String) -> [String: String] {
+        let port = address.split(separator: ":").last.map(String.init) ?? ""
+        return [Self.metricsAddressAnnotation: address, "prometheus.io/scrape": "true", "prometheus.io/port": port, "prometheus.io/path": "/metrics"]
+    }
+
+    /// The annotation naming where a gateway pod's agent serves `/metrics` and `/config_dump`.
+    static let metricsAddressAnnotation = "gatehouse.io/metrics-address"
+
+    /// Sets the scrape annotations when they differ (the agent picked a new port after a restart).
+    private func annotateMetrics(_ pod: JSONValue, address: String) async {
+        let wanted = Self.metricsAnnotations(address)
+        let current = (pod[path: ["metadata", "annotations"]]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        guard wanted.contains(where: { current[$0.key] != $0.value }), let namespace = pod.namespace, let name = pod.name else { return }
+        _ = try? await store.modify(ResourceKinds.pod, namespace: namespace, name: name) { stored in
+            var updated = stored
+            var annotations = stored[path: ["metadata", "annotations"]]?.objectValue ?? [:]
+            for (key, value) in wanted { annotations[key] = .string(value) }
+            updated[path: ["metadata", "annotations"]] = .object(annotations)
+            return updated
+        }
+    }
+
     /// Kuma's `getCombinedReadiness`: the Deployment's Available condition, then the address.
     static func readiness(service: JSONValue?, deployment: JSONValue?) -> (Bool, String, String) {
         guard let service, let deployment else { return (false, "DeploymentNotAvailable", "The gateway's Service and Deployment are being created") }
@@ -164,11 +187,17 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
     }
 
     /// Every generated gateway pod's `gatehouse.io/serving` condition: True while its replica
-    /// serves (reported running, config stream open).
+    /// serves (reported running, config stream open); and where its agent's metrics are, as the
+    /// annotations a Prometheus pod scrape configuration reads.
     private func writeServingConditions() async {
         let now = Timestamps.rfc3339(Date())
+        var metricsAddresses: [String: String] = [:]
+        for replica in registry.replicaReports() {
+            if let address = replica.metricsAddress { metricsAddresses["\(replica.proxy)#\(replica.replica)"] = address }
+        }
         for pod in store.list(ObjectFilter(kind: ResourceKinds.pod, predicate: InfraWriter.isGenerated)).items {
             guard let gateway = Self.gatewayKey(of: pod), let namespace = pod.namespace, let name = pod.name else { continue }
+            if let address = metricsAddresses["\(gateway)#\(name)"] { await annotateMetrics(pod, address: address) }
             let serving = registry.isServing(gateway, replica: name)
             let wanted = serving ? "True" : "False"
             let conditions = pod[path: ["status", "conditions"]]?.arrayValue ?? []

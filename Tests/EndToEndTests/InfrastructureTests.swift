@@ -54,6 +54,16 @@ struct InfrastructureTests {
         #expect(pod[path: ["status", "podIP"]] == "127.0.0.1")
         let serving = pod[path: ["status", "conditions"]]?.arrayValue?.first { $0["type"] == "gatehouse.io/serving" }
         #expect(serving?["status"] == "True", "the readiness gate says the pod's Envoy serves")
+        // A scraper finds the agent's metrics from the pod's annotations.
+        let annotated = try await eventually(10, "the pod's scrape annotations") { () -> [String: String]? in
+            let pod = try await Self.pods(seed.server).first
+            let annotations = (pod?[path: ["metadata", "annotations"]]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            return annotations["gatehouse.io/metrics-address"] == nil ? nil : annotations
+        }
+        let metricsAddress = try #require(annotated["gatehouse.io/metrics-address"])
+        #expect(annotated["prometheus.io/scrape"] == "true" && metricsAddress.hasSuffix(":\(annotated["prometheus.io/port"] ?? "")"))
+        let metrics = try await HTTP.request("GET", "http://\(metricsAddress)/metrics")
+        #expect(metrics.status == 200 && metrics.text.contains("envoy_"), "the agent serves Envoy's stats there")
     }
 
     @Test("drift: a deleted Deployment, an edited Service and kubectl scale are reverted within a second")
