@@ -102,16 +102,29 @@ struct APIResponder: HTTPResponder {
         if let tooNew = await waitForRequestedVersion(apiRequest) {
             return Self.jsonResponse(status: tooNew.code, tooNew.status, warnings: [])
         }
+        if RequestWork.isHeavy(apiRequest) {
+            // Parsing, admitting or listing this much burns CPU for long: on a thread of its
+            // own, answer serialization included, so that /readyz and every other client keep
+            // their cooperative threads.
+            return await withTaskExecutorPreference(RequestWork.executor) {
+                await answer(apiRequest, path: request.uri.path)
+            }
+        }
+        return await answer(apiRequest, path: request.uri.path)
+    }
+
+    /// Routes one API request and builds its HTTP response.
+    private func answer(_ apiRequest: APIRequest, path: String) async -> Response {
         let answer: APIResponse
         do {
             answer = try await route(apiRequest)
         } catch {
-            logger.debug("request failed", metadata: Self.logMetadata(parsedRoute).merging([
-                "method": "\(apiRequest.method)", "path": "\(request.uri.path)", "code": "\(error.code)"]) { $1 })
+            logger.debug("request failed", metadata: Self.logMetadata(apiRequest.route).merging([
+                "method": "\(apiRequest.method)", "path": "\(path)", "code": "\(error.code)"]) { $1 })
             return Self.jsonResponse(status: error.code, error.status, warnings: [])
         }
-        logger.trace("request", metadata: Self.logMetadata(parsedRoute).merging([
-            "method": "\(apiRequest.method)", "path": "\(request.uri.path)"]) { $1 })
+        logger.trace("request", metadata: Self.logMetadata(apiRequest.route).merging([
+            "method": "\(apiRequest.method)", "path": "\(path)"]) { $1 })
         switch answer {
         case .json(let status, let value, let warnings):
             return Self.jsonResponse(status: status, value, warnings: warnings)

@@ -531,7 +531,7 @@ public final class SQLiteStore: ObjectStore {
     /// already delivered to it.
     func bookmark(_ id: UUID) {
         state.withLock { state in
-            state.subscribers[id]?.continuation.yield(.bookmark(state.resourceVersion))
+            _ = state.subscribers[id]?.continuation.yield(.bookmark(state.resourceVersion))
         }
     }
 
