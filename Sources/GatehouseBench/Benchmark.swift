@@ -62,6 +62,21 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Milliseconds between two polls of one sidecar while (g) waits for a change (every poll costs CPU the sidecars and the control plane share).")
     var meshPollInterval: Int = 10
 
+    @Flag(help: "Run only the API write-rate measurement (h).")
+    var onlyWrites = false
+
+    @Option(help: "Writer counts of the write-rate rounds (h), comma-separated.")
+    var writers: String = "10,50"
+
+    @Option(help: "Watches open during the write-rate measurement (h).")
+    var writeWatches: Int = 20
+
+    @Option(help: "Seconds per write-rate round (h).")
+    var writeSeconds: Int = 5
+
+    @Option(help: "HTTPRoutes stored when (h) reads the control plane's RSS.")
+    var writeRSSRoutes: Int = 10_000
+
     func validate() throws {
         guard !(skipMesh && onlyMesh) else { throw ValidationError("--skip-mesh and --only-mesh exclude each other") }
         guard (1...250).contains(sidecars) else { throw ValidationError("--sidecars: 1 to 250 (one loopback address each)") }
@@ -76,6 +91,12 @@ struct Benchmark: AsyncParsableCommand {
         emit("gatehouse-bench: \(binary.path)")
         emit("")
 
+        if onlyWrites {
+            let counts = writers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            emit(try await WriteRate.run(writerCounts: counts, watches: writeWatches, seconds: writeSeconds,
+                                         routesForRSS: writeRSSRoutes, logLevel: controlPlaneLogLevel))
+            return
+        }
         if !onlyMesh {
             let translation = try TranslationTiming.run(routes: translationRoutes)
             emit(translation.report)

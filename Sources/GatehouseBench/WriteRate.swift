@@ -1,0 +1,99 @@
+import Foundation
+import GatewayModel
+import Harness
+import Synchronization
+
+/// (h) API write rate: N writers creating HTTPRoutes (attached to a Programmed Gateway, so the
+/// controller reconciles the growing set and writes their status) while M watches stream every
+/// change; writes/s and p50/p99 latency per writer count, then the control plane's RSS with the
+/// routes created (issue 14: >= 1,000 writes/s with p99 < 50 ms at 10 and 50 writers with 20
+/// watches; RSS < 200 MiB at 10,000 routes).
+enum WriteRate {
+    /// One round's numbers.
+    struct Round {
+        var writers: Int
+        var writes: Int
+        var seconds: Double
+        var p50: Double
+        var p99: Double
+        var failures: Int
+    }
+
+    /// Latencies of one round, shared by its writers.
+    final class Tally: Sendable {
+        let latencies = Mutex([Double]())
+        let failures = Mutex(0)
+        /// The next route number (names are unique across rounds).
+        let next: Mutex<Int>
+
+        init(next: Int) { self.next = Mutex(next) }
+    }
+
+    static func run(writerCounts: [Int], watches: Int, seconds: Int, routesForRSS: Int, logLevel: String) async throws -> String {
+        let envoy = try locatedEnvoy()
+        let backend = try await StaticEnvoy.backend(envoy: envoy)
+        defer { backend.stop() }
+        let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
+        defer { server.stop() }
+        LiveGatewayBenchmark.progress("write rate: control plane on \(server.server)")
+        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backend.port)
+        _ = try await LiveGatewayBenchmark.waitForAddress(server)
+        let collection = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
+        let watchTasks = (0..<watches).map { _ in Task { await consumeWatch(collection + "?watch=true") } }
+        defer { watchTasks.forEach { $0.cancel() } }
+
+        var rounds: [Round] = []
+        var created = 0
+        for (roundIndex, writers) in writerCounts.enumerated() {
+            let tally = Tally(next: created)
+            let started = ContinuousClock.now
+            let deadline = started + .seconds(seconds)
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<writers {
+                    group.addTask {
+                        // Bounded in time and count.
+                        for _ in 0..<20_000 where ContinuousClock.now < deadline {
+                            let index = tally.next.withLock { value -> Int in defer { value += 1 }; return value }
+                            let begin = ContinuousClock.now
+                            do {
+                                try await LiveGatewayBenchmark.createRoute(name: "w\(roundIndex)-\(index)", path: "/w\(index)", collection: collection)
+                                let took = ContinuousClock.now - begin
+                                tally.latencies.withLock { $0.append(Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000) }
+                            } catch {
+                                tally.failures.withLock { $0 += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+            let elapsed = ContinuousClock.now - started
+            let latencies = tally.latencies.withLock { $0 }.sorted()
+            created = tally.next.withLock { $0 }
+            rounds.append(Round(writers: writers, writes: latencies.count,
+                                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures: tally.failures.withLock { $0 }))
+        }
+        // Top up to the RSS mark, then let the controller settle before reading it.
+        if created < routesForRSS {
+            try await LiveGatewayBenchmark.createRoutes(range: created..<routesForRSS, prefix: "rss", collection: collection, concurrency: 16)
+        }
+        let total = max(created, routesForRSS)
+        try await Task.sleep(for: .seconds(5))
+        let rss = LiveGatewayBenchmark.residentMiB(server.process.pid)
+
+        var lines = ["(h) API write rate: HTTPRoute creates on a Programmed Gateway, \(watches) watches open, \(seconds) s per round"]
+        for round in rounds {
+            let rate = Double(round.writes) / max(round.seconds, 0.001)
+            lines.append("    \(round.writers) writers: \(round.writes) writes in \(format(round.seconds)) s = \(format(rate)) writes/s, p50 \(format(round.p50)) ms, p99 \(format(round.p99)) ms, failed \(round.failures)   target >= 1000/s and p99 < 50 ms: \(verdict(rate >= 1000 && round.p99 < 50 && round.failures == 0))")
+        }
+        lines.append("    control-plane RSS with \(total) HTTPRoutes: \(format(rss)) MiB   target < 200 MiB at 10000: \(verdict(total < 10_000 || rss < 200))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Reads a watch stream until cancelled (what a watching client costs the server).
+    static func consumeWatch(_ url: String) async {
+        _ = try? await HTTP.request("GET", url, timeout: 3600)
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}
