@@ -207,6 +207,8 @@ let package = Package(
             dependencies: [
                 "Harness", "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "Processes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "ManifestIO", "Harness"]),

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import GatewayModel
 import Harness
+import NIOCore
 import Synchronization
 
 /// (h) API write rate: N writers creating HTTPRoutes (attached to a Programmed Gateway, so the
@@ -39,8 +41,11 @@ enum WriteRate {
         try await LiveGatewayBenchmark.setUp(server: server, backendPort: backend.port)
         _ = try await LiveGatewayBenchmark.waitForAddress(server)
         let collection = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
-        let watchTasks = (0..<watches).map { _ in Task { await consumeWatch(collection + "?watch=true") } }
-        defer { watchTasks.forEach { $0.cancel() } }
+        // Clients of their own, with a connection per watch and per writer: a shared pool (8
+        // connections per host) would queue the writers behind the watches.
+        let watchClient = client(connections: watches)
+        let writeClient = client(connections: writerCounts.max() ?? 1)
+        let watchTasks = (0..<watches).map { _ in Task { await consumeWatch(collection + "?watch=true", client: watchClient) } }
 
         var rounds: [Round] = []
         var created = 0
@@ -56,7 +61,7 @@ enum WriteRate {
                             let index = tally.next.withLock { value -> Int in defer { value += 1 }; return value }
                             let begin = ContinuousClock.now
                             do {
-                                try await LiveGatewayBenchmark.createRoute(name: "w\(roundIndex)-\(index)", path: "/w\(index)", collection: collection)
+                                try await create(name: "w\(roundIndex)-\(index)", collection: collection, client: writeClient)
                                 let took = ContinuousClock.now - begin
                                 tally.latencies.withLock { $0.append(Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000) }
                             } catch {
@@ -80,6 +85,9 @@ enum WriteRate {
         let total = max(created, routesForRSS)
         try await Task.sleep(for: .seconds(5))
         let rss = LiveGatewayBenchmark.residentMiB(server.process.pid)
+        watchTasks.forEach { $0.cancel() }
+        try? await watchClient.shutdown()
+        try? await writeClient.shutdown()
 
         var lines = ["(h) API write rate: HTTPRoute creates on a Programmed Gateway, \(watches) watches open, \(seconds) s per round"]
         for round in rounds {
@@ -90,9 +98,38 @@ enum WriteRate {
         return lines.joined(separator: "\n")
     }
 
+    /// A client keeping up to `connections` connections to one host.
+    static func client(connections: Int) -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))))
+    }
+
+    /// One HTTPRoute on the bench Gateway; throws unless it was created.
+    static func create(name: String, collection: String, client: HTTPClient) async throws {
+        let route: JSONValue = [
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": .string(name), "namespace": "bench"],
+            "spec": ["parentRefs": [["name": "gw"]],
+                     "rules": [["matches": [["path": ["type": "PathPrefix", "value": .string("/" + name)]]],
+                                "backendRefs": [["name": "backend", "port": 80]]]]],
+        ]
+        var request = HTTPClientRequest(url: collection)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: JSONSerializer.data(route)))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard response.status.code == 201 else { throw HarnessError("POST \(name): \(response.status.code)") }
+    }
+
     /// Reads a watch stream until cancelled (what a watching client costs the server).
-    static func consumeWatch(_ url: String) async {
-        _ = try? await HTTP.request("GET", url, timeout: 3600)
+    static func consumeWatch(_ url: String, client: HTTPClient) async {
+        guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .hours(1)) else { return }
+        do {
+            for try await _ in response.body where Task.isCancelled { break }
+        } catch {
+            return
+        }
     }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
