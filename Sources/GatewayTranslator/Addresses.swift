@@ -12,7 +12,10 @@ import GatewayModel
 /// Gateway without an address could take the address a younger one already holds.
 enum Addresses {
     static func assign(_ gateways: inout [GatewayEvaluation], pool: AddressPool?, services: [Service] = []) {
-        guard let pool else { return }
+        guard let pool else {
+            fromServices(&gateways, services: services)
+            return
+        }
         let order = gateways.indices.filter { gateways[$0].accepted.isTrue }.sorted { lhs, rhs in
             let left = gateways[lhs], right = gateways[rhs]
             return (left.gateway.metadata?.creationTimestamp ?? "", left.namespace, left.name)
@@ -60,6 +63,32 @@ enum Addresses {
             }
             holders[candidates[next]] = gateways[position].key
             gateways[position].address = candidates[next]
+        }
+    }
+
+    /// Without a pool (Kubernetes), as Kuma does: a Gateway's address is what the load balancer
+    /// of its generated Service (same name and namespace, labelled with its name) reports, or
+    /// the Service's cluster IP when it is not a LoadBalancer; until there is one, `Programmed`
+    /// waits for it.
+    static func fromServices(_ gateways: inout [GatewayEvaluation], services: [Service]) {
+        var byKey: [String: Service] = [:]
+        for service in services where service.metadata?.labels?[GeneratedLabels.gatewayName] != nil {
+            byKey[objectPath(service.metadata?.namespace ?? "", service.metadata?.name ?? "")] = service
+        }
+        for position in gateways.indices where gateways[position].accepted.isTrue {
+            let service = byKey[gateways[position].key]
+            let ingress = service?.status?.loadBalancer?.ingress ?? []
+            if let address = ingress.compactMap(\.ip).first(where: { AddressPool.parseIPv4($0) != nil }) {
+                gateways[position].serviceAddress = address
+            } else if let service, service.spec?.type != "LoadBalancer", let clusterIP = service.spec?.clusterIP,
+                      AddressPool.parseIPv4(clusterIP) != nil {
+                // A ClusterIP or NodePort gateway (cross-mesh) is reached at its cluster IP.
+                gateways[position].serviceAddress = clusterIP
+            } else {
+                gateways[position].addressProblem = Problem(
+                    reason: Reason.addressNotAssigned,
+                    message: "Waiting for the load balancer of Service \(gateways[position].key) to report an address")
+            }
         }
     }
 }

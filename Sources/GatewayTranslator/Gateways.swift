@@ -18,8 +18,11 @@ struct GatewayEvaluation {
     let mesh: String
     /// The IPv4 address requested in `spec.addresses`, if any.
     let requestedAddress: String?
-    /// The address assigned from the pool.
+    /// The address assigned from the pool (standalone): Envoy binds it.
     var address: String?
+    /// Without a pool (Kubernetes): the address the Gateway's Service load balancer reports,
+    /// which its status shows (Envoy binds every address of its pod).
+    var serviceAddress: String?
     /// Why no address could be assigned (AddressNotAssigned / AddressNotUsable).
     var addressProblem: Problem?
     /// Keys ("namespace/name") of the accepted routes attached to each listener, by position.
@@ -53,7 +56,7 @@ enum Gateways {
         return GatewayEvaluation(
             gateway: gateway, namespace: namespace, name: name, gatewayClass: gatewayClass, listeners: listeners,
             accepted: accepted, mesh: mesh(gateway.metadata, namespace: namespace, index: index, options: options),
-            requestedAddress: requested, address: nil, addressProblem: nil,
+            requestedAddress: requested, address: nil, serviceAddress: nil, addressProblem: nil,
             attachedRoutes: Array(repeating: [], count: listeners.count))
     }
 
@@ -188,7 +191,7 @@ enum Gateways {
             ]),
             "listeners": .array(listenerStatuses),
         ]
-        if let address = evaluation.address {
+        if let address = evaluation.address ?? evaluation.serviceAddress {
             status["addresses"] = [["type": "IPAddress", "value": .string(address)]]
         }
         return status
