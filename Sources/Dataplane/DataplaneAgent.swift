@@ -177,8 +177,15 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     private func shutdownEnvoy() async {
         let (process, admin) = state.withLock { ($0.envoy, $0.admin) }
-        if let admin { await admin.drainListeners() }
-        try? await Task.sleep(for: .milliseconds(500))
+        if let admin {
+            // Stop accepting, then let the requests in flight finish (at most two seconds, the
+            // drain time) before Envoy exits: exiting earlier cuts them off.
+            await admin.drainListeners()
+            let deadline = ContinuousClock.now + .seconds(2)
+            while ContinuousClock.now < deadline, (await admin.activeDownstreamConnections() ?? 0) > 0 {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
         await process?.stop()
         state.withLock { $0.report.running = false }
         await sendReport()

@@ -26,6 +26,13 @@ struct EnvoyAdmin: Sendable {
         return result
     }
 
+    /// Downstream connections open on the proxy's listeners (the admin interface's own left
+    /// out); nil when Envoy does not answer.
+    func activeDownstreamConnections() async -> Int? {
+        guard let stats = try? await stats(matching: "^http\\..*\\.downstream_cx_active$") else { return nil }
+        return stats.filter { !$0.key.hasPrefix("http.admin.") }.compactMap { Int($0.value) }.reduce(0, +)
+    }
+
     /// Envoy's stats in Prometheus' text format, only those that ever moved (`usedonly`);
     /// the bootstrap's stats matcher keeps only the stats that matter, and the admin
     /// interface's own HTTP stats (the agent's polling, scrapes) are left out.
@@ -53,10 +60,12 @@ struct EnvoyAdmin: Sendable {
         return Array(Set(ports)).sorted()
     }
 
-    /// Starts a graceful drain of every listener: open connections are asked to close
-    /// (`connection: close`, HTTP/2 GOAWAY) before Envoy stops.
+    /// Drains every listener: it stops accepting at once (with `net.ipv4.tcp_migrate_req`, the
+    /// kernel hands connections still waiting in its accept queue to another replica bound to
+    /// the same port), and open connections are asked to close (`connection: close`, HTTP/2
+    /// GOAWAY) as their requests finish.
     func drainListeners() async {
-        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners?graceful")
+        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners")
         request.method = .POST
         _ = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
     }
