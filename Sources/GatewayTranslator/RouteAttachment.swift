@@ -60,7 +60,7 @@ enum RouteAttachmentRules {
             return true
         case "Selector":
             guard let selector = namespaces?.selector else { return false }
-            return LabelSelection.matches(selector, labels: index.namespaceLabels(routeNamespace))
+            return selector.matches(index.namespaceLabels(routeNamespace))
         case "Same":
             return routeNamespace == gatewayNamespace
         default:

@@ -34,7 +34,7 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "host:port of the agent's metrics port (/metrics: agent and Envoy stats; /config_dump); port 0 picks a free one. Reported to the control plane.")
     var metricsAddress: String?
 
-    @Option(help: "Stop (draining Envoy) when this process is no longer the parent (default: $GATEHOUSE_PARENT_PID when set).")
+    @Option(help: "Stop (draining Envoy) when this process is no longer the parent.")
     var parentPid: Int32?
 
     @Option(help: "The file holding this agent's dataplane token (re-read at each connection); without it, $GATEHOUSE_DATAPLANE_TOKEN (a gateway pod's environment, from the token Secret the control plane keeps for its Gateway).")
@@ -73,7 +73,7 @@ struct DataplaneCommand: AsyncParsableCommand {
         let agent = try DataplaneAgent(
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
                                                   workDirectory: directory, envoyBinary: binary,
-                                                  parentPID: parentPid ?? ProcessInfo.processInfo.environment["GATEHOUSE_PARENT_PID"].flatMap { Int32($0) },
+                                                  parentPID: parentPid,
                                                   token: try tokenSource(), metricsAddress: metricsAddress),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
