@@ -91,15 +91,34 @@ func seedManifests(echoPort: Int) -> String {
 
 let gatewayPath = "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/gateways/kuma"
 
-/// Waits for the seed Gateway to be Programmed and returns its address.
+/// Waits for the seed Gateway to be Programmed and returns its address; on timeout the error
+/// carries what the Gateway and its pods showed last and the end of the control plane's log.
 func programmedAddress(_ server: GatehouseProcess) async throws -> String {
-    try await eventually(30, "Gateway kuma-demo/kuma Programmed") {
-        let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
-        let conditions = gateway[path: ["status", "conditions"]]?.arrayValue ?? []
-        guard conditions.contains(where: { $0["type"] == "Programmed" && $0["status"] == "True" }),
-              let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue else { return nil }
-        return address
+    do {
+        return try await eventually(30, "Gateway kuma-demo/kuma Programmed") {
+            let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+            let conditions = gateway[path: ["status", "conditions"]]?.arrayValue ?? []
+            guard conditions.contains(where: { $0["type"] == "Programmed" && $0["status"] == "True" }),
+                  let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue else { return nil }
+            return address
+        }
+    } catch {
+        throw HarnessError("\(error)\n\(await gatewayDiagnosis(server))")
     }
+}
+
+/// The seed Gateway's status, its namespace's pods (phase, conditions, container states) and
+/// the last lines of the control plane's log: what a timed-out wait reports.
+func gatewayDiagnosis(_ server: GatehouseProcess) async -> String {
+    func compact(_ value: JSONValue?) -> String { value.map { "\($0)" } ?? "none" }
+    let gateway = try? await HTTP.json("GET", server.server + gatewayPath).json
+    let pods = try? await HTTP.json("GET", server.server + "/api/v1/namespaces/kuma-demo/pods").json
+    let podLines = (pods?["items"]?.arrayValue ?? []).map { pod in
+        "pod \(pod.name ?? "?"): phase \(compact(pod[path: ["status", "phase"]])) conditions \(compact(pod[path: ["status", "conditions"]])) containers \(compact(pod[path: ["status", "containerStatuses"]]))"
+    }
+    let logTail = server.log.split(separator: "\n").suffix(40).joined(separator: "\n")
+    return (["gateway status: \(compact(gateway?["status"]))"] + podLines + ["control plane log (last 40 lines):", logTail])
+        .joined(separator: "\n")
 }
 
 /// A control plane with the seed applied, an echo backend, and the Gateway Programmed.
