@@ -269,6 +269,8 @@ let package = Package(
                 "ManifestIO",
                 "ResourceStore",
                 "TestCertificates",
+                // The install manifests' access table (ControlPlaneAccess).
+                "ControlPlane",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -117,8 +117,18 @@ func gatewayDiagnosis(_ server: GatehouseProcess) async -> String {
         "pod \(pod.name ?? "?"): phase \(compact(pod[path: ["status", "phase"]])) conditions \(compact(pod[path: ["status", "conditions"]])) containers \(compact(pod[path: ["status", "containerStatuses"]]))"
     }
     let logTail = server.log.split(separator: "\n").suffix(40).joined(separator: "\n")
-    return (["gateway status: \(compact(gateway?["status"]))"] + podLines + ["control plane log (last 40 lines):", logTail])
+    return (["gateway status: \(compact(gateway?["status"]))"] + podLines + ["control plane log (last 40 lines):", logTail]
+        + podLogTails(server.dataDirectory.appendingPathComponent("pods")))
         .joined(separator: "\n")
+}
+
+/// The last 30 lines of every log file under the pods' directories (agents and Envoys).
+func podLogTails(_ directory: URL) -> [String] {
+    guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+    return files.compactMap { $0 as? URL }.filter { $0.pathExtension == "log" }.sorted { $0.path < $1.path }.map { file in
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return "\(file.path) (last 30 lines):\n" + text.split(separator: "\n").suffix(30).joined(separator: "\n")
+    }
 }
 
 /// A control plane with the seed applied, an echo backend, and the Gateway Programmed.

@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import Harness
 import Testing
+import ControlPlane
 
 /// `gatehouse run --secure-api` plays a kube-apiserver without anonymous access, and
 /// `--controllers none` a cluster without Gatehouse installed (issue 16, item 6).
@@ -128,5 +129,67 @@ struct SecureAPITests {
         #expect(gateway["status"]?[path: ["conditions"]]?.arrayValue?.contains { $0["status"] == "True" } != true)
         let instances = try await HTTP.json("GET", server.server + "/apis/kuma.io/v1alpha1/namespaces/default/meshgatewayinstances").json
         #expect(instances["items"]?.arrayValue?.isEmpty == true)
+    }
+}
+
+/// `gatehouse install control-plane` against a cluster in miniature: kubectl accepts every
+/// object, in a dry run and for real, and the roles grant exactly `ControlPlaneAccess`.
+@Suite("Install manifests (real kubectl)", .serialized)
+struct InstallManifestTests {
+    @Test("kubectl apply --dry-run=server then apply of the install manifests; CRDs, RBAC, Deployment and Service as printed")
+    func applyInstallManifests() async throws {
+        let server = try await GatehouseProcess(extraArguments: ["--controllers", "none"])
+        defer { server.stop() }
+        let printed = try await runCommand(try gatehouseBinary().path, ["install", "control-plane", "--namespace", "gatehouse-system"])
+        #expect(printed.status == 0, "\(printed.error)")
+        let file = server.dataDirectory.appendingPathComponent("install.yaml")
+        try Data(printed.output.utf8).write(to: file)
+        let kubectl = try Kubectl(server: server)
+
+        let dryRun = try await kubectl.run("apply", "--dry-run=server", "-f", file.path)
+        #expect(dryRun.status == 0, "\(dryRun.error)")
+        #expect(dryRun.output.contains("customresourcedefinition.apiextensions.k8s.io/meshgatewayinstances.kuma.io created (server dry run)"))
+        let namespaces = try await kubectl.run("get", "namespace", "gatehouse-system")
+        #expect(namespaces.status != 0, "a dry run created the namespace")
+
+        let applied = try await kubectl.run("apply", "-f", file.path)
+        #expect(applied.status == 0, "\(applied.error)")
+        for line in ["namespace/gatehouse-system created", "serviceaccount/gatehouse-control-plane created",
+                     "clusterrole.rbac.authorization.k8s.io/gatehouse-control-plane created",
+                     "rolebinding.rbac.authorization.k8s.io/gatehouse-control-plane created",
+                     "deployment.apps/gatehouse-control-plane created", "service/gatehouse-control-plane created",
+                     "gatewayclass.gateway.networking.k8s.io/kuma created"] {
+            #expect(applied.output.contains(line), "missing \(line) in \(applied.output)")
+        }
+        let clusterRole = try JSONParser.parse(try await kubectl.run("get", "clusterrole", "gatehouse-control-plane", "-o", "json").output)
+        let role = try JSONParser.parse(try await kubectl.run("get", "role", "gatehouse-control-plane", "-n", "gatehouse-system", "-o", "json").output)
+        for (object, scope) in [(clusterRole, ControlPlaneAccess.Scope.cluster), (role, .systemNamespace)] {
+            let granted = (object["rules"]?.arrayValue ?? []).flatMap { rule in
+                (rule["resources"]?.arrayValue ?? []).flatMap { resource in
+                    (rule["verbs"]?.arrayValue ?? []).map { "\(rule["apiGroups"]?.arrayValue?.first?.stringValue ?? "?") \(resource.stringValue ?? "") \($0.stringValue ?? "")" }
+                }
+            }
+            let declared = ControlPlaneAccess.rules.filter { $0.scope == scope }.flatMap { rule in
+                rule.resources.flatMap { resource in rule.verbs.map { "\(rule.apiGroup) \(resource) \($0)" } }
+            }
+            #expect(granted.sorted() == declared.sorted())
+        }
+        // The Role alone writes Secrets, and only in the system namespace.
+        #expect(!ControlPlaneAccess.allows("create", "secrets", group: "", in: .cluster))
+        #expect(ControlPlaneAccess.allows("create", "secrets", group: "", in: .systemNamespace))
+        let crd = try JSONParser.parse(try await kubectl.run("get", "crd", "meshgatewayconfigs.kuma.io", "-o", "json").output)
+        #expect(crd[path: ["spec", "scope"]] == "Cluster")
+        #expect(crd[path: ["spec", "versions"]]?.arrayValue?.first?[path: ["schema", "openAPIV3Schema", "properties", "spec"]] != nil)
+        let deployment = try JSONParser.parse(try await kubectl.run("get", "deployment", "gatehouse-control-plane", "-n", "gatehouse-system", "-o", "json").output)
+        let pod = deployment[path: ["spec", "template", "spec"]]
+        #expect(deployment[path: ["spec", "replicas"]] == 2)
+        #expect(pod?["serviceAccountName"] == "gatehouse-control-plane")
+        let container = pod?["containers"]?.arrayValue?.first
+        #expect(container?[path: ["securityContext", "readOnlyRootFilesystem"]] == true)
+        #expect(container?[path: ["securityContext", "runAsNonRoot"]] == true)
+        #expect(container?["readinessProbe"] != nil && container?["livenessProbe"] != nil)
+        // A second apply changes nothing.
+        let again = try await kubectl.run("apply", "-f", file.path)
+        #expect(again.status == 0 && !again.output.contains(" configured"), "\(again.output)")
     }
 }
