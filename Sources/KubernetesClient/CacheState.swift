@@ -123,7 +123,12 @@ struct CacheState: Sendable {
         for var event in events {
             version += 1
             event.resourceVersion = version
-            objects[event.key] = event.type == .deleted ? nil : event.object
+            // Two statements: in a ternary, `nil` would become `JSONValue.null` (a literal).
+            if event.type == .deleted {
+                objects[event.key] = nil
+            } else {
+                objects[event.key] = event.object
+            }
             history.append(event)
             for subscriber in subscribers.values {
                 if let delivered = subscriber.filter.view(of: event) { subscriber.continuation.yield(.event(delivered)) }

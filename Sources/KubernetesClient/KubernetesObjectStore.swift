@@ -78,7 +78,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
     /// Runs every reflector until cancelled (or graceful shutdown), then ends the watches.
     public func run() async throws {
         // Graceful shutdown of a ServiceGroup ends the reflectors too.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await self.runReflectors()
         }
         closeWatches()

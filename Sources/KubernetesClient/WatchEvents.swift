@@ -84,6 +84,9 @@ public struct JSONDocumentFramer: Sendable {
             } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
                 depth -= 1
                 if depth == 0, let documentStart = start {
+                    guard index - documentStart < maximumDocumentBytes else {
+                        throw KubernetesError(code: nil, reason: "InvalidResponse", message: "a watch event is larger than \(maximumDocumentBytes) bytes")
+                    }
                     documents.append(Array(pending[documentStart...index]))
                     start = nil
                 }
