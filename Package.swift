@@ -265,8 +265,10 @@ let package = Package(
         .testTarget(
             name: "KubernetesClientTests",
             dependencies: [
-                "KubernetesClient", "GatewayModel", "ResourceStore", "Harness",
+                "KubernetesClient", "GatewayModel", "ResourceStore", "Harness", "TestCertificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// A request the replay server received.
@@ -28,13 +30,16 @@ enum ReplayAnswer: Sendable {
 /// is recorded and answered by the script, in order.
 final class ReplayServer: Sendable {
     private let script: @Sendable (RecordedRequest, Int) -> ReplayAnswer
+    private let tls: TLSConfiguration?
     private let recorded = Mutex<[RecordedRequest]>([])
     private let task = Mutex<Task<Void, any Error>?>(nil)
     /// The port, once `start()` returned.
     private let boundPort = Mutex<Int>(0)
 
-    /// `script` gets each request and its index (0-based) and says how to answer.
-    init(_ script: @escaping @Sendable (RecordedRequest, Int) -> ReplayAnswer) {
+    /// `script` gets each request and its index (0-based) and says how to answer; with `tls`
+    /// the server speaks HTTPS (as `localhost`).
+    init(tls: TLSConfiguration? = nil, _ script: @escaping @Sendable (RecordedRequest, Int) -> ReplayAnswer) {
+        self.tls = tls
         self.script = script
     }
 
@@ -42,7 +47,7 @@ final class ReplayServer: Sendable {
     var requests: [RecordedRequest] { recorded.withLock { $0 } }
 
     /// The base URL.
-    var url: String { "http://127.0.0.1:\(boundPort.withLock { $0 })" }
+    var url: String { tls == nil ? "http://127.0.0.1:\(boundPort.withLock { $0 })" : "https://localhost:\(boundPort.withLock { $0 })" }
 
     /// Starts listening on a free loopback port.
     func start() async throws {
@@ -65,6 +70,7 @@ final class ReplayServer: Sendable {
         logger.logLevel = .critical
         let app = Application(
             responder: responder,
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
