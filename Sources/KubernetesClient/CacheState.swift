@@ -52,12 +52,10 @@ struct CacheScope: Hashable, Sendable, CustomStringConvertible {
     var description: String { namespace.map { "\(kind.qualifiedPlural) in \($0)" } ?? kind.qualifiedPlural }
 }
 
-/// A read or write waiting for the cache: until `isSatisfied` holds for the object under `key`
-/// (nil key: for the cache's version to reach `version`).
+/// A read, a write or a start-up waiting for the cache: resumed (with true) by the change
+/// after which `condition` holds.
 struct CacheWaiter: Sendable {
-    var key: ObjectKey?
-    var version: UInt64
-    var isSatisfied: @Sendable (JSONValue?) -> Bool
+    var condition: @Sendable (CacheState) -> Bool
     var continuation: CheckedContinuation<Bool, Never>
 }
 
@@ -145,16 +143,11 @@ struct CacheState: Sendable {
     mutating func takeSatisfiedWaiters() -> [CheckedContinuation<Bool, Never>] {
         guard !waiters.isEmpty else { return [] }
         var resumed: [CheckedContinuation<Bool, Never>] = []
-        for (id, waiter) in waiters where isSatisfied(waiter) {
+        for (id, waiter) in waiters where waiter.condition(self) {
             resumed.append(waiter.continuation)
             waiters[id] = nil
         }
         return resumed
-    }
-
-    func isSatisfied(_ waiter: CacheWaiter) -> Bool {
-        if let key = waiter.key { return waiter.isSatisfied(objects[key]) }
-        return version >= waiter.version
     }
 
     /// The objects passing `filter` at local `version`, from today's objects with the later

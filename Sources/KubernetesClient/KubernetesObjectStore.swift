@@ -104,13 +104,8 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
 
     /// Waits until every scope has been listed once (true) or `timeout` passed (false).
     public func waitUntilSynced(timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !isSynced {
-            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
-            // Listing takes at least a round trip; a short poll costs nothing next to it.
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
+        let expected = Set(scopes.map(\.scope))
+        return await waitForCache(timeout: timeout) { expected.isSubset(of: $0.syncedScopes) }
     }
 
     func apply(_ update: ReflectorUpdate, in scope: CacheScope) {
@@ -211,19 +206,18 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
 
     /// Waits until the local version reaches `version` (true) or `timeout` passed (false).
     public func waitForResourceVersion(_ version: UInt64, timeout: Duration) async -> Bool {
-        await waitForCache(key: nil, version: version, timeout: timeout) { _ in true }
+        await waitForCache(timeout: timeout) { $0.version >= version }
     }
 
-    /// Waits until `isSatisfied` holds for the cached object under `key` (or, with no key,
-    /// until the local version reaches `version`), at most `timeout`.
-    func waitForCache(key: ObjectKey?, version: UInt64, timeout: Duration,
-                      _ isSatisfied: @escaping @Sendable (JSONValue?) -> Bool) async -> Bool {
+    /// Waits until `condition` holds for the cache (true; checked after every change), at
+    /// most `timeout` (false).
+    func waitForCache(timeout: Duration, _ condition: @escaping @Sendable (CacheState) -> Bool) async -> Bool {
         let id = UUID()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let waiter = CacheWaiter(key: key, version: version, isSatisfied: isSatisfied, continuation: continuation)
+                let waiter = CacheWaiter(condition: condition, continuation: continuation)
                 let satisfied = state.withLock { state -> Bool in
-                    if state.isSatisfied(waiter) { return true }
+                    if condition(state) { return true }
                     state.waiters[id] = waiter
                     return false
                 }
@@ -252,9 +246,10 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
         guard scope(of: kind, namespace: key.namespace) != nil,
               let watched = kinds.first(where: { $0.kind == kind }), watched.options.query.isEmpty else { return }
         let expected = written?.resourceVersion
-        let visible = await waitForCache(key: key, version: 0, timeout: writeVisibilityTimeout) { cached in
+        let visible = await waitForCache(timeout: writeVisibilityTimeout) { state in
+            let cached = state.objects[key]
             guard let expected else { return cached == nil }
-            return cached == nil ? false : cached?.resourceVersion == expected
+            return cached?.resourceVersion == expected
         }
         if !visible {
             logger.debug("write not seen by the cache in time", metadata: ["object": "\(key)"])
