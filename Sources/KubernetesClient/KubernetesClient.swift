@@ -39,6 +39,10 @@ public final class KubernetesClient: Sendable {
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.tlsConfiguration = try Self.tls(for: configuration)
         httpConfiguration.timeout.connect = .seconds(10)
+        // Every watch holds an HTTP/1 connection for minutes (HTTP/2, when the server offers
+        // it over TLS, multiplexes them): AsyncHTTPClient's default of 8 per host would leave
+        // the ninth watch, and every request after it, waiting.
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         httpConfiguration.decompression = .disabled
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }

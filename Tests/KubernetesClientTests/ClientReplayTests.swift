@@ -138,6 +138,24 @@ import Testing
         }
     }
 
+    @Test func manyOpenWatchesDoNotBlockOtherRequests() async throws {
+        try await withServer({ request, _ in
+            request.query["watch"] == "1" ? .delayed(.seconds(4), 200, "") : .json(200, Recorded.lease)
+        }) { client, server in
+            // One watch per kind a control plane keeps, and more.
+            let watches = (0..<16).map { index in
+                Task { for try await _ in client.watch(ResourceKinds.pod, namespace: "ns-\(index)", resourceVersion: "1") {} }
+            }
+            let deadline = ContinuousClock.now + .seconds(3)
+            while server.requests.count < 16 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.requests.count == 16)
+            let started = ContinuousClock.now
+            _ = try await client.get(ResourceKinds.lease, namespace: "kuma-system", name: "gatehouse")
+            #expect(ContinuousClock.now - started < .seconds(2))
+            for watch in watches { watch.cancel() }
+        }
+    }
+
     @Test func watchStreamStartFailureIsTheStatus() async throws {
         try await withServer({ _, _ in .json(410, Recorded.expiredStatus("10", "20")) }) { client, server in
             do {
