@@ -45,6 +45,9 @@ extension KubernetesObjectStore {
         while true {
             var changed = try transform(current)
             if changed == current { return current }
+            // The object written is the one read: same name, same namespace, read's version.
+            changed[path: ["metadata", "name"]] = .string(name)
+            if kind.namespaced { changed[path: ["metadata", "namespace"]] = current[path: ["metadata", "namespace"]] }
             changed[path: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]
             do throws(StoreError) {
                 return try await update(kind, changed, status: status, dryRun: dryRun)
