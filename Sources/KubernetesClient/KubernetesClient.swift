@@ -103,9 +103,41 @@ public final class KubernetesClient: Sendable {
         }
     }
 
+    /// How many times a request the server asked to retry later (429, or 5xx with
+    /// `Retry-After`, as API Priority and Fairness answers under load) is sent again (client-go: 10).
+    static let maximumRetriesAfter = 5
+    /// The longest `Retry-After` waited for.
+    static let maximumRetryAfter = Duration.seconds(10)
+
     /// Sends a request and returns its JSON answer; a non-2xx answer throws the server's
-    /// `Status` as `KubernetesError`.
+    /// `Status` as `KubernetesError`. An answer asking to retry later is retried after the
+    /// delay it names (at most `maximumRetriesAfter` times, each within the timeout).
     func send(_ request: Request, timeout: Duration? = nil) async throws(KubernetesError) -> JSONValue {
+        var retries = 0
+        while true {
+            let (answer, retryAfter) = try await sendOnce(request, timeout: timeout)
+            if let answer { return answer }
+            retries += 1
+            do {
+                try await Task.sleep(for: retryAfter)
+            } catch {
+                throw KubernetesError(code: nil, reason: "Cancelled", message: "\(request.method) \(request.path): cancelled")
+            }
+        }
+
+        func sendOnce(_ request: Request, timeout: Duration?) async throws(KubernetesError) -> (JSONValue?, Duration) {
+            do throws(KubernetesError) {
+                return (try await exchange(request, timeout: timeout), .zero)
+            } catch let error where retries < Self.maximumRetriesAfter {
+                guard let delay = error.retryAfter else { throw error }
+                logger.debug("server asked to retry later", metadata: ["path": "\(request.path)", "retryAfter": "\(delay)"])
+                return (nil, min(delay, Self.maximumRetryAfter))
+            }
+        }
+    }
+
+    /// One exchange: the request sent and its answer read.
+    private func exchange(_ request: Request, timeout: Duration?) async throws(KubernetesError) -> JSONValue {
         let response = try await start(request, deadline: timeout ?? configuration.requestTimeout)
         let bytes: ByteBuffer
         do {
@@ -116,7 +148,13 @@ public final class KubernetesClient: Sendable {
         let parsed = try? JSONParser.parse(bytes.readableBytesView)
         let code = Int(response.status.code)
         guard (200..<300).contains(code) else {
-            throw Self.failure(code: code, body: parsed, text: String(buffer: bytes))
+            var failure = Self.failure(code: code, body: parsed, text: String(buffer: bytes))
+            if code == 429 || (code >= 500 && response.headers.first(name: "Retry-After") != nil) {
+                let seconds = response.headers.first(name: "Retry-After").flatMap { Int($0) }
+                    ?? failure.status?[path: ["details", "retryAfterSeconds"]]?.integerValue.map { Int($0) } ?? 1
+                failure.retryAfter = .seconds(max(0, seconds))
+            }
+            throw failure
         }
         guard let parsed else {
             throw KubernetesError(code: code, reason: "InvalidResponse", message: "\(request.method) \(request.path): the answer is not JSON")

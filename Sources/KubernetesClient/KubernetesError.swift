@@ -13,6 +13,8 @@ public struct KubernetesError: Error, Sendable, Equatable, CustomStringConvertib
     public var message: String
     /// The whole `Status` object, when the server sent one.
     public var status: JSONValue?
+    /// How long the server asked to wait before trying again (429, or 5xx with `Retry-After`).
+    public var retryAfter: Duration?
 
     /// Creates an error.
     public init(code: Int?, reason: String, message: String, status: JSONValue? = nil) {

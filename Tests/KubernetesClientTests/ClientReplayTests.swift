@@ -156,6 +156,26 @@ import Testing
         }
     }
 
+    @Test func tooManyRequestsIsRetriedAfterTheDelayAsked() async throws {
+        try await withServer({ _, index in
+            index < 2 ? .json(429, Recorded.tooManyRequests) : .json(200, Recorded.lease)
+        }) { client, server in
+            let lease = try await client.get(ResourceKinds.lease, namespace: "kuma-system", name: "gatehouse")
+            #expect(lease?.name == "gatehouse")
+            #expect(server.requests.count == 3)
+        }
+        // A server that keeps refusing: the error after the last retry.
+        try await withServer({ _, _ in .json(429, Recorded.tooManyRequests) }) { client, server in
+            do throws(KubernetesError) {
+                _ = try await client.get(ResourceKinds.lease, namespace: "kuma-system", name: "gatehouse")
+                Issue.record("the request must fail")
+            } catch {
+                #expect(error.code == 429 && error.reason == "TooManyRequests")
+            }
+            #expect(server.requests.count == KubernetesClient.maximumRetriesAfter + 1)
+        }
+    }
+
     @Test func watchStreamStartFailureIsTheStatus() async throws {
         try await withServer({ _, _ in .json(410, Recorded.expiredStatus("10", "20")) }) { client, server in
             do {

@@ -54,6 +54,10 @@ enum Recorded {
     /// 200 to a delete some resources answer with (instead of the object).
     static let deleteSuccess = #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"pod-a","kind":"pods","uid":"uid-pod-a"}}"#
 
+    /// 429 from API Priority and Fairness (the server also sends `Retry-After: 1`; this replay
+    /// sends no header, so the client reads `details.retryAfterSeconds`).
+    static let tooManyRequests = #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Too many requests, please try again later.","reason":"TooManyRequests","details":{"retryAfterSeconds":1},"code":429}"#
+
     /// A Lease as the API reference describes it (coordination.k8s.io/v1).
     static let lease = #"{"kind":"Lease","apiVersion":"coordination.k8s.io/v1","metadata":{"name":"gatehouse","namespace":"kuma-system","uid":"uid-lease","resourceVersion":"500"},"spec":{"holderIdentity":"replica-a","leaseDurationSeconds":15,"acquireTime":"2024-05-01T10:00:00.000000Z","renewTime":"2024-05-01T10:00:10.123456Z","leaseTransitions":0}}"#
 }
