@@ -86,8 +86,10 @@ import Testing
         #expect(!leader.isLeader)
         #expect(try await Self.waitFor(.seconds(3) + .milliseconds(1500)) { follower.isLeader })
         let takeover = (log.becameLeader(follower.configuration.identity) ?? .now) - killedAt
-        // Within the lease duration (plus one retry period); at once after a release.
-        #expect(takeover <= (release ? .seconds(1) : .seconds(3) + .milliseconds(700)))
+        // Within the lease duration of the last renewal the follower saw (plus its polling
+        // period and slack for a loaded machine); at once after a release.
+        #expect(takeover <= (release ? .milliseconds(1500) : .seconds(4)))
+        if !release { #expect(takeover >= .seconds(2)) }
         let after = try #require(try await clientA.get(ResourceKinds.lease, namespace: "default", name: "gatehouse-leader"))
         #expect(after[path: ["spec", "holderIdentity"]]?.stringValue == follower.configuration.identity)
         #expect(after[path: ["spec", "leaseTransitions"]]?.integerValue ?? 0 > transitionsBefore)
