@@ -1,0 +1,168 @@
+import Foundation
+import GatewayModel
+import ResourceStore
+
+extension ObjectFilter {
+    /// Whether `key` is of the filter's kind and namespace (the predicate aside).
+    func coversKey(_ key: ObjectKey) -> Bool {
+        if let kind, kind.group != key.group || kind.plural != key.plural { return false }
+        if let namespace, !namespace.isEmpty, key.namespace != namespace { return false }
+        return true
+    }
+
+    /// Whether `object` under `key` passes the whole filter.
+    func covers(_ key: ObjectKey, _ object: JSONValue) -> Bool {
+        coversKey(key) && (predicate?(object) ?? true)
+    }
+
+    /// The event as a watcher through this filter sees it (as `SQLiteStore` delivers it): a
+    /// change that moves an object out of the filter is a DELETED, into it an ADDED; a change
+    /// outside it is nothing.
+    func view(of event: StoreEvent) -> StoreEvent? {
+        guard coversKey(event.key) else { return nil }
+        let matchesNow = covers(event.key, event.object)
+        let matchedBefore = event.previous.map { covers(event.key, $0) } ?? false
+        var view = event
+        switch event.type {
+        case .added:
+            return matchesNow ? event : nil
+        case .deleted:
+            return (matchedBefore || matchesNow) ? event : nil
+        case .modified:
+            switch (matchedBefore, matchesNow) {
+            case (true, true): return event
+            case (false, true): view.type = .added
+            case (true, false): view.type = .deleted
+            case (false, false): return nil
+            }
+            return view
+        }
+    }
+}
+
+/// The part of the cluster one reflector keeps: a kind, in one namespace or all.
+struct CacheScope: Hashable, Sendable, CustomStringConvertible {
+    var kind: ResourceKind
+    var namespace: String?
+
+    func contains(_ key: ObjectKey) -> Bool {
+        key.group == kind.group && key.plural == kind.plural && (namespace == nil || key.namespace == namespace)
+    }
+
+    var description: String { namespace.map { "\(kind.qualifiedPlural) in \($0)" } ?? kind.qualifiedPlural }
+}
+
+/// A read, a write or a start-up waiting for the cache: resumed (with true) by the change
+/// after which `condition` holds.
+struct CacheWaiter: Sendable {
+    var condition: @Sendable (CacheState) -> Bool
+    var continuation: CheckedContinuation<Bool, Never>
+}
+
+/// Everything the informer cache guards with its lock: the objects as the API server last
+/// reported them (their Kubernetes resourceVersions untouched), and a local version that
+/// counts the changes applied, in order, which is the `ObjectStore` resourceVersion.
+struct CacheState: Sendable {
+    var objects: [ObjectKey: JSONValue] = [:]
+    var version: UInt64 = 0
+    var history: [StoreEvent] = []
+    var oldestWatchableVersion: UInt64 = 0
+    var subscribers: [UUID: (filter: ObjectFilter, continuation: AsyncStream<WatchItem>.Continuation)] = [:]
+    var waiters: [UUID: CacheWaiter] = [:]
+    var syncedScopes: Set<CacheScope> = []
+
+    /// Applies a full list of `scope`: objects gone from it are DELETED, new ones ADDED,
+    /// changed ones (by Kubernetes resourceVersion) MODIFIED.
+    mutating func replace(_ scope: CacheScope, with items: [JSONValue], historyLimit: Int) -> [CheckedContinuation<Bool, Never>] {
+        var listed: [ObjectKey: JSONValue] = [:]
+        for item in items {
+            guard let name = item.name else { continue }
+            listed[ObjectKey(kind: scope.kind, namespace: item.namespace, name: name)] = item
+        }
+        var events: [StoreEvent] = []
+        for (key, object) in objects.sorted(by: { $0.key < $1.key }) where scope.contains(key) && listed[key] == nil {
+            events.append(StoreEvent(type: .deleted, key: key, resourceVersion: 0, object: object, previous: object))
+        }
+        for (key, object) in listed.sorted(by: { $0.key < $1.key }) {
+            if let existing = objects[key] {
+                if existing.resourceVersion != object.resourceVersion || existing != object {
+                    events.append(StoreEvent(type: .modified, key: key, resourceVersion: 0, object: object, previous: existing))
+                }
+            } else {
+                events.append(StoreEvent(type: .added, key: key, resourceVersion: 0, object: object))
+            }
+        }
+        syncedScopes.insert(scope)
+        apply(events, historyLimit: historyLimit)
+        return takeSatisfiedWaiters()
+    }
+
+    /// Applies one watch event of `scope`.
+    mutating func change(_ scope: CacheScope, _ type: WatchEventType, _ object: JSONValue, historyLimit: Int) -> [CheckedContinuation<Bool, Never>] {
+        guard let name = object.name else { return [] }
+        let key = ObjectKey(kind: scope.kind, namespace: object.namespace, name: name)
+        let existing = objects[key]
+        switch type {
+        case .added, .modified:
+            apply([StoreEvent(type: existing == nil ? .added : .modified, key: key, resourceVersion: 0, object: object, previous: existing)],
+                  historyLimit: historyLimit)
+        case .deleted:
+            guard let existing else { return [] }
+            apply([StoreEvent(type: .deleted, key: key, resourceVersion: 0, object: object, previous: existing)], historyLimit: historyLimit)
+        case .bookmark, .error:
+            return []
+        }
+        return takeSatisfiedWaiters()
+    }
+
+    /// Numbers the events with the next local versions, applies them, records them and
+    /// delivers them to the watchers, in order.
+    private mutating func apply(_ events: [StoreEvent], historyLimit: Int) {
+        for var event in events {
+            version += 1
+            event.resourceVersion = version
+            // Two statements: in a ternary, `nil` would become `JSONValue.null` (a literal).
+            if event.type == .deleted {
+                objects[event.key] = nil
+            } else {
+                objects[event.key] = event.object
+            }
+            history.append(event)
+            for subscriber in subscribers.values {
+                if let delivered = subscriber.filter.view(of: event) { subscriber.continuation.yield(.event(delivered)) }
+            }
+        }
+        if history.count > historyLimit + historyLimit / 2 {
+            let dropped = history.count - historyLimit
+            oldestWatchableVersion = history[dropped - 1].resourceVersion
+            history.removeFirst(dropped)
+        }
+    }
+
+    /// Removes and returns the waiters now satisfied.
+    mutating func takeSatisfiedWaiters() -> [CheckedContinuation<Bool, Never>] {
+        guard !waiters.isEmpty else { return [] }
+        var resumed: [CheckedContinuation<Bool, Never>] = []
+        for (id, waiter) in waiters where waiter.condition(self) {
+            resumed.append(waiter.continuation)
+            waiters[id] = nil
+        }
+        return resumed
+    }
+
+    /// The objects passing `filter` at local `version`, from today's objects with the later
+    /// changes undone (as `SQLiteStore.list(_:at:)`).
+    func list(_ filter: ObjectFilter, at version: UInt64) throws(StoreError) -> [JSONValue] {
+        guard version >= oldestWatchableVersion, version <= self.version else {
+            throw StoreError(.gone, "too old resource version: \(version) (\(oldestWatchableVersion))")
+        }
+        var selected: [ObjectKey: JSONValue] = [:]
+        for (key, object) in objects where filter.coversKey(key) { selected[key] = object }
+        for event in history.reversed() {
+            guard event.resourceVersion > version else { break }
+            guard filter.coversKey(event.key) else { continue }
+            selected[event.key] = event.type == .added ? nil : event.previous
+        }
+        return selected.filter { filter.covers($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+    }
+}
