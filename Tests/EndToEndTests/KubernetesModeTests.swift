@@ -123,4 +123,62 @@ struct KubernetesModeTests {
         let released = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
         #expect((released[path: ["spec", "holderIdentity"]]?.stringValue ?? "").isEmpty)
     }
+
+    /// A replica's `/metrics` (behind its own admin token).
+    static func metrics(_ replica: ControlPlaneReplica) async throws -> PrometheusText {
+        let tls = replica.directory.appendingPathComponent("control-plane-tls")
+        let token = try String(contentsOf: tls.appendingPathComponent("admin.token"), encoding: .utf8)
+        let text = try await HTTP.withClient(trusting: tls.appendingPathComponent("ca.crt").path) { client in
+            try await HTTP.request("GET", "https://127.0.0.1:\(replica.port)/metrics", headers: ["Authorization": "Bearer \(token)"],
+                                   timeout: 5, client: client).text
+        }
+        return try PrometheusText(text)
+    }
+
+    @Test("two replicas: only the leader writes; kill -9 of the leader, the other takes over within the lease duration and writes status again")
+    func leaderFailover() async throws {
+        let cluster = try await GatehouseProcess(extraArguments: ["--controllers", "none", "--secure-api"])
+        defer { cluster.stop() }
+        let kubectl = try Kubectl(kubeconfig: cluster.adminKubeconfig, home: cluster.dataDirectory.appendingPathComponent("home"))
+        let first = try await ControlPlaneReplica.start(against: cluster, name: "replica-a")
+        defer { first.process.stopBlocking(grace: .seconds(10)) }
+        _ = try await eventually(10, "replica-a holding the Lease") { () -> Bool? in
+            let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+            return lease[path: ["spec", "holderIdentity"]] == "replica-a" ? true : nil
+        }
+        let second = try await ControlPlaneReplica.start(against: cluster, name: "replica-b")
+        defer { second.process.stopBlocking(grace: .seconds(10)) }
+        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
+        defer { echo.stop() }
+        let manifests = cluster.dataDirectory.appendingPathComponent("seed.yaml")
+        try Data(seedManifests(echoPort: echo.port).utf8).write(to: manifests)
+        #expect(try await kubectl.run("apply", "-f", manifests.path).status == 0)
+        _ = try await Self.programmedAddress(kubectl)
+
+        // While both run, the standby translates (it serves dataplanes too) but writes nothing.
+        let standby = try await Self.metrics(second)
+        #expect(standby.value("gatehouse_status_writes_total") == 0)
+        #expect(standby.value("gatehouse_reconcile_passes_total") >= 1)
+        #expect(try await Self.metrics(first).value("gatehouse_status_writes_total") >= 1)
+
+        first.process.killBlocking()
+        let killed = ContinuousClock.now
+        _ = try await eventually(10, "replica-b holding the Lease") { () -> Bool? in
+            let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+            return lease[path: ["spec", "holderIdentity"]] == "replica-b" ? true : nil
+        }
+        // Taken over within the lease duration (3 s), plus a retry period of slack.
+        #expect(ContinuousClock.now - killed < .seconds(5), "took over after \(ContinuousClock.now - killed)")
+
+        // The new leader writes status: a changed route gets its new generation acknowledged.
+        let patched = try await kubectl.run("patch", "httproute", "echo", "-n", "kuma-demo", "--type=merge",
+                                            "-p", #"{"spec":{"hostnames":["failover.example.com"]}}"#)
+        #expect(patched.status == 0, "\(patched.error)")
+        _ = try await eventually(15, "the route's status at generation 2, written by replica-b") { () -> Bool? in
+            let route = try JSONParser.parse(try await kubectl.run("get", "httproute", "echo", "-n", "kuma-demo", "-o", "json").output)
+            let conditions = route[path: ["status", "parents"]]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+            return conditions.contains { $0["type"] == "Accepted" && $0["observedGeneration"] == 2 } ? true : nil
+        }
+        #expect(try await Self.metrics(second).value("gatehouse_status_writes_total") >= 1)
+    }
 }
