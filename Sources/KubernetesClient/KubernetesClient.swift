@@ -173,6 +173,11 @@ public final class KubernetesClient: Sendable {
         } catch {
             throw KubernetesError(code: nil, reason: "Cancelled", message: "\(request.method) \(request.path): cancelled while rate limited")
         }
+        // Every request, at trace level (as client-go's -v=6): what RBAC must allow. Never a
+        // body or a header.
+        logger.trace("api request", metadata: [
+            "method": "\(request.method.rawValue)", "path": "\(request.path)",
+            "watch": "\(request.query.contains { $0.0 == "watch" && ($0.1 == "1" || $0.1 == "true") })"])
         var outgoing = HTTPClientRequest(url: configuration.server + request.target)
         outgoing.method = request.method
         outgoing.headers.add(name: "Accept", value: "application/json")

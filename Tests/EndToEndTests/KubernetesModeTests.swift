@@ -3,6 +3,7 @@ import GatewayModel
 import Harness
 import Processes
 import Testing
+import ControlPlane
 
 /// `gatehouse run --kubernetes` against standalone playing the cluster (`--controllers none
 /// --secure-api`): the control plane reaches it only through its admin kubeconfig, over TLS,
@@ -17,14 +18,15 @@ struct KubernetesModeTests {
 
         /// Starts `gatehouse run --kubernetes` against `cluster` and waits for its /readyz
         /// (over TLS, trusting the CA the replicas share).
-        static func start(against cluster: GatehouseProcess, name: String, leaseDuration: String = "3s") async throws -> ControlPlaneReplica {
+        static func start(against cluster: GatehouseProcess, name: String, leaseDuration: String = "3s",
+                          extraArguments: [String] = []) async throws -> ControlPlaneReplica {
             let port = try freePort()
             let directory = cluster.dataDirectory.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let process = try await ChildProcess.launch(ChildProcess.Options(
                 executable: try gatehouseBinary().path,
                 arguments: ["run", "--kubernetes", "--kubeconfig", cluster.adminKubeconfig, "--data-dir", directory.path,
-                            "--api-address", "127.0.0.1:\(port)", "--lease-duration", leaseDuration],
+                            "--api-address", "127.0.0.1:\(port)", "--lease-duration", leaseDuration] + extraArguments,
                 environment: ["POD_NAME": name], logPath: directory.appendingPathComponent("control-plane.log").path))
             let replica = ControlPlaneReplica(process: process, port: port, directory: directory)
             do {
@@ -66,7 +68,9 @@ struct KubernetesModeTests {
     func seedEndToEnd() async throws {
         let cluster = try await GatehouseProcess(extraArguments: ["--controllers", "none", "--secure-api"])
         defer { cluster.stop() }
-        let replica = try await ControlPlaneReplica.start(against: cluster, name: "control-plane-a")
+        // At trace level the client logs every request it makes: what RBAC must allow.
+        let replica = try await ControlPlaneReplica.start(against: cluster, name: "control-plane-a",
+                                                          extraArguments: ["--log-level", "trace", "--log-format", "json"])
         defer { replica.process.stopBlocking(grace: .seconds(10)) }
         let kubectl = try Kubectl(kubeconfig: cluster.adminKubeconfig, home: cluster.dataDirectory.appendingPathComponent("home"))
         let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
@@ -114,6 +118,15 @@ struct KubernetesModeTests {
         }
         #expect(anonymous == 401 && served == 404)
 
+        // Every request the controllers made is one the install manifests' roles allow.
+        let requests = Self.apiRequests(in: replica.log)
+        #expect(requests.count > 20, "\(requests.count) requests logged")
+        for request in Set(requests) {
+            #expect(ControlPlaneAccess.allows(request.verb, request.resource, group: request.group,
+                                              in: request.namespace == "kuma-system" ? .systemNamespace : .cluster),
+                    "not granted by the install manifests: \(request)")
+        }
+
         let stopping = ContinuousClock.now
         replica.process.stopBlocking(grace: .seconds(10))
         #expect(ContinuousClock.now - stopping < .seconds(5),
@@ -122,6 +135,51 @@ struct KubernetesModeTests {
         // It released the Lease on the way out.
         let released = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
         #expect((released[path: ["spec", "holderIdentity"]]?.stringValue ?? "").isEmpty)
+    }
+
+    /// One request to the API server, as RBAC sees it.
+    struct APIRequest: Hashable, CustomStringConvertible {
+        var verb: String
+        var group: String
+        var resource: String
+        var namespace: String?
+
+        var description: String { "\(verb) \(group.isEmpty ? "core" : group)/\(resource)\(namespace.map { " in \($0)" } ?? "")" }
+    }
+
+    /// The requests a control plane's JSON trace log records (`api request` lines).
+    static func apiRequests(in log: String) -> [APIRequest] {
+        log.split(separator: "\n").compactMap { line -> APIRequest? in
+            guard line.hasPrefix("{"), let entry = try? JSONParser.parse(String(line)), entry["message"] == "api request",
+                  let method = entry["method"]?.stringValue, let path = entry["path"]?.stringValue else { return nil }
+            var segments = path.split(separator: "/").map(String.init)
+            let group: String
+            if segments.first == "api" {
+                group = ""
+                segments.removeFirst(2)
+            } else {
+                group = segments.count > 1 ? segments[1] : ""
+                segments.removeFirst(min(3, segments.count))
+            }
+            var namespace: String?
+            if segments.first == "namespaces", segments.count >= 3 {
+                namespace = segments[1]
+                segments.removeFirst(2)
+            }
+            guard let plural = segments.first else { return nil }
+            let name = segments.count > 1 ? segments[1] : nil
+            let resource = segments.count > 2 ? "\(plural)/\(segments[2])" : plural
+            let verb: String
+            switch method {
+            case "GET": verb = name != nil ? "get" : (entry["watch"] == "true" ? "watch" : "list")
+            case "POST": verb = "create"
+            case "PUT": verb = "update"
+            case "PATCH": verb = "patch"
+            case "DELETE": verb = name != nil ? "delete" : "deletecollection"
+            default: verb = method.lowercased()
+            }
+            return APIRequest(verb: verb, group: group, resource: resource, namespace: namespace)
+        }
     }
 
     /// A replica's `/metrics` (behind its own admin token).

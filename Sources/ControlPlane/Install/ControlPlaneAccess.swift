@@ -63,7 +63,8 @@ public enum ControlPlaneAccess {
         Rule(apiGroup: "", resources: ["namespaces", "secrets", "configmaps"], verbs: read, scope: .cluster),
         // Generated Services; pods' serving readiness gate.
         Rule(apiGroup: "", resources: ["services"], verbs: readWrite, scope: .cluster),
-        Rule(apiGroup: "", resources: ["pods"], verbs: read, scope: .cluster),
+        // Gateway pods' scrape annotations (`gatehouse.io/metrics-address`, `prometheus.io/*`).
+        Rule(apiGroup: "", resources: ["pods"], verbs: read + ["update", "patch"], scope: .cluster),
         Rule(apiGroup: "", resources: ["pods/status"], verbs: statusWrite, scope: .cluster),
         Rule(apiGroup: "", resources: ["events"], verbs: ["create", "update", "patch"], scope: .cluster),
         Rule(apiGroup: "events.k8s.io", resources: ["events"], verbs: ["create", "update", "patch"], scope: .cluster),
