@@ -65,6 +65,11 @@ struct DataplaneEndpoints: APIExtension {
                     return Self.error(400, "config needs gateway (namespace/name) or sidecar (namespace/name)")
                 }
                 if let refusal = Self.authorize(token, for: proxy, what: "the config of") { return refusal }
+                guard query["protocol"] == String(ConfigPush.protocolVersion) else {
+                    return Self.error(400, "this control plane speaks dataplane protocol \(ConfigPush.protocolVersion); the agent asked for "
+                                      + (query["protocol"].map { "protocol \($0)" } ?? "no protocol (an older agent)")
+                                      + ": run an agent of the control plane's version")
+                }
                 if cache.isClosed {
                     // Stopping: the agent reconnects elsewhere (or here, after the restart), and
                     // its connection closes so the server can finish.

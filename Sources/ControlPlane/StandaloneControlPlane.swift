@@ -52,6 +52,9 @@ public struct StandaloneControlPlane: Sendable {
         /// reviewed by the API server, instead of a token Secret the control plane writes into
         /// each Gateway's namespace.
         public var podAuthenticator: PodTokenAuthenticator?
+        /// Kubernetes mode: the port gateway pods' agents serve metrics and probes on (each pod
+        /// has its own address there); nil: a free loopback port (standalone's shared network).
+        public var agentProbePort: Int?
         /// What the local runtime projects into pods for their service accounts (standalone
         /// as a cluster); nil: nothing.
         public var serviceAccounts: ServiceAccountProjection?
@@ -93,9 +96,10 @@ public struct StandaloneControlPlane: Sendable {
         let infra = InfraController(
             store: store, registry: registry,
             options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel,
-                                  extraAgentArguments: ["--log-format=\(settings.logFormat)", "--metrics-address=127.0.0.1:0"],
+                                  extraAgentArguments: ["--log-format=\(settings.logFormat)",
+                                                        "--metrics-address=\(settings.agentProbePort.map { "0.0.0.0:\($0)" } ?? "127.0.0.1:0")"],
                                   controlPlaneCACertificate: settings.controlPlaneCACertificate,
-                                  tokenFromSecret: settings.podAuthenticator == nil),
+                                  tokenFromSecret: settings.podAuthenticator == nil, agentProbePort: settings.agentProbePort),
             tokenIssuer: settings.podAuthenticator == nil ? settings.tokenIssuer : nil, events: events, logger: logger)
         var runtimeSettings = LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,

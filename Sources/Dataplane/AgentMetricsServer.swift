@@ -8,7 +8,9 @@ import Telemetry
 /// The agent's metrics port (`--metrics-address`): `GET /metrics` answers the agent's own
 /// metrics followed by its Envoy's Prometheus stats (Envoy's `/stats/prometheus?usedonly`, of
 /// the stats the bootstrap keeps: xDS results, requests, connections, upstream results and
-/// times); `GET /config_dump` answers Envoy's config dump with key material redacted.
+/// times); `GET /config_dump` answers Envoy's config dump with key material redacted; `GET /ready`
+/// answers 200 once Envoy runs with a configuration it accepted (a gateway pod's readiness
+/// probe), `GET /healthz` 200 while Envoy runs (its liveness probe), else 503.
 /// The agent reports the bound address to the control plane, which lists it (a sidecar's
 /// Dataplane status, `/gatehouse/v1/inspect/targets` for Prometheus' HTTP service discovery).
 struct AgentMetricsServer {
@@ -17,6 +19,8 @@ struct AgentMetricsServer {
     let logger: Logger
     /// The current Envoy admin, nil while Envoy is not running.
     let admin: @Sendable () -> EnvoyAdmin?
+    /// Whether Envoy runs and serves an accepted configuration.
+    let ready: @Sendable () -> Bool
     /// Receives the bound `host:port`.
     let onListening: @Sendable (String) async -> Void
 
@@ -30,6 +34,15 @@ struct AgentMetricsServer {
             }
             return Response(status: .ok, headers: [.contentType: Telemetry.expositionContentType],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        let ready = self.ready
+        router.get("ready") { _, _ -> Response in
+            ready() ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+                : Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy has no accepted configuration yet\n")))
+        }
+        router.get("healthz") { _, _ -> Response in
+            admin() != nil ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+                : Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy is not running\n")))
         }
         router.get("config_dump") { _, _ -> Response in
             guard let envoy = admin() else {

@@ -143,6 +143,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         let server = AgentMetricsServer(
             host: String(address[..<colon]), port: port, logger: logger,
             admin: { self.state.withLock { $0.envoy?.isRunning == true ? $0.admin : nil } },
+            ready: { self.state.withLock { $0.envoy?.isRunning == true && $0.report.acceptedVersion != nil } },
             onListening: { bound in
                 self.state.withLock { $0.report.metricsAddress = bound }
                 self.logger.info("metrics port listening", metadata: ["address": "\(bound)"])
@@ -226,12 +227,20 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     }
 
     private func streamOnce() async throws {
-        let query = configuration.kind == .gateway
+        let query = (configuration.kind == .gateway
             ? "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)"
-            : "sidecar=\(escape(configuration.gateway))"
+            : "sidecar=\(escape(configuration.gateway))") + "&protocol=\(ConfigPush.protocolVersion)"
         var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
         authorize(&request, reread: true)
         let response = try await client.execute(request, deadline: .distantFuture)
+        if response.status == .badRequest {
+            // Not a passing outage either: another protocol version, or a request this
+            // control plane does not understand.
+            let reason = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
+            logger.error("the control plane refused this agent's config request",
+                         metadata: ["reason": "\(reason.trimmingCharacters(in: .whitespacesAndNewlines))"])
+            throw DataplaneError("config stream answered \(response.status)")
+        }
         if response.status == .unauthorized || response.status == .forbidden {
             // Not a passing outage: this agent's token is wrong for this proxy (or missing).
             let reason = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""

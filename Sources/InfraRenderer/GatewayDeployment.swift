@@ -86,7 +86,7 @@ enum GatewayDeployment {
         if let extra = template?[path: ["spec", "container", "securityContext"]], case .object = extra {
             securityContext = JSONMergePatch.apply(extra, to: securityContext)
         }
-        return [
+        var container: JSONValue = [
             "name": .string(InfraLabels.containerName), "image": .string(options.image), "imagePullPolicy": "IfNotPresent",
             "args": .array([
                 "dataplane", .string("--control-plane=\(options.controlPlaneURL)"),
@@ -99,6 +99,15 @@ enum GatewayDeployment {
             "securityContext": securityContext,
             "volumeMounts": [["name": "tmp", "mountPath": "/tmp"]],
         ]
+        if let port = options.agentProbePort {
+            let probe: (String, Int) -> JSONValue = { path, failures in
+                ["httpGet": ["path": .string(path), "port": "agent"], "periodSeconds": 5, "failureThreshold": .integer(Int64(failures))]
+            }
+            container["ports"] = [["name": "agent", "containerPort": .integer(Int64(port)), "protocol": "TCP"]]
+            container["readinessProbe"] = probe("/ready", 3)
+            container["livenessProbe"] = probe("/healthz", 6)
+        }
+        return container
     }
 
     /// Kuma's pod security context (unprivileged ports from 0, the template's fsGroup), with

@@ -19,10 +19,17 @@ public struct InfraOptions: Sendable, Hashable {
     /// service-account token, which the control plane reviews (`false`, Kubernetes mode: no
     /// Secret is written outside the system namespace).
     public var tokenFromSecret = true
+    /// The agent's metrics port in the pod (Kubernetes mode): declared as the container's
+    /// `agent` port, probed at `/ready` (readiness: Envoy serves an accepted configuration) and
+    /// `/healthz` (liveness); nil: no probes (standalone, where the `gatehouse.io/serving`
+    /// readiness gate alone decides).
+    public var agentProbePort: Int?
 
     /// Options.
     public init(controlPlaneURL: String, image: String = InfraOptions.defaultImage, logLevel: String = "info",
-                extraAgentArguments: [String] = [], controlPlaneCACertificate: String? = nil, tokenFromSecret: Bool = true) {
+                extraAgentArguments: [String] = [], controlPlaneCACertificate: String? = nil, tokenFromSecret: Bool = true,
+                agentProbePort: Int? = nil) {
+        self.agentProbePort = agentProbePort
         self.controlPlaneCACertificate = controlPlaneCACertificate
         self.tokenFromSecret = tokenFromSecret
         self.controlPlaneURL = controlPlaneURL

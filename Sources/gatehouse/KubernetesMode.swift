@@ -171,6 +171,7 @@ extension RunCommand {
             dataDirectory: directory.path, envoyBinary: envoy ?? "envoy", logLevel: logLevel, tokenIssuer: tokenIssuer)
         settings.controlPlaneCACertificate = identity.authorityPEM
         settings.runsLocalRuntime = false
+        settings.agentProbePort = dataplaneProbePort == 0 ? nil : dataplaneProbePort
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
         settings.logFormat = logFormat.rawValue

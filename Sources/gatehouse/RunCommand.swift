@@ -72,6 +72,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Kubernetes mode: the client's burst of requests above --kube-api-qps.")
     var kubeAPIBurst: Int = 100
 
+    @Option(help: "Kubernetes mode: the port gateway pods' agents serve metrics and their readiness (/ready) and liveness (/healthz) probes on (Kuma's 9902); 0: no probes, a free loopback port (pods sharing one network, as standalone's local runtime runs them).")
+    var dataplaneProbePort: Int = 9902
+
     @Option(help: "Kubernetes mode: the leader Lease's duration, as a Go duration (renewed every 2/15 of it, given up after 2/3).")
     var leaseDuration: String = "15s"
 
@@ -114,6 +117,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard kubeAPIQPS > 0, kubeAPIBurst >= 1 else {
             throw ValidationError("--kube-api-qps and --kube-api-burst: must be positive, got \(kubeAPIQPS) and \(kubeAPIBurst)")
+        }
+        guard (0...65535).contains(dataplaneProbePort) else {
+            throw ValidationError("--dataplane-probe-port: expected a port (0 for none), got \(dataplaneProbePort)")
         }
         if kubernetes && controllers == .none {
             throw ValidationError("--controllers none: a Kubernetes-mode control plane is its controllers; leave --controllers at all")

@@ -23,7 +23,7 @@ struct ConfigStreamTests {
 
         /// Opens `config?<query>` with `token` as the bearer; throws unless it answers 200.
         init(server: String, query: String, token: String) async throws {
-            var request = HTTPClientRequest(url: "\(server)/gatehouse/v1/dataplanes/config?\(query)")
+            var request = HTTPClientRequest(url: "\(server)/gatehouse/v1/dataplanes/config?\(query)&protocol=\(ConfigPush.protocolVersion)")
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(60))
             guard response.status == .ok else { throw HarnessError("config stream answered \(response.status)") }

@@ -36,7 +36,7 @@ struct DataplaneAuthTests {
         let seed = try await SeedGateway.start(pod: "demo-app-1")
         defer { seed.stop() }
         let server = seed.server.server
-        let gatewayConfig = server + Self.base + "config?gateway=kuma-demo%2Fkuma&replica=0"
+        let gatewayConfig = server + Self.base + "config?gateway=kuma-demo%2Fkuma&replica=0&protocol=1"
         let gatewayToken = try await agentToken(seed.server, gateway: "kuma-demo/kuma")
         // The pods' token lives in a generated Secret owned by the Gateway's MeshGatewayInstance.
         let tokenSecret = try await HTTP.json("GET", server + "/api/v1/namespaces/kuma-demo/secrets/kuma-gatehouse-token").json
@@ -69,6 +69,13 @@ struct DataplaneAuthTests {
 
         // The sidecar's token opens its own config, not the gateway's, and cannot report for it.
         _ = try await ConfigStreamTests.StreamReader(server: server, query: "sidecar=kuma-demo%2Fclient-1", token: sidecarToken)
+        // An agent of another protocol version is refused clearly (once it is authenticated).
+        for (suffix, asked) in [("&protocol=2", "protocol 2"), ("", "no protocol")] {
+            let refused = try await HTTP.request("GET", server + Self.base + "config?sidecar=kuma-demo%2Fclient-1" + suffix,
+                                                 headers: Self.bearer(sidecarToken), timeout: 10)
+            #expect(refused.status == 400 && refused.text.contains("protocol 1") && refused.text.contains(asked),
+                    "\(refused.status) \(refused.text)")
+        }
         let foreignConfig = try await HTTP.request("GET", gatewayConfig, headers: Self.bearer(sidecarToken), timeout: 10)
         #expect(foreignConfig.status == 403, "\(foreignConfig.status) \(foreignConfig.text)")
         #expect(foreignConfig.text.contains("sidecar kuma-demo/client-1") && foreignConfig.text.contains("gateway kuma-demo/kuma"))
@@ -115,7 +122,7 @@ struct DataplaneAuthTests {
         let second = try await GatehouseProcess(dataDirectory: directory)
         defer { second.stop() }
         _ = try await ConfigStreamTests.StreamReader(server: second.server, query: "sidecar=default%2Fweb-1", token: token)
-        let other = try await HTTP.request("GET", second.server + Self.base + "config?sidecar=default%2Fweb-2",
+        let other = try await HTTP.request("GET", second.server + Self.base + "config?sidecar=default%2Fweb-2&protocol=1",
                                            headers: Self.bearer(token), timeout: 10)
         #expect(other.status == 403, "\(other.status) \(other.text)")
     }

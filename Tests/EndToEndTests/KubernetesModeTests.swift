@@ -107,6 +107,12 @@ struct KubernetesModeTests {
         let container = deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first
         #expect(container?["args"]?.arrayValue?.contains(.string("--control-plane=https://127.0.0.1:\(replica.port)")) == true)
         #expect(container?["env"]?.arrayValue?.contains { $0["name"] == "GATEHOUSE_DATAPLANE_TOKEN" } == false)
+        // The agent's probes: ready once its Envoy serves an accepted configuration.
+        #expect(container?[path: ["readinessProbe", "httpGet", "path"]] == "/ready")
+        #expect(container?[path: ["livenessProbe", "httpGet", "path"]] == "/healthz")
+        #expect(container?["ports"]?.arrayValue?.first?["containerPort"] == 9902)
+        #expect(try await HTTP.request("GET", "http://127.0.0.1:9902/ready", timeout: 5).status == 200)
+        #expect(try await HTTP.request("GET", "http://127.0.0.1:9902/healthz", timeout: 5).status == 200)
         // The Kubernetes API is the cluster's: this control plane serves none of it, and
         // nothing but health checks and dataplane endpoints without its admin token.
         let tls = replica.directory.appendingPathComponent("control-plane-tls")
@@ -198,13 +204,15 @@ struct KubernetesModeTests {
         let cluster = try await GatehouseProcess(extraArguments: ["--controllers", "none", "--secure-api"])
         defer { cluster.stop() }
         let kubectl = try Kubectl(kubeconfig: cluster.adminKubeconfig, home: cluster.dataDirectory.appendingPathComponent("home"))
-        let first = try await ControlPlaneReplica.start(against: cluster, name: "replica-a")
+        // The replicas render the pods with their own URLs: taking over rolls the gateway pods,
+        // which share the host's network here, so no fixed probe port.
+        let first = try await ControlPlaneReplica.start(against: cluster, name: "replica-a", extraArguments: ["--dataplane-probe-port", "0"])
         defer { first.process.stopBlocking(grace: .seconds(10)) }
         _ = try await eventually(10, "replica-a holding the Lease") { () -> Bool? in
             let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
             return lease[path: ["spec", "holderIdentity"]] == "replica-a" ? true : nil
         }
-        let second = try await ControlPlaneReplica.start(against: cluster, name: "replica-b")
+        let second = try await ControlPlaneReplica.start(against: cluster, name: "replica-b", extraArguments: ["--dataplane-probe-port", "0"])
         defer { second.process.stopBlocking(grace: .seconds(10)) }
         let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
         defer { echo.stop() }

@@ -13,6 +13,16 @@ import Testing
 struct InfraRendererGoldenTests {
     static let directory = GoldenDirectory(regenerateCommand: "UPDATE_GOLDEN=1 swift test --filter InfraRendererTests")
     static let options = InfraOptions(controlPlaneURL: "http://127.0.0.1:5681")
+    /// Kubernetes mode's options: an https control plane with its CA, service-account tokens
+    /// instead of a token Secret, the agent's probes.
+    static let kubernetesOptions = InfraOptions(
+        controlPlaneURL: "https://gatehouse-control-plane.kuma-system.svc:5681",
+        extraAgentArguments: ["--metrics-address=0.0.0.0:9902"],
+        controlPlaneCACertificate: "-----BEGIN CERTIFICATE-----\nMIIB(test CA)\n-----END CERTIFICATE-----\n",
+        tokenFromSecret: false, agentProbePort: 9902)
+
+    /// The options of a case: Kubernetes mode's for `kubernetes-mode*` cases.
+    static func options(for name: String) -> InfraOptions { name.hasPrefix("kubernetes-mode") ? kubernetesOptions : options }
 
     @Test("there are cases")
     func casesExist() { #expect(Self.directory.caseNames().count >= 6) }
@@ -21,7 +31,7 @@ struct InfraRendererGoldenTests {
     func golden(_ name: String) throws {
         let (snapshot, translationOptions, _) = try GoldenSnapshot.load(Self.directory.input(name))
         let translation = GatewayTranslator.translate(snapshot, options: translationOptions)
-        let objects = InfraRenderer.render(translation.gatewayInstances, options: Self.options)
+        let objects = InfraRenderer.render(translation.gatewayInstances, options: Self.options(for: name))
         let actual = Manifests.yaml(["accepted": .array(Self.acceptance(translation)), "objects": .array(objects)])
         if let mismatch = try Self.directory.mismatch(name, actual: actual) { Issue.record(Comment(rawValue: mismatch)) }
     }
@@ -30,7 +40,7 @@ struct InfraRendererGoldenTests {
     func renderedObjectsAreValid(_ name: String) throws {
         let (snapshot, translationOptions, _) = try GoldenSnapshot.load(Self.directory.input(name))
         let translation = GatewayTranslator.translate(snapshot, options: translationOptions)
-        for rendered in InfraRenderer.render(translation.gatewayInstances, options: Self.options) {
+        for rendered in InfraRenderer.render(translation.gatewayInstances, options: Self.options(for: name)) {
             // As the writer stores them: with the stored instance's uid.
             let object = InfraRenderer.withInstanceUID(rendered, "0c9f4b1e-0000-4000-8000-00000000beef")
             let kind = try #require(ResourceKinds.lookup(apiVersion: object["apiVersion"]?.stringValue ?? "", kind: object["kind"]?.stringValue ?? ""))

@@ -9,6 +9,11 @@
 /// send heartbeats, empty lines (`heartbeat`), which carry nothing: writing them is how it
 /// notices an agent that went away without closing its connection.
 public struct ConfigPush: Sendable, Equatable {
+    /// The dataplane protocol this build speaks: an agent names it in its config request
+    /// (`protocol=`), and a control plane refuses any other (400, naming both), so an agent of
+    /// another version fails clearly instead of misreading the stream.
+    public static let protocolVersion = 1
+
     /// A heartbeat: an empty line.
     public static let heartbeat: [UInt8] = [0x0A]
 
