@@ -77,6 +77,9 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "HTTPRoutes stored when (h) reads the control plane's RSS.")
     var writeRSSRoutes: Int = 10_000
 
+    @Flag(help: "Run only the Kubernetes-mode comparison (k): standalone and `gatehouse run --kubernetes` against a cluster in miniature, with --existing-routes routes and --added-routes additions.")
+    var onlyKubernetes = false
+
     func validate() throws {
         guard !(skipMesh && onlyMesh) else { throw ValidationError("--skip-mesh and --only-mesh exclude each other") }
         guard (1...250).contains(sidecars) else { throw ValidationError("--sidecars: 1 to 250 (one loopback address each)") }
@@ -91,6 +94,10 @@ struct Benchmark: AsyncParsableCommand {
         emit("gatehouse-bench: \(binary.path)")
         emit("")
 
+        if onlyKubernetes {
+            emit(try await KubernetesModeBenchmark.run(routes: existingRoutes, added: addedRoutes))
+            return
+        }
         if onlyWrites {
             let counts = writers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             emit(try await WriteRate.run(writerCounts: counts, watches: writeWatches, seconds: writeSeconds,
