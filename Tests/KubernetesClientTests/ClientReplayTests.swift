@@ -100,6 +100,9 @@ import Testing
             #expect(requests[2].path == "/apis/coordination.k8s.io/v1/namespaces/kuma-system/leases/gatehouse")
             #expect(try JSONParser.parse(requests[2].body).resourceVersion == "500")
             #expect(requests[3].path == "/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/web/status")
+            // A body without apiVersion/kind gets them (a real server refuses it otherwise).
+            let status = try JSONParser.parse(requests[3].body)
+            #expect(status["apiVersion"] == "gateway.networking.k8s.io/v1" && status["kind"] == "Gateway")
             #expect(requests[4].headers["content-type"] == "application/merge-patch+json")
             #expect(requests[4].query["force"] == nil)
             #expect(requests[5].headers["content-type"] == "application/apply-patch+yaml")
