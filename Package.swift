@@ -265,7 +265,9 @@ let package = Package(
         .testTarget(
             name: "KubernetesClientTests",
             dependencies: [
-                "KubernetesClient", "GatewayModel", "ResourceStore", "Harness", "TestCertificates",
+                "KubernetesClient", "GatewayModel", "ResourceStore", "Harness", "TestCertificates", "ControlPlane",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
