@@ -43,6 +43,10 @@ public final class KubernetesClient: Sendable {
         // it over TLS, multiplexes them): AsyncHTTPClient's default of 8 per host would leave
         // the ninth watch, and every request after it, waiting.
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        // A connection that cannot be made (refused, or a certificate not trusted) fails the
+        // request at once instead of being retried until the connect timeout: the callers
+        // retry with their own policy (reflectors' backoff, the elector's retry period).
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         httpConfiguration.decompression = .disabled
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }

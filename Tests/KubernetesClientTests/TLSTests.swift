@@ -56,12 +56,15 @@ import TestCertificates
 
         let other = try TestCertificates.authority("Another CA")
         let untrusted = "    certificate-authority-data: " + Data(other.certificatePEM.utf8).base64EncodedString()
+        let refusedAt = ContinuousClock.now
         do throws(KubernetesError) {
             _ = try await get(untrusted)
             Issue.record("a server certificate from another CA must be refused")
         } catch {
             #expect(error.reason == "Unreachable")
         }
+        // At once, not after retrying until the connect timeout.
+        #expect(ContinuousClock.now - refusedAt < .seconds(3))
         let requestsBefore = server.requests.count
         #expect(try await get("    insecure-skip-tls-verify: true")?.name == "gatehouse")
         #expect(server.requests.count == requestsBefore + 1)
