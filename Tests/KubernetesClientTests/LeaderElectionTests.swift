@@ -104,4 +104,26 @@ import Testing
             await clientB.shutdown()
         }
     }
+
+    @Test func aLeaderThatCannotRenewStepsDownWithinTheRenewDeadline() async throws {
+        let gatehouse = try await GatehouseProcess()
+        let client = try KubernetesClient(configuration: KubernetesConfiguration(server: gatehouse.server, queriesPerSecond: 0))
+        let log = LeadershipLog()
+        let elector = LeaseElector(client: client, configuration: Self.configuration("replica-a", release: true)) { log.record("replica-a", $0) }
+        let run = Self.campaign(elector)
+        let led = try await Self.waitFor(.seconds(10)) { elector.isLeader }
+        #expect(led)
+        // The API server goes away (a partition, as far as the leader can tell).
+        let lostAt = ContinuousClock.now
+        _ = await gatehouse.process.kill()
+        let steppedDown = try await Self.waitFor(.seconds(5)) { !elector.isLeader }
+        #expect(steppedDown)
+        // Within the renew deadline (2 s) and one retry period, well before another replica
+        // could take over (the 3 s lease duration after its last sight of a renewal).
+        #expect(ContinuousClock.now - lostAt <= .milliseconds(2800))
+        run.cancel()
+        await run.value
+        await client.shutdown()
+        try? FileManager.default.removeItem(at: gatehouse.dataDirectory)
+    }
 }
