@@ -184,4 +184,35 @@ import Testing
             }
         }
     }
+
+    @Test func modifyEachWritesConcurrentlyAndRetriesConflicts() async throws {
+        try await Self.withGatehouse { _, client in
+            let kind = ResourceKinds.configMap
+            for index in 0..<40 { try await client.create(kind, Self.configMap("batch-\(index)", ["n": .string(String(index))])) }
+            let store = KubernetesObjectStore(client: client, kinds: [WatchedKind(kind)])
+            try await whileRunning(store) {
+                #expect(await store.waitUntilSynced(timeout: .seconds(10)))
+                // One object changes behind the cache's back: its write conflicts and is redone.
+                var changed = try #require(try await client.get(kind, namespace: "default", name: "batch-7"))
+                changed[path: ["data", "external"]] = "yes"
+                try await client.update(kind, changed)
+                let targets = (0..<41).map { (kind, ObjectKey(kind: kind, namespace: "default", name: "batch-\($0)")) }
+                let written = try await store.modifyEach(targets) { key, object in
+                    guard key.name != "batch-3" else { return nil }
+                    var object = object
+                    object[path: ["data", "batched"]] = "yes"
+                    return object
+                }
+                // Every existing object but the skipped one, in target order.
+                #expect(written.map(\.name) == (0..<40).filter { $0 != 3 }.map { "batch-\($0)" })
+                let (items, _) = try await client.list(kind, namespace: "default")
+                let batched = items.filter { $0[path: ["data", "batched"]] == "yes" }.compactMap(\.name)
+                #expect(batched.count == 39 && !batched.contains("batch-3"))
+                let seven = items.first { $0.name == "batch-7" }
+                #expect(seven?[path: ["data", "external"]] == "yes" && seven?[path: ["data", "batched"]] == "yes")
+                // The cache has every write when modifyEach returns.
+                #expect(store.list(ObjectFilter(kind: kind)).items.filter { $0[path: ["data", "batched"]] == "yes" }.count == 39)
+            }
+        }
+    }
 }
