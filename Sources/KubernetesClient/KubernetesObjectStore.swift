@@ -29,7 +29,7 @@ public struct WatchedKind: Sendable {
 /// Versions: the store's `resourceVersion` is a local counter of the changes the cache applied
 /// (in order); objects keep the API server's opaque `metadata.resourceVersion`, which writes
 /// send back as received. Kinds that are not watched read as empty; writes to them still go
-/// to the server. `modifyEach` is a sequence of `modify`s, not one transaction.
+/// to the server. `modifyEach` sends its writes concurrently, not as one transaction.
 public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service {
     /// The API client.
     public let client: KubernetesClient
