@@ -267,6 +267,7 @@ let package = Package(
             dependencies: [
                 "KubernetesClient", "GatewayModel", "ResourceStore", "Harness", "TestCertificates", "ControlPlane",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
