@@ -18,10 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // Already in the graph through AsyncHTTPClient; named here for the Kubernetes client's TLS.
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -85,6 +84,13 @@ let package = Package(
                 "ResourceStore",
                 "ManifestIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // --secure-api: TLS with a CA of its own, certificates issued with swift-certificates.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -144,6 +150,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // Trusting an https control plane's own CA.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,6 +193,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
@@ -248,7 +257,8 @@ let package = Package(
         // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "Dataplane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
+            dependencies: ["ControlPlane", "APIServer", "Dataplane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
+                           .product(name: "X509", package: "swift-certificates"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
@@ -291,6 +301,8 @@ let package = Package(
                 "ManifestIO",
                 "ResourceStore",
                 "TestCertificates",
+                // The install manifests' access table (ControlPlaneAccess).
+                "ControlPlane",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

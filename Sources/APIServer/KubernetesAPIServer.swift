@@ -2,6 +2,8 @@ import Foundation
 import GatewayModel
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
+import NIOCore
 import Logging
 import ResourceStore
 import ServiceLifecycle
@@ -19,12 +21,18 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     let onListening: @Sendable (Int) async -> Void
     let extensions: [any APIExtension]
     let systemNamespace: String
+    let identity: ServingIdentity?
 
     /// Creates the server. `onListening` receives the bound port (useful with port 0);
     /// `extensions` serve their own path prefixes; generated mesh secrets, whose data is never
-    /// shown, live in `systemNamespace`.
+    /// shown, live in `systemNamespace`. With an `identity`, the API is served over TLS with
+    /// its certificate and every request but the health checks and self-authenticating
+    /// extensions needs its admin token (401 otherwise), as a kube-apiserver without
+    /// anonymous access.
     public init(store: any ObjectStore, host: String, port: Int, logger: Logger, systemNamespace: String = "kuma-system",
-                extensions: [any APIExtension] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                extensions: [any APIExtension] = [], identity: ServingIdentity? = nil,
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.identity = identity
         self.store = store
         self.systemNamespace = systemNamespace
         self.host = host
@@ -37,13 +45,22 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     /// Serves until graceful shutdown; open watches are closed first so shutdown is prompt.
     public func run() async throws {
         let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger, extensions: extensions,
-                                     systemNamespace: systemNamespace)
+                                     systemNamespace: systemNamespace, identity: identity)
         let onListening = self.onListening
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil)
+        let onServerRunning: @Sendable (any Channel) async -> Void = { channel in await onListening(channel.localAddress?.port ?? 0) }
+        if let identity {
+            try await serve(Application(responder: responder, server: .tls(.http1(), tlsConfiguration: try identity.serverTLSConfiguration()),
+                                        configuration: configuration, onServerRunning: onServerRunning, logger: logger))
+        } else {
+            try await serve(Application(responder: responder, configuration: configuration, onServerRunning: onServerRunning, logger: logger))
+        }
+    }
+}
+
+extension KubernetesAPIServer {
+    /// Runs `app` until graceful shutdown, closing open watches first so shutdown is prompt.
+    private func serve(_ app: some ApplicationProtocol) async throws {
         let store = self.store
         try await withGracefulShutdownHandler {
             try await app.runService(gracefulShutdownSignals: [])
@@ -62,9 +79,14 @@ struct APIResponder: HTTPResponder {
     let logger: Logger
     let extensions: [any APIExtension]
     let systemNamespace: String
+    let identity: ServingIdentity?
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let started = ContinuousClock.now
+        if let identity, !identity.admits(authorization: request.headers[.authorization]), !Self.isOpen(request.uri.path, extensions) {
+            APIMetrics.answered(verb: "other", kind: "", code: 401, after: ContinuousClock.now - started)
+            return Self.jsonResponse(status: 401, APIError(code: 401, reason: "Unauthorized", message: "Unauthorized").status, warnings: [])
+        }
         for handler in extensions where request.uri.path.hasPrefix(handler.pathPrefix) {
             let response = try await handler.respond(to: request, context: context)
             APIMetrics.answered(verb: ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(request.method.rawValue) ? request.method.rawValue.lowercased() : "other",
@@ -111,6 +133,13 @@ struct APIResponder: HTTPResponder {
             }
         }
         return await answer(apiRequest, path: request.uri.path)
+    }
+
+    /// Whether `path` is served without the admin token: the health checks (as a kube-apiserver
+    /// lets anonymous probes through) and extensions that check their callers themselves.
+    static func isOpen(_ path: String, _ extensions: [any APIExtension]) -> Bool {
+        if case .health = APIRoute.parse(path) { return true }
+        return extensions.contains { path.hasPrefix($0.pathPrefix) && $0.authenticatesItself(path) }
     }
 
     /// Routes one API request and builds its HTTP response.

@@ -27,6 +27,12 @@ struct DataplaneEndpoints: APIExtension {
     let store: any ObjectStore
     let logger: Logger
 
+    /// `config` and `status` check dataplane tokens themselves; `token` is for API clients
+    /// (creating a Dataplane takes the same credentials), behind the API's authentication.
+    func authenticatesItself(_ path: String) -> Bool {
+        path.hasSuffix("/config") || path.hasSuffix("/status")
+    }
+
     var pathPrefix: String { "/gatehouse/v1/dataplanes/" }
 
     /// A status report is a few hundred bytes; anything near this is not one.

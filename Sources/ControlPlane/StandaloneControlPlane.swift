@@ -39,6 +39,12 @@ public struct StandaloneControlPlane: Sendable {
         public var tokenIssuer: DataplaneTokenIssuer
         /// Agents' log format (`text` or `json`).
         public var logFormat: String = "text"
+        /// The CA certificate (PEM) of an `https` control plane URL, which gateway pods trust.
+        public var controlPlaneCACertificate: String?
+        /// Whether the controllers run (`gatehouse run --controllers all`); without them the
+        /// process is a cluster in miniature for a Kubernetes-mode control plane: the API and
+        /// the local runtime only (`--controllers none`).
+        public var runsControllers = true
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String,
@@ -75,7 +81,8 @@ public struct StandaloneControlPlane: Sendable {
         let infra = InfraController(
             store: store, registry: registry,
             options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel,
-                                  extraAgentArguments: ["--log-format=\(settings.logFormat)", "--metrics-address=127.0.0.1:0"]),
+                                  extraAgentArguments: ["--log-format=\(settings.logFormat)", "--metrics-address=127.0.0.1:0"],
+                                  controlPlaneCACertificate: settings.controlPlaneCACertificate),
             tokenIssuer: settings.tokenIssuer, events: events, logger: logger)
         let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
@@ -90,7 +97,8 @@ public struct StandaloneControlPlane: Sendable {
         inspectExtension = InspectEndpoints(inspector: inspector)
         // The local runtime stops first (ServiceGroup stops in reverse order) so agents can
         // still report while they drain; the event recorder last, so it writes what they reported.
-        services = [events, ObjectCountMetrics(store: store), reconciler, infra, runtime]
+        services = settings.runsControllers ? [events, ObjectCountMetrics(store: store), reconciler, infra, runtime]
+            : [ObjectCountMetrics(store: store), runtime]
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for
@@ -101,7 +109,7 @@ public struct StandaloneControlPlane: Sendable {
     /// namespaces (created whenever absent, as Kubernetes' own controller keeps them), and on a
     /// fresh store the default Mesh and the default GatewayClass `kuma` (a user may delete them
     /// later; they are not recreated).
-    public static func bootstrap(store: any ObjectStore, options: TranslationOptions, logger: Logger) async {
+    public static func bootstrap(store: any ObjectStore, options: TranslationOptions, logger: Logger, withDefaults: Bool = true) async {
         let fresh = store.resourceVersion == 0
         for namespace in [options.systemNamespace] + standardNamespaces
         where store.get(ResourceKinds.namespace, namespace: nil, name: namespace) == nil {
@@ -112,6 +120,8 @@ public struct StandaloneControlPlane: Sendable {
                                metadata: LogMetadata.object("Namespace", namespace: nil, name: namespace).merging(["error": "\(error)"]) { $1 })
             }
         }
+        // A cluster without the controllers has neither (their install creates them).
+        guard withDefaults else { return }
         // The default mesh exists from the first start, as in Kuma.
         if fresh && store.get(ResourceKinds.mesh, namespace: nil, name: options.defaultMesh) == nil {
             _ = try? await store.create(ResourceKinds.mesh, ["metadata": ["name": .string(options.defaultMesh)]])

@@ -37,6 +37,9 @@ public struct DataplaneConfiguration: Sendable {
     public var token: TokenSource?
     /// `host:port` of the agent's metrics port (port 0: a free one); nil: no metrics port.
     public var metricsAddress: String?
+    /// The CA certificate (PEM) an `https` control plane's certificate must chain to; nil:
+    /// the system's trust roots.
+    public var controlPlaneCACertificate: String?
 
     /// Where a dataplane token comes from.
     public enum TokenSource: Sendable {
@@ -48,7 +51,9 @@ public struct DataplaneConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(controlPlane: String, kind: ProxyKind = .gateway, gateway: String, replica: String, workDirectory: String,
-                envoyBinary: String, parentPID: Int32? = nil, token: TokenSource? = nil, metricsAddress: String? = nil) {
+                envoyBinary: String, parentPID: Int32? = nil, token: TokenSource? = nil, metricsAddress: String? = nil,
+                controlPlaneCACertificate: String? = nil) {
+        self.controlPlaneCACertificate = controlPlaneCACertificate
         self.token = token
         self.metricsAddress = metricsAddress
         self.controlPlane = controlPlane
@@ -69,6 +74,10 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     let configuration: DataplaneConfiguration
     let logger: Logger
     private let writer: ConfigFileWriter
+    /// The HTTP client for the control plane: the shared one, or one trusting
+    /// `controlPlaneCACertificate` (shut down when the agent stops).
+    private let client: HTTPClient
+    private let ownsClient: Bool
 
     private struct State {
         var envoy: EnvoyProcess?
@@ -90,6 +99,13 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         writer = try ConfigFileWriter(configDirectory: configuration.workDirectory + "/xds")
+        if let authority = configuration.controlPlaneCACertificate {
+            client = try ControlPlaneTrust.client(trusting: authority)
+            ownsClient = true
+        } else {
+            client = HTTPClient.shared
+            ownsClient = false
+        }
     }
 
     public func run() async throws {
@@ -114,6 +130,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             self.logger.info("draining")
         }
         await shutdownEnvoy()
+        if ownsClient { try? await client.shutdown() }
     }
 
     // MARK: Metrics port
@@ -214,7 +231,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             : "sidecar=\(escape(configuration.gateway))"
         var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
         authorize(&request, reread: true)
-        let response = try await HTTPClient.shared.execute(request, deadline: .distantFuture)
+        let response = try await client.execute(request, deadline: .distantFuture)
         if response.status == .unauthorized || response.status == .forbidden {
             // Not a passing outage: this agent's token is wrong for this proxy (or missing).
             let reason = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
@@ -306,7 +323,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         request.body = .bytes(ByteBuffer(bytes: JSONSerializer.data(body)))
         authorize(&request, reread: false)
         do {
-            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            _ = try await client.execute(request, timeout: .seconds(5))
         } catch {
             logger.debug("status report failed", metadata: ["error": "\(error)"])
         }

@@ -81,14 +81,22 @@ public final class GatehouseProcess: Sendable {
     /// The `--address-pool` given to this process.
     public let addressPool: String
 
+    /// Whether the API is served with `--secure-api` (TLS, admin token).
+    public let secure: Bool
+
     /// The API base URL.
-    public var server: String { "http://127.0.0.1:\(port)" }
+    public var server: String { "\(secure ? "https" : "http")://127.0.0.1:\(port)" }
+
+    /// With `--secure-api`: the CA certificate file and `admin.kubeconfig` it wrote.
+    public var authorityFile: String { dataDirectory.appendingPathComponent("secure-api/ca.crt").path }
+    public var adminKubeconfig: String { dataDirectory.appendingPathComponent("admin.kubeconfig").path }
 
     /// Starts the control plane and waits until `/readyz` answers; `port` (default: a free
     /// one) lets a restart keep the address its dataplanes connect to.
     public init(dataDirectory: URL? = nil, port requestedPort: Int? = nil, extraArguments: [String] = []) async throws {
         let port = try requestedPort ?? freePort()
         self.port = port
+        secure = extraArguments.contains("--secure-api")
         ownsDataDirectory = dataDirectory == nil
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)
@@ -107,11 +115,21 @@ public final class GatehouseProcess: Sendable {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if !process.isRunning { throw HarnessError("gatehouse exited during start-up: \(log)") }
-            if let answer = try? await HTTP.request("GET", "\(server)/readyz", timeout: 1), answer.status == 200 { return }
+            if try await readyzAnswers() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         kill()
         throw HarnessError("gatehouse did not become ready in 30 s: \(log)")
+    }
+
+    /// Whether `/readyz` answers 200 (over TLS trusting the process's own CA when secure).
+    private func readyzAnswers() async throws -> Bool {
+        guard secure else { return (try? await HTTP.request("GET", "\(server)/readyz", timeout: 1))?.status == 200 }
+        guard FileManager.default.fileExists(atPath: authorityFile) else { return false }
+        let answer = try await HTTP.withClient(trusting: authorityFile) { client in
+            try? await HTTP.request("GET", "\(server)/readyz", timeout: 1, client: client)
+        }
+        return answer?.status == 200
     }
 
     /// What the process logged.

@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Processes
 
 /// A decoded HTTP answer.
@@ -18,7 +19,7 @@ public struct HTTPAnswer {
 public enum HTTP {
     public static func request(
         _ method: String, _ url: String, body: [UInt8]? = nil, contentType: String = "application/json",
-        headers: [String: String] = [:], timeout: Int64 = 30
+        headers: [String: String] = [:], timeout: Int64 = 30, client: HTTPClient = .shared
     ) async throws -> HTTPAnswer {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
@@ -27,9 +28,25 @@ public enum HTTP {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+        let response = try await client.execute(request, timeout: .seconds(timeout))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return HTTPAnswer(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
+    }
+
+    /// Runs `body` with a client that trusts only the CA certificate in `authorityFile` (a
+    /// `--secure-api` control plane's), shut down afterwards whatever `body` did.
+    public static func withClient<T>(trusting authorityFile: String, _ body: (HTTPClient) async throws -> T) async throws -> T {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(authorityFile)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     /// A client that never follows redirects (tests look at them) and keeps no connection

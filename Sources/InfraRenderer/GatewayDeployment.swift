@@ -72,6 +72,9 @@ enum GatewayDeployment {
             ["name": .string(InfraLabels.tokenVariable), "valueFrom": ["secretKeyRef": [
                 "name": .string(InfraLabels.tokenSecretName(instance.name)), "key": .string(InfraLabels.tokenKey)]]],
         ]
+        if let authority = options.controlPlaneCACertificate {
+            env.append(["name": .string(InfraLabels.controlPlaneCAVariable), "value": .string(authority)])
+        }
         env += template?[path: ["spec", "container", "env"]]?.arrayValue ?? []
         var securityContext: JSONValue = [
             "allowPrivilegeEscalation": false,

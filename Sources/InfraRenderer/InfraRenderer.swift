@@ -11,10 +11,14 @@ public struct InfraOptions: Sendable, Hashable {
     public var logLevel: String
     /// Further arguments of the gateway agents (log format, metrics address).
     public var extraAgentArguments: [String]
+    /// The CA certificate (PEM) the agents trust for an `https` control plane URL, given to
+    /// them inline in `GATEHOUSE_CONTROL_PLANE_CA_CERT` (as Kuma gives `KUMA_CONTROL_PLANE_CA_CERT`).
+    public var controlPlaneCACertificate: String?
 
     /// Options.
     public init(controlPlaneURL: String, image: String = InfraOptions.defaultImage, logLevel: String = "info",
-                extraAgentArguments: [String] = []) {
+                extraAgentArguments: [String] = [], controlPlaneCACertificate: String? = nil) {
+        self.controlPlaneCACertificate = controlPlaneCACertificate
         self.controlPlaneURL = controlPlaneURL
         self.image = image
         self.logLevel = logLevel
@@ -52,6 +56,8 @@ public enum InfraLabels {
     public static let tokenKey = "token"
     /// The environment variable the gateway container reads its dataplane token from.
     public static let tokenVariable = "GATEHOUSE_DATAPLANE_TOKEN"
+    /// The environment variable holding the CA certificate (PEM) of an `https` control plane.
+    public static let controlPlaneCAVariable = "GATEHOUSE_CONTROL_PLANE_CA_CERT"
 
     /// The Secret holding the dataplane token of Gateway `gateway`'s pods (the control plane
     /// signs it and keeps it there; the pods read it through their environment).

@@ -40,6 +40,9 @@ struct DataplaneCommand: AsyncParsableCommand {
     @Option(help: "The file holding this agent's dataplane token (re-read at each connection); without it, $GATEHOUSE_DATAPLANE_TOKEN (a gateway pod's environment, from the token Secret the control plane keeps for its Gateway).")
     var tokenFile: String?
 
+    @Option(help: "The CA certificate file (PEM) an https control plane's certificate must chain to; without it, $GATEHOUSE_CONTROL_PLANE_CA_CERT (the PEM itself, as a gateway pod's environment gives it), else the system's roots.")
+    var caCertFile: String?
+
     func validate() throws {
         guard gateway.split(separator: "/").count == 2 else { throw ValidationError("--gateway: expected namespace/name, got \"\(gateway)\"") }
         guard !replica.isEmpty, !replica.contains("/") else { throw ValidationError("--replica: expected a pod name, got \"\(replica)\"") }
@@ -55,6 +58,20 @@ struct DataplaneCommand: AsyncParsableCommand {
 
     /// The environment variable a gateway pod's token arrives in.
     static let tokenVariable = "GATEHOUSE_DATAPLANE_TOKEN"
+
+    /// The control plane's CA certificate: `--ca-cert-file`, else
+    /// `$GATEHOUSE_CONTROL_PLANE_CA_CERT`, else none.
+    func controlPlaneAuthority() throws -> String? {
+        if let caCertFile {
+            do {
+                return try String(contentsOfFile: caCertFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("--ca-cert-file: cannot read \(caCertFile): \(error)")
+            }
+        }
+        let inline = ProcessInfo.processInfo.environment["GATEHOUSE_CONTROL_PLANE_CA_CERT"] ?? ""
+        return inline.isEmpty ? nil : inline
+    }
 
     func run() async throws {
         bootstrapLogging(level: logLevel, format: logFormat)
@@ -74,7 +91,8 @@ struct DataplaneCommand: AsyncParsableCommand {
             configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
                                                   workDirectory: directory, envoyBinary: binary,
                                                   parentPID: parentPid,
-                                                  token: try tokenSource(), metricsAddress: metricsAddress),
+                                                  token: try tokenSource(), metricsAddress: metricsAddress,
+                                                  controlPlaneCACertificate: try controlPlaneAuthority()),
             logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -6,7 +6,7 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "A Gateway API control plane with Envoy as its data plane.",
-        subcommands: [RunCommand.self, ApplyCommand.self, GetCommand.self, DeleteCommand.self, DescribeCommand.self, InspectCommand.self,
+        subcommands: [RunCommand.self, InstallCommand.self, ApplyCommand.self, GetCommand.self, DeleteCommand.self, DescribeCommand.self, InspectCommand.self,
                       DataplaneCommand.self, SidecarCommand.self, EchoCommand.self]
     )
 }

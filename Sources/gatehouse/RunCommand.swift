@@ -47,6 +47,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The most gateway replicas (local agent and Envoy pairs) one Gateway may run; a MeshGatewayConfig asking for more leaves its GatewayClass not accepted.")
     var maxReplicas: Int = 16
 
+    @Flag(help: "Serve the API over TLS with a CA of its own (kept in <data-dir>/secure-api) and refuse requests without the admin token (401), as a kube-apiserver without anonymous access; writes <data-dir>/admin.kubeconfig for kubectl and Kubernetes-mode control planes.")
+    var secureAPI = false
+
+    @Option(help: "Which controllers run: all (the control plane), or none (only the API and the local runtime that runs Deployments' pods: a cluster in miniature for `gatehouse run --kubernetes`).")
+    var controllers: ControllerChoice = .all
+
     @Flag(help: "On SIGTERM, leave the gateway pods (agents and Envoys) serving; the next start adopts them. After a crash they keep serving anyway.")
     var keepDataplanes = false
 
@@ -124,12 +130,21 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let options = TranslationOptions(systemNamespace: systemNamespace, addressPool: pool, maxReplicas: maxReplicas)
-        await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger)
+        await StandaloneControlPlane.bootstrap(store: store, options: options, logger: logger, withDefaults: controllers == .all)
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
+        let identity: ServingIdentity?
+        do {
+            identity = secureAPI ? try secureIdentity(in: directory, agentHost: agentHost, port: port) : nil
+        } catch {
+            logger.critical("cannot set up the secure API", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         var settings = StandaloneControlPlane.Settings(
             executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
-            controlPlaneURL: "http://\(agentHost):\(port)", dataDirectory: directory.path,
+            controlPlaneURL: "\(identity == nil ? "http" : "https")://\(agentHost):\(port)", dataDirectory: directory.path,
             envoyBinary: envoyBinary, logLevel: logLevel, tokenIssuer: tokenIssuer)
+        settings.controlPlaneCACertificate = identity?.authorityPEM
+        settings.runsControllers = controllers == .all
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.addressPool = pool
         settings.servicePool = try AddressPool(cidr: serviceCidr)
@@ -137,10 +152,12 @@ struct RunCommand: AsyncParsableCommand {
         settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
         settings.logFormat = logFormat.rawValue
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
+        let extensions: [any APIExtension] = controllers == .all
+            ? [controlPlane.apiExtension, controlPlane.inspectExtension, MetricsEndpoint(),
+               WebConsole(store: store, inspector: controlPlane.inspector, systemNamespace: systemNamespace, logger: logger)]
+            : [MetricsEndpoint()]
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
-                                      extensions: [controlPlane.apiExtension, controlPlane.inspectExtension, MetricsEndpoint(),
-                                                   WebConsole(store: store, inspector: controlPlane.inspector,
-                                                              systemNamespace: systemNamespace, logger: logger)]) { bound in
+                                      extensions: extensions, identity: identity) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])
         }
         let services: [ServiceGroupConfiguration.ServiceConfiguration] =
@@ -150,4 +167,23 @@ struct RunCommand: AsyncParsableCommand {
         try await group.run()
         logger.info("stopped")
     }
+
+    /// The secure API's identity (its certificate names `localhost`, 127.0.0.1 and the API
+    /// host), and `<data-dir>/admin.kubeconfig` written for it (0600).
+    private func secureIdentity(in directory: URL, agentHost: String, port: Int) throws -> ServingIdentity {
+        let hosts = Array(Set(["localhost", "127.0.0.1", agentHost])).sorted()
+        let identity = try ServingIdentity.loadOrCreate(in: directory.appendingPathComponent("secure-api"), hosts: hosts)
+        let kubeconfig = directory.appendingPathComponent("admin.kubeconfig")
+        try Data(identity.kubeconfig(server: "https://\(agentHost):\(port)").utf8).write(to: kubeconfig, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: kubeconfig.path)
+        return identity
+    }
+}
+
+/// `gatehouse run --controllers`.
+enum ControllerChoice: String, ExpressibleByArgument, CaseIterable {
+    /// The whole control plane.
+    case all
+    /// Only the API and the local runtime.
+    case none
 }

@@ -91,14 +91,43 @@ func seedManifests(echoPort: Int) -> String {
 
 let gatewayPath = "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/gateways/kuma"
 
-/// Waits for the seed Gateway to be Programmed and returns its address.
+/// Waits for the seed Gateway to be Programmed and returns its address; on timeout the error
+/// carries what the Gateway and its pods showed last and the end of the control plane's log.
 func programmedAddress(_ server: GatehouseProcess) async throws -> String {
-    try await eventually(30, "Gateway kuma-demo/kuma Programmed") {
-        let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
-        let conditions = gateway[path: ["status", "conditions"]]?.arrayValue ?? []
-        guard conditions.contains(where: { $0["type"] == "Programmed" && $0["status"] == "True" }),
-              let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue else { return nil }
-        return address
+    do {
+        return try await eventually(30, "Gateway kuma-demo/kuma Programmed") {
+            let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+            let conditions = gateway[path: ["status", "conditions"]]?.arrayValue ?? []
+            guard conditions.contains(where: { $0["type"] == "Programmed" && $0["status"] == "True" }),
+                  let address = gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue else { return nil }
+            return address
+        }
+    } catch {
+        throw HarnessError("\(error)\n\(await gatewayDiagnosis(server))")
+    }
+}
+
+/// The seed Gateway's status, its namespace's pods (phase, conditions, container states) and
+/// the last lines of the control plane's log: what a timed-out wait reports.
+func gatewayDiagnosis(_ server: GatehouseProcess) async -> String {
+    func compact(_ value: JSONValue?) -> String { value.map { "\($0)" } ?? "none" }
+    let gateway = try? await HTTP.json("GET", server.server + gatewayPath).json
+    let pods = try? await HTTP.json("GET", server.server + "/api/v1/namespaces/kuma-demo/pods").json
+    let podLines = (pods?["items"]?.arrayValue ?? []).map { pod in
+        "pod \(pod.name ?? "?"): phase \(compact(pod[path: ["status", "phase"]])) conditions \(compact(pod[path: ["status", "conditions"]])) containers \(compact(pod[path: ["status", "containerStatuses"]]))"
+    }
+    let logTail = server.log.split(separator: "\n").suffix(40).joined(separator: "\n")
+    return (["gateway status: \(compact(gateway?["status"]))"] + podLines + ["control plane log (last 40 lines):", logTail]
+        + podLogTails(server.dataDirectory.appendingPathComponent("pods")))
+        .joined(separator: "\n")
+}
+
+/// The last 30 lines of every log file under the pods' directories (agents and Envoys).
+func podLogTails(_ directory: URL) -> [String] {
+    guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+    return files.compactMap { $0 as? URL }.filter { $0.pathExtension == "log" }.sorted { $0.path < $1.path }.map { file in
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return "\(file.path) (last 30 lines):\n" + text.split(separator: "\n").suffix(30).joined(separator: "\n")
     }
 }
 

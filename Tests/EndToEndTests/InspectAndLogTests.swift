@@ -100,10 +100,18 @@ struct InspectAndLogTests {
                         "--server", server.server, "--log-format", "json"],
             environment: ["GATEHOUSE_ENVOY": envoyBinary()], logPath: server.dataDirectory.appendingPathComponent("sidecar.log").path))
         defer { sidecar.stopBlocking(grace: .seconds(10)) }
-        let metricsAddress = try await eventually(30, "the sidecar Accepted, its metrics port listed") { () -> String? in
-            let dataplane = try await HTTP.request("GET", server.server + "/apis/kuma.io/v1alpha1/namespaces/shop/dataplanes/client-1").json
-            guard dataplane[path: ["status", "config"]] == "Accepted" else { return nil }
-            return dataplane[path: ["status", "metricsAddress"]]?.stringValue
+        let metricsAddress: String
+        do {
+            metricsAddress = try await eventually(30, "the sidecar Accepted, its metrics port listed") { () -> String? in
+                let dataplane = try await HTTP.request("GET", server.server + "/apis/kuma.io/v1alpha1/namespaces/shop/dataplanes/client-1").json
+                guard dataplane[path: ["status", "config"]] == "Accepted" else { return nil }
+                return dataplane[path: ["status", "metricsAddress"]]?.stringValue
+            }
+        } catch {
+            let dataplane = try? await HTTP.request("GET", server.server + "/apis/kuma.io/v1alpha1/namespaces/shop/dataplanes/client-1").text
+            let sidecarLog = (try? String(contentsOf: server.dataDirectory.appendingPathComponent("sidecar.log"), encoding: .utf8)) ?? ""
+            throw HarnessError("\(error)\nDataplane: \(dataplane ?? "none")\nsidecar log (last 40 lines):\n"
+                               + sidecarLog.split(separator: "\n").suffix(40).joined(separator: "\n"))
         }
         let scraped = try await PrometheusText.scrape("http://\(metricsAddress)/metrics")
         #expect(scraped.value("gatehouse_agent_config_versions_total", ["result": "accepted"]) >= 1)

@@ -35,6 +35,14 @@ struct Kubectl {
         try Data(config.utf8).write(to: kubeconfig)
     }
 
+    /// kubectl with a kubeconfig written elsewhere (a secure API's `admin.kubeconfig`).
+    init(kubeconfig: String, home: URL) throws {
+        binary = try kubectlPath()
+        self.kubeconfig = URL(fileURLWithPath: kubeconfig)
+        self.home = home
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+
     var environment: [String: String] { ["KUBECONFIG": kubeconfig.path, "HOME": home.path] }
 
     func run(_ arguments: String...) async throws -> CommandResult {

@@ -7,7 +7,7 @@ import GatewayModel
 /// this server (strict decoding + the CRD rules), and they do not offer strategic merge patch,
 /// so kubectl computes that from its built-in types for core kinds and uses JSON merge patch
 /// for the Gateway API and kuma.io kinds, as with CRDs. Documents are built once.
-enum OpenAPI {
+public enum OpenAPI {
     /// `/openapi/v3`: where each group/version document lives.
     static func root() -> JSONValue { rootDocument }
 
@@ -63,6 +63,12 @@ enum OpenAPI {
         if let schema = crdSchemas[key]?[version] ?? coreSchemas[key] { return schema }
         return ["type": "object", "description": .string("\(kind.kind) (\(kind.apiVersion(version)))."),
                 "x-kubernetes-preserve-unknown-fields": true]
+    }
+
+    /// The structural schema of a kind served from its CRD (Gateway API, kuma.io) at `version`,
+    /// as a CustomResourceDefinition's `openAPIV3Schema` carries it; nil for built-in kinds.
+    public static func customResourceSchema(_ kind: ResourceKind, version: String) -> JSONValue? {
+        crdSchemas["\(kind.group)/\(kind.kind)"]?[version]
     }
 
     /// `crdSchemasJSON` by `group/Kind`, then version.

@@ -11,6 +11,12 @@ enum CoreSchemas {
         ResourceKinds.lease.qualifiedPlural: Lease.self,
         ResourceKinds.podDisruptionBudget.qualifiedPlural: PodDisruptionBudget.self,
         ResourceKinds.horizontalPodAutoscaler.qualifiedPlural: HorizontalPodAutoscaler.self,
+        ResourceKinds.serviceAccount.qualifiedPlural: ServiceAccount.self,
+        ResourceKinds.role.qualifiedPlural: RBACRole.self,
+        ResourceKinds.clusterRole.qualifiedPlural: RBACRole.self,
+        ResourceKinds.roleBinding.qualifiedPlural: RBACBinding.self,
+        ResourceKinds.clusterRoleBinding.qualifiedPlural: RBACBinding.self,
+        ResourceKinds.customResourceDefinition.qualifiedPlural: CustomResourceDefinition.self,
     ]
 }
 

@@ -157,6 +157,29 @@ public enum ResourceKinds {
     public static let eventV1 = ResourceKind(
         group: "events.k8s.io", versions: ["v1"], kind: "Event", plural: "events", shortNames: ["ev"],
         namespaced: true, hasStatusSubresource: false)
+    /// A service account (the control plane's pods run as one when installed).
+    public static let serviceAccount = ResourceKind(
+        group: "", versions: ["v1"], kind: "ServiceAccount", plural: "serviceaccounts", shortNames: ["sa"],
+        namespaced: true, hasStatusSubresource: false)
+    /// RBAC: permissions within a namespace.
+    public static let role = ResourceKind(
+        group: rbacGroup, versions: ["v1"], kind: "Role", plural: "roles", namespaced: true, hasStatusSubresource: false)
+    /// RBAC: permissions across the cluster.
+    public static let clusterRole = ResourceKind(
+        group: rbacGroup, versions: ["v1"], kind: "ClusterRole", plural: "clusterroles", namespaced: false, hasStatusSubresource: false)
+    /// RBAC: a Role or ClusterRole granted within a namespace.
+    public static let roleBinding = ResourceKind(
+        group: rbacGroup, versions: ["v1"], kind: "RoleBinding", plural: "rolebindings", namespaced: true, hasStatusSubresource: false)
+    /// RBAC: a ClusterRole granted across the cluster.
+    public static let clusterRoleBinding = ResourceKind(
+        group: rbacGroup, versions: ["v1"], kind: "ClusterRoleBinding", plural: "clusterrolebindings",
+        namespaced: false, hasStatusSubresource: false)
+    /// A custom resource definition (the install manifests' kuma.io CRDs).
+    public static let customResourceDefinition = ResourceKind(
+        group: "apiextensions.k8s.io", versions: ["v1"], kind: "CustomResourceDefinition", plural: "customresourcedefinitions",
+        shortNames: ["crd", "crds"], namespaced: false, hasStatusSubresource: true)
+    /// The RBAC API group.
+    public static let rbacGroup = "rbac.authorization.k8s.io"
 
     /// All kinds, in discovery order.
     public static let all: [ResourceKind] = [
@@ -165,6 +188,7 @@ public enum ResourceKinds {
         gatewayClass, gateway, httpRoute, grpcRoute, referenceGrant,
         meshGatewayConfig, meshGatewayInstance, meshGateway, meshHTTPRoute, meshTCPRoute,
         mesh, dataplane, event, eventV1,
+        serviceAccount, role, clusterRole, roleBinding, clusterRoleBinding, customResourceDefinition,
     ]
 
     /// The API groups, in discovery order (core excluded).
