@@ -5,9 +5,9 @@ import Harness
 /// Runs `body` against a fresh `gatehouse run`, then stops it (SIGTERM, SIGKILL after 10 s)
 /// by awaiting its exit: `GatehouseProcess.stop()` blocks its thread, and two tests blocking
 /// both cooperative threads would stall every other test meanwhile.
-func withStandalone<T>(dataDirectory: URL? = nil, port: Int? = nil,
+func withStandalone<T>(dataDirectory: URL? = nil, port: Int? = nil, extraArguments: [String] = [],
                        _ body: (GatehouseProcess) async throws -> T) async throws -> T {
-    let gatehouse = try await GatehouseProcess(dataDirectory: dataDirectory, port: port)
+    let gatehouse = try await GatehouseProcess(dataDirectory: dataDirectory, port: port, extraArguments: extraArguments)
     do {
         let result = try await body(gatehouse)
         await stopStandalone(gatehouse)
