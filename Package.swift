@@ -219,6 +219,8 @@ let package = Package(
                 "GatehouseClient",
                 "Dataplane",
                 "ControlPlane",
+                "KubernetesClient",
+                "LocalRuntime",
                 "Telemetry",
                 "WebConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),

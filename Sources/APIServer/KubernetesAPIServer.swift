@@ -22,17 +22,20 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     let extensions: [any APIExtension]
     let systemNamespace: String
     let identity: ServingIdentity?
+    let servesResources: Bool
 
     /// Creates the server. `onListening` receives the bound port (useful with port 0);
     /// `extensions` serve their own path prefixes; generated mesh secrets, whose data is never
     /// shown, live in `systemNamespace`. With an `identity`, the API is served over TLS with
     /// its certificate and every request but the health checks and self-authenticating
     /// extensions needs its admin token (401 otherwise), as a kube-apiserver without
-    /// anonymous access.
+    /// anonymous access. Without `servesResources` (Kubernetes mode, where the cluster's API
+    /// server serves the objects) only the health checks and the extensions answer.
     public init(store: any ObjectStore, host: String, port: Int, logger: Logger, systemNamespace: String = "kuma-system",
-                extensions: [any APIExtension] = [], identity: ServingIdentity? = nil,
+                extensions: [any APIExtension] = [], identity: ServingIdentity? = nil, servesResources: Bool = true,
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.identity = identity
+        self.servesResources = servesResources
         self.store = store
         self.systemNamespace = systemNamespace
         self.host = host
@@ -45,7 +48,7 @@ public struct KubernetesAPIServer: ServiceLifecycle.Service {
     /// Serves until graceful shutdown; open watches are closed first so shutdown is prompt.
     public func run() async throws {
         let responder = APIResponder(store: store, serverAddress: "\(host):\(port)", logger: logger, extensions: extensions,
-                                     systemNamespace: systemNamespace, identity: identity)
+                                     systemNamespace: systemNamespace, identity: identity, servesResources: servesResources)
         let onListening = self.onListening
         let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil)
         let onServerRunning: @Sendable (any Channel) async -> Void = { channel in await onListening(channel.localAddress?.port ?? 0) }
@@ -80,6 +83,7 @@ struct APIResponder: HTTPResponder {
     let extensions: [any APIExtension]
     let systemNamespace: String
     let identity: ServingIdentity?
+    let servesResources: Bool
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let started = ContinuousClock.now
@@ -95,6 +99,11 @@ struct APIResponder: HTTPResponder {
             return response
         }
         let route = APIRoute.parse(request.uri.path)
+        if !servesResources, !Self.isOpen(request.uri.path, []) {
+            return Self.jsonResponse(status: 404, APIError(code: 404, reason: "NotFound",
+                                                           message: "this control plane runs against a Kubernetes API server and serves no objects").status,
+                                     warnings: [])
+        }
         let watching = request.uri.queryParameters["watch"].map { ["1", "true"].contains($0.lowercased()) } ?? false
         let (verb, kind) = APIMetrics.verbAndKind(method: request.method.rawValue, route: route, watch: watching)
         let response = try await respondToAPI(request, parsedRoute: route)

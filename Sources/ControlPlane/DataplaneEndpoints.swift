@@ -26,6 +26,8 @@ struct DataplaneEndpoints: APIExtension {
     let issuer: DataplaneTokenIssuer
     let store: any ObjectStore
     let logger: Logger
+    /// Kubernetes mode: gateway pods' service-account tokens, reviewed by the API server.
+    var pods: PodTokenAuthenticator?
 
     /// `config` and `status` check dataplane tokens themselves; `token` is for API clients
     /// (creating a Dataplane takes the same credentials), behind the API's authentication.
@@ -54,7 +56,7 @@ struct DataplaneEndpoints: APIExtension {
         case (.get, "config"), (.post, "status"):
             // Who asks comes first: nothing of the request is read for an unknown bearer.
             let token: DataplaneToken
-            switch authenticate(request) {
+            switch await authenticate(request) {
             case .verified(let verified): token = verified
             case .refused(let refusal): return refusal
             }
@@ -63,6 +65,13 @@ struct DataplaneEndpoints: APIExtension {
                     return Self.error(400, "config needs gateway (namespace/name) or sidecar (namespace/name)")
                 }
                 if let refusal = Self.authorize(token, for: proxy, what: "the config of") { return refusal }
+                if cache.isClosed {
+                    // Stopping: the agent reconnects elsewhere (or here, after the restart), and
+                    // its connection closes so the server can finish.
+                    var unavailable = Self.error(503, "the control plane is stopping")
+                    unavailable.headers[.connection] = "close"
+                    return unavailable
+                }
                 return stream(proxy: proxy.proxyKey, replica: query["replica"].flatMap { $0.isEmpty ? nil : $0 } ?? "0")
             }
             let body: ByteBuffer
@@ -93,17 +102,30 @@ struct DataplaneEndpoints: APIExtension {
         case refused(Response)
     }
 
-    /// The token of the request's `Authorization` header, verified; else the 401 to answer.
-    private func authenticate(_ request: Request) -> Authentication {
+    /// The token of the request's `Authorization` header, verified (a dataplane token this
+    /// control plane signed, or in Kubernetes mode a gateway pod's service-account token);
+    /// else the 401 to answer.
+    private func authenticate(_ request: Request) async -> Authentication {
         guard let bearer = DataplaneTokenIssuer.bearerToken(request.headers[.authorization]) else {
             return .refused(Self.unauthorized("a dataplane token is required (Authorization: Bearer <token>)"))
         }
+        let refusal: DataplaneTokenError
         do throws(DataplaneTokenError) {
             return .verified(try issuer.verify(bearer))
         } catch {
-            logger.notice("dataplane request with a refused token", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            return .refused(Self.unauthorized(error.description))
+            refusal = error
         }
+        if let pods {
+            switch await pods.identity(of: bearer) {
+            case .success(let identity):
+                return .verified(DataplaneToken(identity: identity, id: "serviceaccount", issuedAt: 0))
+            case .failure(let podRefusal):
+                logger.notice("dataplane request with a refused token", metadata: ["path": "\(request.uri.path)", "error": "\(podRefusal)"])
+                return .refused(Self.unauthorized(podRefusal.description))
+            }
+        }
+        logger.notice("dataplane request with a refused token", metadata: ["path": "\(request.uri.path)", "error": "\(refusal)"])
+        return .refused(Self.unauthorized(refusal.description))
     }
 
     /// Nil when `token` binds `proxy`; else the 403 to answer.

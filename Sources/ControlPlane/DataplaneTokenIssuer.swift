@@ -74,8 +74,8 @@ public struct DataplaneTokenIssuer: Sendable {
 
     /// The issuer of the control plane whose data directory is `directory`: its signing key
     /// is read from there, or made and stored (`0600`) when absent.
-    public static func loadOrCreate(in directory: URL) throws(DataplaneSigningKeyError) -> DataplaneTokenIssuer {
-        let path = directory.appendingPathComponent(signingKeyFileName).path
+    public static func loadOrCreate(in directory: URL, fileName: String = signingKeyFileName) throws(DataplaneSigningKeyError) -> DataplaneTokenIssuer {
+        let path = directory.appendingPathComponent(fileName).path
         if FileManager.default.fileExists(atPath: path) {
             // Tightened on every start, as the store's files are.
             chmod(path, 0o600)
@@ -106,11 +106,15 @@ public struct DataplaneTokenIssuer: Sendable {
 
     /// A token for `identity` with the given id and issue time.
     public func token(for identity: ProxyIdentity, id: String, issuedAt: Int64) -> String {
-        let header: JSONValue = ["alg": "HS256", "kid": .string(keyID), "typ": "JWT"]
-        let payload: JSONValue = [
+        signed([
             "iat": .integer(issuedAt), "iss": "gatehouse", "jti": .string(id), "kind": .string(identity.kind.rawValue),
             "name": .string(identity.name), "namespace": .string(identity.namespace),
-        ]
+        ])
+    }
+
+    /// `payload` as a compact HS256 JWT signed with this issuer's key.
+    func signed(_ payload: JSONValue) -> String {
+        let header: JSONValue = ["alg": "HS256", "kid": .string(keyID), "typ": "JWT"]
         let signingInput = Base64URL.encode(JSONSerializer.data(header)) + "." + Base64URL.encode(JSONSerializer.data(payload))
         let signature = HMAC<SHA256>.authenticationCode(for: Array(signingInput.utf8), using: key)
         return signingInput + "." + Base64URL.encode(Array(signature))
@@ -125,6 +129,19 @@ public struct DataplaneTokenIssuer: Sendable {
 
     /// The identity `token` binds, when this control plane's key signed it.
     public func verify(_ token: String) throws(DataplaneTokenError) -> DataplaneToken {
+        let payload = try verifiedPayload(token)
+        guard let kind = payload["kind"]?.stringValue.flatMap(ProxyIdentity.Kind.init(rawValue:)),
+              let namespace = payload["namespace"]?.stringValue, !namespace.isEmpty,
+              let name = payload["name"]?.stringValue, !name.isEmpty,
+              let id = payload["jti"]?.stringValue, let issuedAt = payload["iat"]?.integerValue else {
+            throw .malformed("the payload lacks kind, namespace, name, jti or iat")
+        }
+        return DataplaneToken(identity: ProxyIdentity(kind: kind, namespace: namespace, name: name), id: id, issuedAt: issuedAt)
+    }
+
+    /// The payload of `token` when this issuer's key signed it (checked in constant time before
+    /// the payload is parsed).
+    func verifiedPayload(_ token: String) throws(DataplaneTokenError) -> JSONValue {
         guard token.utf8.count <= Self.maximumTokenLength else { throw .malformed("longer than \(Self.maximumTokenLength) bytes") }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformed("expected three dot-separated parts") }
@@ -134,20 +151,13 @@ public struct DataplaneTokenIssuer: Sendable {
         guard header["alg"]?.stringValue == "HS256" else { throw .malformed("the algorithm must be HS256") }
         guard let signature = Base64URL.decode(parts[2]) else { throw .malformed("the signature is not base64url") }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        // Constant-time comparison (swift-crypto's), before the payload is even parsed.
         guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key) else {
             throw .invalidSignature
         }
         guard let payloadBytes = Base64URL.decode(parts[1]), let payload = try? JSONParser.parse(payloadBytes) else {
             throw .malformed("the payload is not base64url JSON")
         }
-        guard let kind = payload["kind"]?.stringValue.flatMap(ProxyIdentity.Kind.init(rawValue:)),
-              let namespace = payload["namespace"]?.stringValue, !namespace.isEmpty,
-              let name = payload["name"]?.stringValue, !name.isEmpty,
-              let id = payload["jti"]?.stringValue, let issuedAt = payload["iat"]?.integerValue else {
-            throw .malformed("the payload lacks kind, namespace, name, jti or iat")
-        }
-        return DataplaneToken(identity: ProxyIdentity(kind: kind, namespace: namespace, name: name), id: id, issuedAt: issuedAt)
+        return payload
     }
 
     /// The token of an `Authorization: Bearer <token>` header value; nil for anything else.

@@ -144,6 +144,8 @@ final class EventRecorder: ServiceLifecycle.Service, Sendable {
 
     /// Writes one event: a new pair of objects, or the existing pair of its series updated.
     func write(_ event: ControllerEvent, at now: Date) async {
+        // Only the leading control-plane replica records (Kubernetes mode).
+        guard store.acceptsWrites else { return }
         let namespace = event.kind.namespaced ? (event.namespace ?? "default") : "default"
         let key = SeriesKey(group: event.kind.group, kind: event.kind.kind, namespace: namespace, name: event.name,
                             severity: event.severity.rawValue, reason: event.reason, message: event.message)

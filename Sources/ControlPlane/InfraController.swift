@@ -77,6 +77,9 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// Converges again (after this replica became the leader).
+    func wakeUp() { wakeContinuation.yield() }
+
     /// Events of generated infrastructure (edits to revert, statuses to follow) and of
     /// gateway pods.
     static func concerns(_ event: StoreEvent) -> Bool {
@@ -115,6 +118,7 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
     }
 
     private func converge() async {
+        guard store.acceptsWrites else { return }
         if let rendered = desired.withLock({ $0 }) {
             await InfraWriter(store: store, logger: logger, tokens: tokenIssuer).write(rendered)
         }

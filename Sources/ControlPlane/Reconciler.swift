@@ -78,6 +78,14 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// sidecar's new accepted version changes nothing the translation reads).
     func markStatusDirty() { statusContinuation.yield() }
 
+    /// After this replica became the leader: forget what was written (another replica wrote
+    /// it, or nothing did) and write everything at the next pass.
+    func resumeWriting() {
+        memory.withLock { $0 = PassMemory() }
+        markDirty()
+        markStatusDirty()
+    }
+
     func run() async throws {
         // List then watch from the listed version: no change is missed or applied twice.
         let (objects, version) = store.snapshot()
@@ -225,6 +233,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// Writes what differs from the previous written pass: statuses, then the visible mesh
     /// resources (and, once after a start, removes generated objects an earlier run left).
     func writeResults(of translation: Translation) async {
+        // A replica that does not lead writes nothing and remembers nothing as written: when it
+        // becomes the leader, `resumeWriting` makes its next pass write everything.
+        guard store.acceptsWrites else { return }
         let (changedStatuses, changedMeshGateways, changedMeshRoutes, removedMesh) = memory.withLock {
             $0.changes(statuses: translation.statuses, meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
         }
@@ -262,6 +273,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
 
     /// Writes the sidecars' Dataplane statuses as the registry knows them now.
     private func writeSidecarStatuses() async {
+        guard store.acceptsWrites else { return }
         let dataplanes = live.withLock { $0.meshDataplanes }
         let statuses = sidecarStatuses.statuses(of: dataplanes, registry: registry, now: ContinuousClock.now)
         do {

@@ -45,6 +45,16 @@ public struct StandaloneControlPlane: Sendable {
         /// process is a cluster in miniature for a Kubernetes-mode control plane: the API and
         /// the local runtime only (`--controllers none`).
         public var runsControllers = true
+        /// Whether this process runs the gateway pods itself (standalone's local runtime);
+        /// false in Kubernetes mode, where the cluster runs them.
+        public var runsLocalRuntime = true
+        /// Kubernetes mode: gateway pods authenticate with their service-account tokens,
+        /// reviewed by the API server, instead of a token Secret the control plane writes into
+        /// each Gateway's namespace.
+        public var podAuthenticator: PodTokenAuthenticator?
+        /// What the local runtime projects into pods for their service accounts (standalone
+        /// as a cluster); nil: nothing.
+        public var serviceAccounts: ServiceAccountProjection?
 
         /// Creates settings.
         public init(executable: String, controlPlaneURL: String, dataDirectory: String, envoyBinary: String, logLevel: String,
@@ -66,6 +76,8 @@ public struct StandaloneControlPlane: Sendable {
     public let inspector: ProxyInspector
     /// Services to run after the API server (they stop before it).
     public let services: [any ServiceLifecycle.Service]
+    /// Makes the controllers write everything again (a replica that became the leader).
+    public let resumeWriting: @Sendable () -> Void
 
     /// Builds the parts over `store`.
     public init(store: any ObjectStore, options: TranslationOptions, settings: Settings, logger: Logger) {
@@ -82,23 +94,30 @@ public struct StandaloneControlPlane: Sendable {
             store: store, registry: registry,
             options: InfraOptions(controlPlaneURL: settings.controlPlaneURL, logLevel: settings.logLevel,
                                   extraAgentArguments: ["--log-format=\(settings.logFormat)", "--metrics-address=127.0.0.1:0"],
-                                  controlPlaneCACertificate: settings.controlPlaneCACertificate),
-            tokenIssuer: settings.tokenIssuer, events: events, logger: logger)
-        let runtime = LocalRuntime(store: store, settings: LocalRuntime.Settings(
+                                  controlPlaneCACertificate: settings.controlPlaneCACertificate,
+                                  tokenFromSecret: settings.podAuthenticator == nil),
+            tokenIssuer: settings.podAuthenticator == nil ? settings.tokenIssuer : nil, events: events, logger: logger)
+        var runtimeSettings = LocalRuntime.Settings(
             executable: settings.executable, directory: settings.dataDirectory + "/pods", addressPool: settings.addressPool,
             servicePool: settings.servicePool,
-            nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary], keepPodsRunning: settings.keepDataplanes),
-            logger: logger)
+            nodeEnvironment: ["GATEHOUSE_ENVOY": settings.envoyBinary], keepPodsRunning: settings.keepDataplanes)
+        runtimeSettings.serviceAccount = settings.serviceAccounts
+        let runtime = LocalRuntime(store: store, settings: runtimeSettings, logger: logger)
         let reconciler = Reconciler(store: store, cache: cache, registry: registry, infra: infra, options: options, logger: logger,
                                     offlineDataplaneGrace: settings.offlineDataplaneGrace, events: events)
         reconcilerBox.reconciler = reconciler
-        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, issuer: settings.tokenIssuer, store: store, logger: logger)
+        apiExtension = DataplaneEndpoints(cache: cache, registry: registry, issuer: settings.tokenIssuer, store: store, logger: logger,
+                                          pods: settings.podAuthenticator)
         inspector = ProxyInspector(cache: cache, registry: registry)
         inspectExtension = InspectEndpoints(inspector: inspector)
         // The local runtime stops first (ServiceGroup stops in reverse order) so agents can
         // still report while they drain; the event recorder last, so it writes what they reported.
-        services = settings.runsControllers ? [events, ObjectCountMetrics(store: store), reconciler, infra, runtime]
-            : [ObjectCountMetrics(store: store), runtime]
+        let controllers: [any ServiceLifecycle.Service] = [events, ObjectCountMetrics(store: store), reconciler, infra]
+        services = (settings.runsControllers ? controllers : [ObjectCountMetrics(store: store)]) + (settings.runsLocalRuntime ? [runtime] : [])
+        resumeWriting = {
+            reconciler.resumeWriting()
+            infra.wakeUp()
+        }
     }
 
     /// The namespaces every Kubernetes cluster has, which manifests and clients take for
@@ -122,10 +141,7 @@ public struct StandaloneControlPlane: Sendable {
         }
         // A cluster without the controllers has neither (their install creates them).
         guard withDefaults else { return }
-        // The default mesh exists from the first start, as in Kuma.
-        if fresh && store.get(ResourceKinds.mesh, namespace: nil, name: options.defaultMesh) == nil {
-            _ = try? await store.create(ResourceKinds.mesh, ["metadata": ["name": .string(options.defaultMesh)]])
-        }
+        if fresh { await bootstrapMesh(store: store, options: options, logger: logger) }
         if fresh && store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma") == nil {
             let gatewayClass: JSONValue = [
                 "metadata": ["name": "kuma"],
@@ -139,6 +155,20 @@ public struct StandaloneControlPlane: Sendable {
                                metadata: LogMetadata.object("GatewayClass", namespace: nil, name: "kuma").merging(["error": "\(error)"]) { $1 })
             }
         }
+    }
+}
+
+extension StandaloneControlPlane {
+    /// Creates the default Mesh when it does not exist: it exists from the first start, as in
+    /// Kuma (in Kubernetes mode, the leader makes sure of it whenever it starts leading).
+    public static func bootstrapMesh(store: any ObjectStore, options: TranslationOptions, logger: Logger) async {
+        guard store.get(ResourceKinds.mesh, namespace: nil, name: options.defaultMesh) == nil else { return }
+        do {
+            try await store.create(ResourceKinds.mesh, ["metadata": ["name": .string(options.defaultMesh)]])
+        } catch where error.code != .alreadyExists {
+            logger.warning("could not create the default Mesh",
+                           metadata: LogMetadata.object("Mesh", namespace: nil, name: options.defaultMesh).merging(["error": "\(error)"]) { $1 })
+        } catch {}
     }
 }
 

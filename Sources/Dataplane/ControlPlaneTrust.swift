@@ -12,6 +12,7 @@ public enum ControlPlaneTrust {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(roots)
         tls.minimumTLSVersion = .tlsv12
+        tls.shutdownTimeout = .seconds(1)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                           configuration: HTTPClient.Configuration(tlsConfiguration: tls))
     }

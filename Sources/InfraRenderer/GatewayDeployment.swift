@@ -69,9 +69,11 @@ enum GatewayDeployment {
             fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace"),
             fieldEnv("INSTANCE_IP", "status.podIP"),
             ["name": "KUMA_DATAPLANE_MESH", "value": .string(instance.mesh)],
-            ["name": .string(InfraLabels.tokenVariable), "valueFrom": ["secretKeyRef": [
-                "name": .string(InfraLabels.tokenSecretName(instance.name)), "key": .string(InfraLabels.tokenKey)]]],
         ]
+        if options.tokenFromSecret {
+            env.append(["name": .string(InfraLabels.tokenVariable), "valueFrom": ["secretKeyRef": [
+                "name": .string(InfraLabels.tokenSecretName(instance.name)), "key": .string(InfraLabels.tokenKey)]]])
+        }
         if let authority = options.controlPlaneCACertificate {
             env.append(["name": .string(InfraLabels.controlPlaneCAVariable), "value": .string(authority)])
         }

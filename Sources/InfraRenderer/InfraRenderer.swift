@@ -14,11 +14,17 @@ public struct InfraOptions: Sendable, Hashable {
     /// The CA certificate (PEM) the agents trust for an `https` control plane URL, given to
     /// them inline in `GATEHOUSE_CONTROL_PLANE_CA_CERT` (as Kuma gives `KUMA_CONTROL_PLANE_CA_CERT`).
     public var controlPlaneCACertificate: String?
+    /// How gateway pods prove who they are: with the dataplane token the control plane keeps in
+    /// the Gateway's token Secret (`true`, standalone), or with their projected
+    /// service-account token, which the control plane reviews (`false`, Kubernetes mode: no
+    /// Secret is written outside the system namespace).
+    public var tokenFromSecret = true
 
     /// Options.
     public init(controlPlaneURL: String, image: String = InfraOptions.defaultImage, logLevel: String = "info",
-                extraAgentArguments: [String] = [], controlPlaneCACertificate: String? = nil) {
+                extraAgentArguments: [String] = [], controlPlaneCACertificate: String? = nil, tokenFromSecret: Bool = true) {
         self.controlPlaneCACertificate = controlPlaneCACertificate
+        self.tokenFromSecret = tokenFromSecret
         self.controlPlaneURL = controlPlaneURL
         self.image = image
         self.logLevel = logLevel

@@ -7,10 +7,13 @@ extension KubernetesConfiguration {
     /// The configuration of a process running in a pod: the API server at
     /// `KUBERNETES_SERVICE_HOST`:`KUBERNETES_SERVICE_PORT`, trusted through the service
     /// account's `ca.crt`, authenticated with its `token` (re-read as the kubelet rotates it),
-    /// in the namespace of its `namespace` file. `directory` is injectable for tests.
+    /// in the namespace of its `namespace` file. `directory` is injectable for tests; by default
+    /// `$GATEHOUSE_SERVICE_ACCOUNT_DIR` (where standalone's local runtime projects a pod's
+    /// files), else the standard path.
     public static func inCluster(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                 directory: String = serviceAccountDirectory,
+                                 directory explicitDirectory: String? = nil,
                                  tokenRefreshInterval: Duration = .seconds(60)) throws(KubernetesError) -> KubernetesConfiguration {
+        let directory = explicitDirectory ?? environment["GATEHOUSE_SERVICE_ACCOUNT_DIR"] ?? serviceAccountDirectory
         guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty,
               let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty else {
             throw .configuration("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set (or give a kubeconfig)")

@@ -71,6 +71,9 @@ public final class KubernetesClient: Sendable {
             throw .configuration("invalid TLS material in the configuration: \(error)")
         }
         if configuration.insecureSkipTLSVerify { tls.certificateVerification = .none }
+        // A stopping control plane waits at most this long for the API server's close_notify
+        // on each connection (NIOSSL's default is five seconds).
+        tls.shutdownTimeout = .seconds(1)
         return tls
     }
 

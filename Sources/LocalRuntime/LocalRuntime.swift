@@ -39,6 +39,8 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
         /// Whether a clean stop leaves the pods running (`gatehouse run --keep-dataplanes`);
         /// a crash always does. The next start adopts them either way.
         public var keepPodsRunning = false
+        /// The service-account files projected into pods; nil: none (pods get no token).
+        public var serviceAccount: ServiceAccountProjection?
 
         /// Settings with the defaults of a standalone control plane.
         public init(executable: String, directory: String, addressPool: AddressPool?, servicePool: AddressPool? = nil,

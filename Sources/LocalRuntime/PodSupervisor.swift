@@ -29,11 +29,15 @@ final class PodSupervisor: Sendable {
         var refusal: ContainerLaunch.Refusal?
         /// Why the last start attempt did not run, when it may succeed later.
         var waiting: ContainerLaunch.Refusal?
+        /// When its service-account token was last written.
+        var tokenWrittenAt: ContinuousClock.Instant?
     }
 
     private struct State {
         var containers: [String: Container] = [:]  // by pod uid
         var stopping = false
+        /// The earliest time a sleeping task will wake the runtime.
+        var scheduledWake: ContinuousClock.Instant?
     }
 
     private let store: any ObjectStore
@@ -108,6 +112,7 @@ final class PodSupervisor: Sendable {
         for uid in toStart {
             if let pod = byUID[uid] { await start(uid: uid, pod: pod) }
         }
+        refreshTokens(byUID, now: now)
         await writeStatuses(byUID)
         scheduleNextRestart(now: now)
     }
@@ -140,6 +145,10 @@ final class PodSupervisor: Sendable {
             try FileManager.default.createDirectory(atPath: launch.workingDirectory, withIntermediateDirectories: true)
             var environment: [String: String?] = [:]
             for (name, value) in settings.nodeEnvironment { environment[name] = value }
+            if let projection = settings.serviceAccount {
+                for (name, value) in try projection.project(pod, into: container.directory) { environment[name] = value }
+                state.withLock { $0.containers[uid]?.tokenWrittenAt = .now }
+            }
             for (name, value) in launch.environment { environment[name] = value }
             child = try await ChildProcess.launch(ChildProcess.Options(
                 executable: launch.executable, arguments: launch.arguments, environment: environment,
@@ -218,12 +227,38 @@ final class PodSupervisor: Sendable {
         }
     }
 
-    /// Wakes the runtime when the earliest pending restart is due.
-    private func scheduleNextRestart(now: ContinuousClock.Instant) {
-        let next = state.withLock { state in
-            state.containers.values.filter { $0.process == nil && $0.refusal == nil }.compactMap(\.nextStart).min()
+    /// Replaces the service-account tokens of running containers that are due (a kubelet
+    /// rotates projected tokens before they expire).
+    private func refreshTokens(_ pods: [String: JSONValue], now: ContinuousClock.Instant) {
+        guard let projection = settings.serviceAccount else { return }
+        let due = state.withLock { state in
+            state.containers.filter { $0.value.process != nil && $0.value.tokenWrittenAt.map { now - $0 >= projection.refreshAfter } == true }
         }
-        guard let next, next > now else { return }
+        for (uid, container) in due {
+            guard let pod = pods[uid] else { continue }
+            do {
+                try projection.refreshToken(pod, in: container.directory)
+                state.withLock { $0.containers[uid]?.tokenWrittenAt = now }
+            } catch {
+                logger.warning("cannot refresh a pod's service account token", metadata: LocalRuntime.metadata(container.key).merging(["error": "\(error)"]) { $1 })
+            }
+        }
+    }
+
+    /// Wakes the runtime when the earliest pending restart (or token refresh) is due.
+    private func scheduleNextRestart(now: ContinuousClock.Instant) {
+        let refreshAfter = settings.serviceAccount?.refreshAfter
+        let next = state.withLock { state -> ContinuousClock.Instant? in
+            let restarts = state.containers.values.filter { $0.process == nil && $0.refusal == nil }.compactMap(\.nextStart)
+            let refreshes = refreshAfter.map { after in state.containers.values.compactMap { $0.tokenWrittenAt.map { $0 + after } } } ?? []
+            guard let next = (restarts + refreshes).min(), next > now else { return nil }
+            // One sleeper per wake-up time: a later pass asking for the same or a later time
+            // relies on the one already waiting.
+            if let scheduled = state.scheduledWake, scheduled > now, scheduled <= next { return nil }
+            state.scheduledWake = next
+            return next
+        }
+        guard let next else { return }
         let wake = self.wake
         Task {
             try? await Task.sleep(until: next, clock: .continuous)

@@ -65,9 +65,16 @@ public protocol ObjectStore: Sendable {
     /// Waits until the store has reached `version` (true) or `timeout` passed (false), without
     /// holding a thread (reads asking for a version not yet written).
     func waitForResourceVersion(_ version: UInt64, timeout: Duration) async -> Bool
+
+    /// Whether this process may write now: false for a control-plane replica that is not the
+    /// leader (its writers skip their work; writes would be refused).
+    var acceptsWrites: Bool { get }
 }
 
 extension ObjectStore {
+    /// Stores accept writes unless they say otherwise.
+    public var acceptsWrites: Bool { true }
+
     /// `create` without dry run.
     @discardableResult
     public func create(_ kind: ResourceKind, _ object: JSONValue) async throws(StoreError) -> JSONValue {

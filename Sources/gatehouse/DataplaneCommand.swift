@@ -49,11 +49,17 @@ struct DataplaneCommand: AsyncParsableCommand {
         if let metricsAddress { try validateMetricsAddress(metricsAddress) }
     }
 
-    /// Where the token comes from: `--token-file`, else `$GATEHOUSE_DATAPLANE_TOKEN`.
+    /// Where the token comes from: `--token-file`, else `$GATEHOUSE_DATAPLANE_TOKEN`, else the
+    /// pod's projected service-account token (Kubernetes mode: in
+    /// `$GATEHOUSE_SERVICE_ACCOUNT_DIR`, or `/var/run/secrets/kubernetes.io/serviceaccount`),
+    /// re-read at each connection as the kubelet rotates it.
     func tokenSource() throws -> DataplaneConfiguration.TokenSource {
         if let tokenFile { return .file(tokenFile) }
-        if let token = ProcessInfo.processInfo.environment[Self.tokenVariable], !token.isEmpty { return .value(token) }
-        throw ValidationError("a dataplane token is required: --token-file FILE or $\(Self.tokenVariable)")
+        let environment = ProcessInfo.processInfo.environment
+        if let token = environment[Self.tokenVariable], !token.isEmpty { return .value(token) }
+        let accountDirectory = environment["GATEHOUSE_SERVICE_ACCOUNT_DIR"] ?? "/var/run/secrets/kubernetes.io/serviceaccount"
+        if FileManager.default.isReadableFile(atPath: accountDirectory + "/token") { return .file(accountDirectory + "/token") }
+        throw ValidationError("a dataplane token is required: --token-file FILE, $\(Self.tokenVariable), or a service account token in \(accountDirectory)")
     }
 
     /// The environment variable a gateway pod's token arrives in.

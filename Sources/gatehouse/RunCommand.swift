@@ -4,6 +4,7 @@ import ControlPlane
 import Dataplane
 import Foundation
 import GatewayModel
+import LocalRuntime
 import Logging
 import ResourceStore
 import ServiceLifecycle
@@ -53,6 +54,27 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Which controllers run: all (the control plane), or none (only the API and the local runtime that runs Deployments' pods: a cluster in miniature for `gatehouse run --kubernetes`).")
     var controllers: ControllerChoice = .all
 
+    @Flag(help: "Run against a Kubernetes API server (kubeconfig or in-cluster configuration) instead of the embedded store: replicas elect a leader with a Lease in the system namespace, gateway pods run in the cluster and fetch their config from --control-plane-url over TLS.")
+    var kubernetes = false
+
+    @Option(help: "Kubernetes mode: the kubeconfig (default: $KUBECONFIG, ~/.kube/config, else in-cluster configuration).")
+    var kubeconfig: String?
+
+    @Option(help: "Kubernetes mode: the URL gateway pods reach this control plane at (default: https://<api-address>).")
+    var controlPlaneURL: String?
+
+    @Option(help: "Kubernetes mode: watch only these namespaces (comma-separated; default: all).")
+    var watchNamespaces: String?
+
+    @Option(help: "Kubernetes mode: the client's sustained requests per second to the API server (Kuma's default).")
+    var kubeAPIQPS: Double = 100
+
+    @Option(help: "Kubernetes mode: the client's burst of requests above --kube-api-qps.")
+    var kubeAPIBurst: Int = 100
+
+    @Option(help: "Kubernetes mode: the leader Lease's duration, as a Go duration (renewed every 2/15 of it, given up after 2/3).")
+    var leaseDuration: String = "15s"
+
     @Flag(help: "On SIGTERM, leave the gateway pods (agents and Envoys) serving; the next start adopts them. After a crash they keep serving anyway.")
     var keepDataplanes = false
 
@@ -84,6 +106,18 @@ struct RunCommand: AsyncParsableCommand {
         guard maxReplicas >= 1 else {
             throw ValidationError("--max-replicas: must be at least 1, got \(maxReplicas)")
         }
+        guard let lease = RequestTimeout.parse(leaseDuration), lease >= .seconds(1) else {
+            throw ValidationError("--lease-duration: expected a duration of at least 1s such as 15s, got \"\(leaseDuration)\"")
+        }
+        if let controlPlaneURL, !(controlPlaneURL.hasPrefix("https://") || controlPlaneURL.hasPrefix("http://")) {
+            throw ValidationError("--control-plane-url: expected an http(s) URL, got \"\(controlPlaneURL)\"")
+        }
+        guard kubeAPIQPS > 0, kubeAPIBurst >= 1 else {
+            throw ValidationError("--kube-api-qps and --kube-api-burst: must be positive, got \(kubeAPIQPS) and \(kubeAPIBurst)")
+        }
+        if kubernetes && controllers == .none {
+            throw ValidationError("--controllers none: a Kubernetes-mode control plane is its controllers; leave --controllers at all")
+        }
     }
 
     private func parsedAPIAddress() throws -> (host: String, port: Int) {
@@ -104,6 +138,10 @@ struct RunCommand: AsyncParsableCommand {
         let (host, port) = try parsedAPIAddress()
         let pool = try AddressPool(cidr: addressPool)
         let directory = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
+        if kubernetes {
+            try await runKubernetes(host: host, port: port, directory: directory, logger: logger)
+            return
+        }
         let envoyBinary: String
         do {
             envoyBinary = try EnvoyLocator.find(explicit: envoy)
@@ -145,6 +183,16 @@ struct RunCommand: AsyncParsableCommand {
             envoyBinary: envoyBinary, logLevel: logLevel, tokenIssuer: tokenIssuer)
         settings.controlPlaneCACertificate = identity?.authorityPEM
         settings.runsControllers = controllers == .all
+        // Standalone as a cluster: pods get service-account tokens the API can review.
+        let serviceAccountTokens: ServiceAccountTokens
+        do {
+            serviceAccountTokens = try ServiceAccountTokens.loadOrCreate(in: directory, store: store)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+        settings.serviceAccounts = ServiceAccountProjection(
+            token: { pod in serviceAccountTokens.token(for: pod) }, authorityPEM: identity?.authorityPEM, apiHost: agentHost, apiPort: port)
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.addressPool = pool
         settings.servicePool = try AddressPool(cidr: serviceCidr)
@@ -152,10 +200,10 @@ struct RunCommand: AsyncParsableCommand {
         settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
         settings.logFormat = logFormat.rawValue
         let controlPlane = StandaloneControlPlane(store: store, options: options, settings: settings, logger: logger)
-        let extensions: [any APIExtension] = controllers == .all
+        let extensions: [any APIExtension] = (controllers == .all
             ? [controlPlane.apiExtension, controlPlane.inspectExtension, MetricsEndpoint(),
                WebConsole(store: store, inspector: controlPlane.inspector, systemNamespace: systemNamespace, logger: logger)]
-            : [MetricsEndpoint()]
+            : [MetricsEndpoint()]) + [TokenReviewEndpoint(tokens: serviceAccountTokens)]
         let api = KubernetesAPIServer(store: store, host: host, port: port, logger: logger, systemNamespace: systemNamespace,
                                       extensions: extensions, identity: identity) { bound in
             logger.info("API listening", metadata: ["address": "\(host):\(bound)"])

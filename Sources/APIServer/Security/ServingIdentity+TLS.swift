@@ -7,6 +7,9 @@ extension ServingIdentity {
         let key = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
+        // Shutdown waits at most this long for a peer's close_notify (NIOSSL's default of five
+        // seconds held every stop of the control plane with agents connected).
+        configuration.shutdownTimeout = .seconds(1)
         return configuration
     }
 }

@@ -219,3 +219,10 @@ struct IPAddressBytes {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension ServingIdentity: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Names the identity without its key or token (service descriptions end up in logs).
+    public var description: String { "ServingIdentity(certificate for \(Self.leaf(of: certificateChainPEM).map { "\($0.subject)" } ?? "?"), key and token redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}

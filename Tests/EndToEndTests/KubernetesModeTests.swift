@@ -1,0 +1,184 @@
+import Foundation
+import GatewayModel
+import Harness
+import Processes
+import Testing
+
+/// `gatehouse run --kubernetes` against standalone playing the cluster (`--controllers none
+/// --secure-api`): the control plane reaches it only through its admin kubeconfig, over TLS,
+/// as it would a kube-apiserver (issue 16, item 6).
+@Suite("Kubernetes mode against a cluster in miniature (real kubectl and Envoy)", .serialized)
+struct KubernetesModeTests {
+    /// A Kubernetes-mode control plane: its process, its port, its data directory.
+    struct ControlPlaneReplica {
+        let process: ChildProcess
+        let port: Int
+        let directory: URL
+
+        /// Starts `gatehouse run --kubernetes` against `cluster` and waits for its /readyz
+        /// (over TLS, trusting the CA the replicas share).
+        static func start(against cluster: GatehouseProcess, name: String, leaseDuration: String = "3s") async throws -> ControlPlaneReplica {
+            let port = try freePort()
+            let directory = cluster.dataDirectory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let process = try await ChildProcess.launch(ChildProcess.Options(
+                executable: try gatehouseBinary().path,
+                arguments: ["run", "--kubernetes", "--kubeconfig", cluster.adminKubeconfig, "--data-dir", directory.path,
+                            "--api-address", "127.0.0.1:\(port)", "--lease-duration", leaseDuration],
+                environment: ["POD_NAME": name], logPath: directory.appendingPathComponent("control-plane.log").path))
+            let replica = ControlPlaneReplica(process: process, port: port, directory: directory)
+            do {
+                _ = try await eventually(20, "\(name) answering /readyz over TLS") { () -> Bool? in
+                    guard process.isRunning else { throw HarnessError("\(name) exited: \(replica.log)") }
+                    let authority = directory.appendingPathComponent("control-plane-tls/ca.crt").path
+                    guard FileManager.default.fileExists(atPath: authority) else { return nil }
+                    let status = try await HTTP.withClient(trusting: authority) { client in
+                        try await HTTP.request("GET", "https://127.0.0.1:\(port)/readyz", timeout: 2, client: client).status
+                    }
+                    return status == 200 ? true : nil
+                }
+            } catch {
+                process.stopBlocking(grace: .seconds(5))
+                throw error
+            }
+            return replica
+        }
+
+        var log: String {
+            (try? String(contentsOf: directory.appendingPathComponent("control-plane.log"), encoding: .utf8)) ?? ""
+        }
+    }
+
+    static func gatewayJSON(_ kubectl: Kubectl) async throws -> JSONValue {
+        try JSONParser.parse(try await kubectl.run("get", "gateway", "kuma", "-n", "kuma-demo", "-o", "json").output)
+    }
+
+    static func programmedAddress(_ kubectl: Kubectl, seconds: Double = 30) async throws -> String {
+        try await eventually(seconds, "the Gateway Programmed by the Kubernetes-mode control plane") { () -> String? in
+            let gateway = try await gatewayJSON(kubectl)
+            guard gateway[path: ["status", "conditions"]]?.arrayValue?.contains(where: { $0["type"] == "Programmed" && $0["status"] == "True" }) == true
+            else { return nil }
+            return gateway[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue
+        }
+    }
+
+    @Test("the seed: Gateway -> Deployment written through the client -> pod run by the cluster -> agent over TLS with its service-account token -> 200; SIGTERM stops the control plane promptly")
+    func seedEndToEnd() async throws {
+        let cluster = try await GatehouseProcess(extraArguments: ["--controllers", "none", "--secure-api"])
+        defer { cluster.stop() }
+        let replica = try await ControlPlaneReplica.start(against: cluster, name: "control-plane-a")
+        defer { replica.process.stopBlocking(grace: .seconds(10)) }
+        let kubectl = try Kubectl(kubeconfig: cluster.adminKubeconfig, home: cluster.dataDirectory.appendingPathComponent("home"))
+        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
+        defer { echo.stop() }
+        let manifests = cluster.dataDirectory.appendingPathComponent("seed.yaml")
+        try Data(seedManifests(echoPort: echo.port).utf8).write(to: manifests)
+        let applied = try await kubectl.run("apply", "-f", manifests.path)
+        #expect(applied.status == 0, "\(applied.error)")
+
+        let address: String
+        do {
+            address = try await Self.programmedAddress(kubectl)
+        } catch {
+            throw HarnessError("\(error)\ncontrol plane log:\n\(replica.log.split(separator: "\n").suffix(40).joined(separator: "\n"))\n"
+                               + podLogTails(cluster.dataDirectory.appendingPathComponent("pods")).joined(separator: "\n"))
+        }
+        let answer = try await eventually(10, "200 through the gateway") { () -> HTTPAnswer? in
+            let answer = try await HTTP.request("GET", "http://\(address):8080/", timeout: 2)
+            return answer.status == 200 ? answer : nil
+        }
+        #expect(answer.headers.first(name: "server") == "Kuma Gateway")
+
+        // The control plane wrote through the client: the instance, the default Mesh, the
+        // Lease it holds; the pods prove who they are with their service-account token, so no
+        // token Secret exists outside the system namespace.
+        let instance = try await kubectl.run("get", "meshgatewayinstance", "kuma", "-n", "kuma-demo")
+        #expect(instance.status == 0, "\(instance.error)")
+        #expect(try await kubectl.run("get", "mesh", "default").status == 0)
+        let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+        #expect(lease[path: ["spec", "holderIdentity"]] == "control-plane-a")
+        let tokenSecret = try await kubectl.run("get", "secret", "kuma-gatehouse-token", "-n", "kuma-demo")
+        #expect(tokenSecret.status != 0, "a token Secret was written into the Gateway's namespace")
+        let deployment = try JSONParser.parse(try await kubectl.run("get", "deployment", "kuma", "-n", "kuma-demo", "-o", "json").output)
+        let container = deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first
+        #expect(container?["args"]?.arrayValue?.contains(.string("--control-plane=https://127.0.0.1:\(replica.port)")) == true)
+        #expect(container?["env"]?.arrayValue?.contains { $0["name"] == "GATEHOUSE_DATAPLANE_TOKEN" } == false)
+        // The Kubernetes API is the cluster's: this control plane serves none of it, and
+        // nothing but health checks and dataplane endpoints without its admin token.
+        let tls = replica.directory.appendingPathComponent("control-plane-tls")
+        let adminToken = try String(contentsOf: tls.appendingPathComponent("admin.token"), encoding: .utf8)
+        let (anonymous, served) = try await HTTP.withClient(trusting: tls.appendingPathComponent("ca.crt").path) { client in
+            let url = "https://127.0.0.1:\(replica.port)/api/v1/namespaces"
+            return (try await HTTP.request("GET", url, timeout: 5, client: client).status,
+                    try await HTTP.request("GET", url, headers: ["Authorization": "Bearer \(adminToken)"], timeout: 5, client: client).status)
+        }
+        #expect(anonymous == 401 && served == 404)
+
+        let stopping = ContinuousClock.now
+        replica.process.stopBlocking(grace: .seconds(10))
+        #expect(ContinuousClock.now - stopping < .seconds(5),
+                "SIGTERM took \(ContinuousClock.now - stopping):\n\(replica.log.split(separator: "\n").suffix(15).joined(separator: "\n"))")
+        #expect(replica.process.termination == .exited(0))
+        // It released the Lease on the way out.
+        let released = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+        #expect((released[path: ["spec", "holderIdentity"]]?.stringValue ?? "").isEmpty)
+    }
+
+    /// A replica's `/metrics` (behind its own admin token).
+    static func metrics(_ replica: ControlPlaneReplica) async throws -> PrometheusText {
+        let tls = replica.directory.appendingPathComponent("control-plane-tls")
+        let token = try String(contentsOf: tls.appendingPathComponent("admin.token"), encoding: .utf8)
+        let text = try await HTTP.withClient(trusting: tls.appendingPathComponent("ca.crt").path) { client in
+            try await HTTP.request("GET", "https://127.0.0.1:\(replica.port)/metrics", headers: ["Authorization": "Bearer \(token)"],
+                                   timeout: 5, client: client).text
+        }
+        return try PrometheusText(text)
+    }
+
+    @Test("two replicas: only the leader writes; kill -9 of the leader, the other takes over within the lease duration and writes status again")
+    func leaderFailover() async throws {
+        let cluster = try await GatehouseProcess(extraArguments: ["--controllers", "none", "--secure-api"])
+        defer { cluster.stop() }
+        let kubectl = try Kubectl(kubeconfig: cluster.adminKubeconfig, home: cluster.dataDirectory.appendingPathComponent("home"))
+        let first = try await ControlPlaneReplica.start(against: cluster, name: "replica-a")
+        defer { first.process.stopBlocking(grace: .seconds(10)) }
+        _ = try await eventually(10, "replica-a holding the Lease") { () -> Bool? in
+            let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+            return lease[path: ["spec", "holderIdentity"]] == "replica-a" ? true : nil
+        }
+        let second = try await ControlPlaneReplica.start(against: cluster, name: "replica-b")
+        defer { second.process.stopBlocking(grace: .seconds(10)) }
+        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
+        defer { echo.stop() }
+        let manifests = cluster.dataDirectory.appendingPathComponent("seed.yaml")
+        try Data(seedManifests(echoPort: echo.port).utf8).write(to: manifests)
+        #expect(try await kubectl.run("apply", "-f", manifests.path).status == 0)
+        _ = try await Self.programmedAddress(kubectl)
+
+        // While both run, the standby translates (it serves dataplanes too) but writes nothing.
+        let standby = try await Self.metrics(second)
+        #expect(standby.value("gatehouse_status_writes_total") == 0)
+        #expect(standby.value("gatehouse_reconcile_passes_total") >= 1)
+        #expect(try await Self.metrics(first).value("gatehouse_status_writes_total") >= 1)
+
+        first.process.killBlocking()
+        let killed = ContinuousClock.now
+        _ = try await eventually(10, "replica-b holding the Lease") { () -> Bool? in
+            let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+            return lease[path: ["spec", "holderIdentity"]] == "replica-b" ? true : nil
+        }
+        // Taken over within the lease duration (3 s), plus a retry period of slack.
+        #expect(ContinuousClock.now - killed < .seconds(5), "took over after \(ContinuousClock.now - killed)")
+
+        // The new leader writes status: a changed route gets its new generation acknowledged.
+        let patched = try await kubectl.run("patch", "httproute", "echo", "-n", "kuma-demo", "--type=merge",
+                                            "-p", #"{"spec":{"hostnames":["failover.example.com"]}}"#)
+        #expect(patched.status == 0, "\(patched.error)")
+        _ = try await eventually(15, "the route's status at generation 2, written by replica-b") { () -> Bool? in
+            let route = try JSONParser.parse(try await kubectl.run("get", "httproute", "echo", "-n", "kuma-demo", "-o", "json").output)
+            let conditions = route[path: ["status", "parents"]]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+            return conditions.contains { $0["type"] == "Accepted" && $0["observedGeneration"] == 2 } ? true : nil
+        }
+        #expect(try await Self.metrics(second).value("gatehouse_status_writes_total") >= 1)
+    }
+}
