@@ -2,7 +2,7 @@ import GatewayModel
 import NIOHTTP1
 
 /// Which objects a list or watch covers, beyond kind and namespace.
-public struct ListOptions: Sendable, Equatable {
+public struct ListOptions: Sendable, Hashable {
     /// `labelSelector` (`app=web,tier!=db`).
     public var labelSelector: String?
     /// `fieldSelector` (`metadata.name=x`, `type=kubernetes.io/tls`).

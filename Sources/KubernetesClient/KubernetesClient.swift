@@ -56,6 +56,14 @@ public final class KubernetesClient: Sendable {
         try? await http.shutdown()
     }
 
+    /// A client dropped without `shutdown()` (a caller's early exit on an error) closes its
+    /// pool in the background: AsyncHTTPClient stops the process when a pool is deinitialized
+    /// open. After a `shutdown()` this second one only reports "already shut down".
+    deinit {
+        let http = self.http
+        Task { try? await http.shutdown() }
+    }
+
     private static func tls(for configuration: KubernetesConfiguration) throws(KubernetesError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         do {

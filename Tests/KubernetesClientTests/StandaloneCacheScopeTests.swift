@@ -57,6 +57,43 @@ import Testing
         }
     }
 
+    @Test func disjointSecretScopes() async throws {
+        try await withStandalone { gatehouse in
+            let client = try KubernetesClient(configuration: KubernetesConfiguration(server: gatehouse.server, queriesPerSecond: 0))
+            // The standalone server made its system namespace already.
+            try await client.create(ResourceKinds.namespace, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team-a"]])
+            for namespace in ["team-a", "kuma-system"] {
+                var certificate = Self.object(ResourceKinds.secret, namespace, "cert")
+                certificate["type"] = "kubernetes.io/tls"
+                certificate["data"] = ["tls.crt": "", "tls.key": ""]
+                try await client.create(ResourceKinds.secret, certificate)
+                try await client.create(ResourceKinds.secret, Self.object(ResourceKinds.secret, namespace, "opaque"))
+            }
+            // TLS Secrets outside the system namespace, and every Secret in it.
+            let store = KubernetesObjectStore(client: client, kinds: [
+                WatchedKind(ResourceKinds.secret, fieldSelector: "type=kubernetes.io/tls,metadata.namespace!=kuma-system"),
+                WatchedKind(ResourceKinds.secret, namespaces: ["kuma-system"]),
+            ])
+            try await whileRunning(store) {
+                #expect(await store.waitUntilSynced(timeout: .seconds(10)))
+                let secrets = store.list(ObjectFilter(kind: ResourceKinds.secret)).items
+                #expect(secrets.map { "\($0.namespace ?? "")/\($0.name ?? "")" } == ["kuma-system/cert", "kuma-system/opaque", "team-a/cert"])
+                // A write in the system namespace is in the cache when it returns; outside, the
+                // opaque Secret is read from the server.
+                try await store.create(ResourceKinds.secret, Self.object(ResourceKinds.secret, "kuma-system", "copy"))
+                #expect(store.get(ResourceKinds.secret, namespace: "kuma-system", name: "copy") != nil)
+                let opaque = try await store.modify(ResourceKinds.secret, namespace: "team-a", name: "opaque") { object throws(StoreError) in
+                    var object = object
+                    object[path: ["metadata", "labels", "seen"]] = "yes"
+                    return object
+                }
+                #expect(opaque[path: ["metadata", "labels", "seen"]] == "yes")
+                #expect(store.get(ResourceKinds.secret, namespace: "team-a", name: "opaque") == nil)
+            }
+            await client.shutdown()
+        }
+    }
+
     @Test func cacheCatchesUpAfterTheAPIServerRestarts() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-kube-restart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
