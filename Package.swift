@@ -277,7 +277,10 @@ let package = Package(
         .testTarget(
             name: "KubernetesClientTests",
             dependencies: [
-                "KubernetesClient", "GatewayModel", "ResourceStore", "Harness", "TestCertificates",
+                "KubernetesClient", "GatewayModel", "ResourceStore", "Harness", "TestCertificates", "ControlPlane",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

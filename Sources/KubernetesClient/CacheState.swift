@@ -40,16 +40,23 @@ extension ObjectFilter {
     }
 }
 
-/// The part of the cluster one reflector keeps: a kind, in one namespace or all.
+/// The part of the cluster one reflector keeps: a kind, in one namespace or all, with its
+/// selectors. Scopes of one kind must not overlap (their selectors disjoint).
 struct CacheScope: Hashable, Sendable, CustomStringConvertible {
     var kind: ResourceKind
     var namespace: String?
+    var options: ListOptions = ListOptions()
 
-    func contains(_ key: ObjectKey) -> Bool {
+    /// Whether `key` is of this scope's kind and namespace (selectors aside).
+    func covers(_ key: ObjectKey) -> Bool {
         key.group == kind.group && key.plural == kind.plural && (namespace == nil || key.namespace == namespace)
     }
 
-    var description: String { namespace.map { "\(kind.qualifiedPlural) in \($0)" } ?? kind.qualifiedPlural }
+    var description: String {
+        var text = namespace.map { "\(kind.qualifiedPlural) in \($0)" } ?? kind.qualifiedPlural
+        for (name, value) in options.query { text += " \(name)=\(value)" }
+        return text
+    }
 }
 
 /// A read, a write or a start-up waiting for the cache: resumed (with true) by the change
@@ -64,6 +71,9 @@ struct CacheWaiter: Sendable {
 /// counts the changes applied, in order, which is the `ObjectStore` resourceVersion.
 struct CacheState: Sendable {
     var objects: [ObjectKey: JSONValue] = [:]
+    /// Which scope delivered each object: a relist or a DELETED of one scope touches only its
+    /// own objects, so scopes of one kind (disjoint selectors) do not undo each other.
+    var owners: [ObjectKey: CacheScope] = [:]
     var version: UInt64 = 0
     var history: [StoreEvent] = []
     var oldestWatchableVersion: UInt64 = 0
@@ -80,7 +90,7 @@ struct CacheState: Sendable {
             listed[ObjectKey(kind: scope.kind, namespace: item.namespace, name: name)] = item
         }
         var events: [StoreEvent] = []
-        for (key, object) in objects.sorted(by: { $0.key < $1.key }) where scope.contains(key) && listed[key] == nil {
+        for (key, object) in objects.sorted(by: { $0.key < $1.key }) where owners[key] == scope && listed[key] == nil {
             events.append(StoreEvent(type: .deleted, key: key, resourceVersion: 0, object: object, previous: object))
         }
         for (key, object) in listed.sorted(by: { $0.key < $1.key }) {
@@ -94,6 +104,7 @@ struct CacheState: Sendable {
         }
         syncedScopes.insert(scope)
         apply(events, historyLimit: historyLimit)
+        for key in listed.keys { owners[key] = scope }
         return takeSatisfiedWaiters()
     }
 
@@ -106,8 +117,10 @@ struct CacheState: Sendable {
         case .added, .modified:
             apply([StoreEvent(type: existing == nil ? .added : .modified, key: key, resourceVersion: 0, object: object, previous: existing)],
                   historyLimit: historyLimit)
+            owners[key] = scope
         case .deleted:
-            guard let existing else { return [] }
+            // Gone from this scope; an object another scope has taken over stays.
+            guard let existing, owners[key] == scope else { return [] }
             apply([StoreEvent(type: .deleted, key: key, resourceVersion: 0, object: object, previous: existing)], historyLimit: historyLimit)
         case .bookmark, .error:
             return []
@@ -124,6 +137,7 @@ struct CacheState: Sendable {
             // Two statements: in a ternary, `nil` would become `JSONValue.null` (a literal).
             if event.type == .deleted {
                 objects[event.key] = nil
+                owners[event.key] = nil
             } else {
                 objects[event.key] = event.object
             }

@@ -2,7 +2,7 @@ import GatewayModel
 import NIOHTTP1
 
 /// Which objects a list or watch covers, beyond kind and namespace.
-public struct ListOptions: Sendable, Equatable {
+public struct ListOptions: Sendable, Hashable {
     /// `labelSelector` (`app=web,tier!=db`).
     public var labelSelector: String?
     /// `fieldSelector` (`metadata.name=x`, `type=kubernetes.io/tls`).
@@ -100,7 +100,7 @@ extension KubernetesClient {
     public func create(_ kind: ResourceKind, _ object: JSONValue, namespace: String? = nil, dryRun: Bool = false) async throws(KubernetesError) -> JSONValue {
         let namespace = namespace ?? object.namespace
         return try await send(Request(method: .POST, path: path(kind, namespace: namespace), query: writeQuery(dryRun: dryRun),
-                                      body: JSONSerializer.data(object)))
+                                      body: JSONSerializer.data(Self.typed(object, as: kind))))
     }
 
     /// Replaces an object (PUT). Its `metadata.resourceVersion`, as received, is the
@@ -121,7 +121,16 @@ extension KubernetesClient {
             throw KubernetesError(code: nil, reason: "BadRequest", message: "an update of \(kind.qualifiedPlural) needs metadata.name")
         }
         return try await send(Request(method: .PUT, path: path(kind, namespace: object.namespace, name: name, subresource: subresource),
-                                      query: writeQuery(dryRun: dryRun), body: JSONSerializer.data(object)))
+                                      query: writeQuery(dryRun: dryRun), body: JSONSerializer.data(Self.typed(object, as: kind))))
+    }
+
+    /// `object` with `apiVersion` and `kind` set when absent: a real API server refuses a
+    /// body without them ("Object 'Kind' is missing"); the store's callers often omit them.
+    static func typed(_ object: JSONValue, as kind: ResourceKind) -> JSONValue {
+        var typed = object
+        if typed["apiVersion"]?.stringValue?.isEmpty ?? true { typed["apiVersion"] = .string(kind.apiVersion()) }
+        if typed["kind"]?.stringValue?.isEmpty ?? true { typed["kind"] = .string(kind.kind) }
+        return typed
     }
 
     /// Patches an object (or its `/status` with `status`): a merge patch, or server-side apply
@@ -142,9 +151,7 @@ extension KubernetesClient {
         guard let name = configuration.name, !name.isEmpty else {
             throw KubernetesError(code: nil, reason: "BadRequest", message: "an apply of \(kind.qualifiedPlural) needs metadata.name")
         }
-        var body = configuration
-        if body["apiVersion"] == nil { body["apiVersion"] = .string(kind.apiVersion()) }
-        if body["kind"] == nil { body["kind"] = .string(kind.kind) }
+        let body = Self.typed(configuration, as: kind)
         return try await patch(kind, namespace: configuration.namespace, name: name, body, type: .apply, status: status, force: force, dryRun: dryRun)
     }
 

@@ -43,6 +43,10 @@ public final class KubernetesClient: Sendable {
         // it over TLS, multiplexes them): AsyncHTTPClient's default of 8 per host would leave
         // the ninth watch, and every request after it, waiting.
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        // A connection that cannot be made (refused, or a certificate not trusted) fails the
+        // request at once instead of being retried until the connect timeout: the callers
+        // retry with their own policy (reflectors' backoff, the elector's retry period).
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         httpConfiguration.decompression = .disabled
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
@@ -50,6 +54,14 @@ public final class KubernetesClient: Sendable {
     /// Closes the connection pool.
     public func shutdown() async {
         try? await http.shutdown()
+    }
+
+    /// A client dropped without `shutdown()` (a caller's early exit on an error) closes its
+    /// pool in the background: AsyncHTTPClient stops the process when a pool is deinitialized
+    /// open. After a `shutdown()` this second one only reports "already shut down".
+    deinit {
+        let http = self.http
+        Task { try? await http.shutdown() }
     }
 
     private static func tls(for configuration: KubernetesConfiguration) throws(KubernetesError) -> TLSConfiguration {

@@ -58,31 +58,100 @@ extension KubernetesObjectStore {
         }
     }
 
-    /// `modify` of each target in turn (missing objects and nil transforms skipped); returns
-    /// the keys written. Not atomic: a failure leaves the earlier writes done.
+    /// `modify` for many objects (missing objects and nil transforms skipped); returns the
+    /// keys written, in target order. The status writer hands every changed status to one
+    /// call, so the writes go out concurrently (at most `concurrentWrites` at once, each with
+    /// its resourceVersion precondition); a write that meets a conflict is then done again
+    /// through `modify` (a fresh read, the same transform). Not atomic: a failure leaves the
+    /// other writes done.
     @discardableResult
     public func modifyEach(_ targets: [(kind: ResourceKind, key: ObjectKey)], status: Bool,
                            _ transform: (ObjectKey, JSONValue) -> JSONValue?) async throws(StoreError) -> [ObjectKey] {
-        var written: [ObjectKey] = []
+        // The transforms run here, in order: `transform` may not be called concurrently.
+        var planned: [PlannedWrite] = []
         for (kind, key) in targets {
             let namespace = key.namespace.isEmpty ? nil : key.namespace
-            var skipped = false
+            let current: JSONValue
             do throws(StoreError) {
-                let before = try await currentObject(kind, namespace: namespace, name: key.name, fromServer: false)
-                guard transform(key, before) != nil else { continue }
-                let after = try await modify(kind, namespace: namespace, name: key.name, status: status, dryRun: false) { object throws(StoreError) in
-                    guard let changed = transform(key, object) else {
-                        skipped = true
-                        return object
-                    }
-                    return changed
-                }
-                if !skipped && after != before { written.append(key) }
+                current = try await currentObject(kind, namespace: namespace, name: key.name, fromServer: false)
             } catch where error.code == .notFound {
                 continue
             }
+            guard var changed = transform(key, current), changed != current else { continue }
+            changed[path: ["metadata", "name"]] = .string(key.name)
+            if kind.namespaced { changed[path: ["metadata", "namespace"]] = .string(key.namespace) }
+            changed[path: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]
+            planned.append(PlannedWrite(kind: kind, key: key, object: changed))
+        }
+        let outcomes = await writeConcurrently(planned, status: status)
+        var written: [ObjectKey] = []
+        for (index, plan) in planned.enumerated() {
+            switch outcomes[index] {
+            case .success?:
+                written.append(plan.key)
+            case .failure(let error)? where error.code == .conflict:
+                // Someone wrote in between: read again and transform again, like `modify`.
+                var skipped = false
+                do throws(StoreError) {
+                    let namespace = plan.key.namespace.isEmpty ? nil : plan.key.namespace
+                    let before = try await currentObject(plan.kind, namespace: namespace, name: plan.key.name, fromServer: true)
+                    let after = try await modify(plan.kind, namespace: namespace, name: plan.key.name, status: status, dryRun: false) { object throws(StoreError) in
+                        guard let changed = transform(plan.key, object) else {
+                            skipped = true
+                            return object
+                        }
+                        return changed
+                    }
+                    if !skipped && after != before { written.append(plan.key) }
+                } catch where error.code == .notFound {
+                    continue
+                }
+            case .failure(let error)? where error.code == .notFound:
+                continue
+            case .failure(let error)?:
+                throw error
+            case nil:
+                throw StoreError(.internalError, "the write of \(plan.key) was not attempted")
+            }
         }
         return written
+    }
+
+    /// How many writes of one `modifyEach` are in flight at once.
+    static var concurrentWrites: Int { 16 }
+
+    /// One write `modifyEach` decided on.
+    struct PlannedWrite: Sendable {
+        var kind: ResourceKind
+        var key: ObjectKey
+        var object: JSONValue
+    }
+
+    /// Sends the planned writes, at most `concurrentWrites` at once; the outcome of each by index.
+    private func writeConcurrently(_ planned: [PlannedWrite], status: Bool) async -> [Int: Result<JSONValue, StoreError>] {
+        await withTaskGroup(of: (Int, Result<JSONValue, StoreError>).self) { group in
+            var outcomes: [Int: Result<JSONValue, StoreError>] = [:]
+            var next = 0
+            func startNext() {
+                guard next < planned.count else { return }
+                let index = next
+                let plan = planned[index]
+                next += 1
+                group.addTask { [self] in
+                    do throws(StoreError) {
+                        return (index, .success(try await update(plan.kind, plan.object, status: status, dryRun: false)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<min(Self.concurrentWrites, planned.count) { startNext() }
+            while let (index, outcome) = await group.next() {
+                outcomes[index] = outcome
+                startNext()
+            }
+            return outcomes
+        }
     }
 
     /// Deletes the object on the API server with `preconditions`; returns its last state (or,

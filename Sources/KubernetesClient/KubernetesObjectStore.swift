@@ -6,17 +6,23 @@ import ServiceLifecycle
 import Synchronization
 
 /// A kind the store keeps in its cache, with the selection its list and watch use (Secrets:
-/// a label or field selector, so only the Secrets the controllers read are held).
+/// a label or field selector, so only the Secrets the controllers read are held). A kind may
+/// be given more than once when the selections are disjoint, e.g. TLS Secrets everywhere but
+/// the system namespace (`type=kubernetes.io/tls,metadata.namespace!=kuma-system`) and every
+/// Secret in it (`namespaces: ["kuma-system"]`).
 public struct WatchedKind: Sendable {
     /// The kind.
     public var kind: ResourceKind
     /// Label and field selectors of its list and watch.
     public var options: ListOptions
+    /// The namespaces watched for this entry; nil for the store's.
+    public var namespaces: Set<String>?
 
     /// Creates a watched kind.
-    public init(_ kind: ResourceKind, labelSelector: String? = nil, fieldSelector: String? = nil) {
+    public init(_ kind: ResourceKind, labelSelector: String? = nil, fieldSelector: String? = nil, namespaces: Set<String>? = nil) {
         self.kind = kind
         options = ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector)
+        self.namespaces = namespaces
     }
 }
 
@@ -29,7 +35,7 @@ public struct WatchedKind: Sendable {
 /// Versions: the store's `resourceVersion` is a local counter of the changes the cache applied
 /// (in order); objects keep the API server's opaque `metadata.resourceVersion`, which writes
 /// send back as received. Kinds that are not watched read as empty; writes to them still go
-/// to the server. `modifyEach` is a sequence of `modify`s, not one transaction.
+/// to the server. `modifyEach` sends its writes concurrently, not as one transaction.
 public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service {
     /// The API client.
     public let client: KubernetesClient
@@ -53,8 +59,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
                 conflictRetries: Int = 5, writeVisibilityTimeout: Duration = .seconds(2), backoff: ExponentialBackoff = ExponentialBackoff(),
                 watchTimeoutSeconds: ClosedRange<Int> = 300...600, logger: Logger = Logger(label: "gatehouse.kubernetes.store")) {
         self.client = client
-        var seen = Set<ResourceKind>()
-        self.kinds = kinds.filter { seen.insert($0.kind).inserted }
+        self.kinds = kinds
         self.namespaces = namespaces
         self.historyLimit = historyLimit
         self.conflictRetries = conflictRetries
@@ -65,12 +70,15 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
     }
 
     /// The scopes, one reflector each: a cluster-scoped kind (or all namespaces) once, a
-    /// namespaced kind once per watched namespace.
-    var scopes: [(scope: CacheScope, options: ListOptions)] {
-        kinds.flatMap { watched -> [(scope: CacheScope, options: ListOptions)] in
-            guard watched.kind.namespaced, let namespaces else { return [(CacheScope(kind: watched.kind, namespace: nil), watched.options)] }
-            return namespaces.sorted().map { (CacheScope(kind: watched.kind, namespace: $0), watched.options) }
-        }
+    /// namespaced kind once per watched namespace; duplicates once.
+    var scopes: [CacheScope] {
+        var seen = Set<CacheScope>()
+        return kinds.flatMap { watched -> [CacheScope] in
+            guard watched.kind.namespaced, let namespaces = watched.namespaces ?? namespaces else {
+                return [CacheScope(kind: watched.kind, namespace: nil, options: watched.options)]
+            }
+            return namespaces.sorted().map { CacheScope(kind: watched.kind, namespace: $0, options: watched.options) }
+        }.filter { seen.insert($0).inserted }
     }
 
     // MARK: Running
@@ -86,8 +94,8 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
 
     private func runReflectors() async {
         await withDiscardingTaskGroup { group in
-            for (scope, options) in scopes {
-                let reflector = Reflector(client: client, kind: scope.kind, namespace: scope.namespace, options: options,
+            for scope in scopes {
+                let reflector = Reflector(client: client, kind: scope.kind, namespace: scope.namespace, options: scope.options,
                                           backoff: backoff, watchTimeoutSeconds: watchTimeoutSeconds, logger: logger)
                 group.addTask { [self] in
                     await reflector.run { update in self.apply(update, in: scope) }
@@ -98,13 +106,13 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
 
     /// Whether every scope has been listed once.
     public var isSynced: Bool {
-        let expected = Set(scopes.map(\.scope))
+        let expected = Set(scopes)
         return state.withLock { expected.isSubset(of: $0.syncedScopes) }
     }
 
     /// Waits until every scope has been listed once (true) or `timeout` passed (false).
     public func waitUntilSynced(timeout: Duration) async -> Bool {
-        let expected = Set(scopes.map(\.scope))
+        let expected = Set(scopes)
         return await waitForCache(timeout: timeout) { expected.isSubset(of: $0.syncedScopes) }
     }
 
@@ -122,12 +130,11 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
         for continuation in resumed { continuation.resume(returning: true) }
     }
 
-    /// The scope holding objects of `kind` in `namespace`, if any is watched.
-    private func scope(of kind: ResourceKind, namespace: String?) -> CacheScope? {
-        guard kinds.contains(where: { $0.kind == kind }) else { return nil }
-        if !kind.namespaced || namespaces == nil { return CacheScope(kind: kind, namespace: nil) }
-        guard let namespace, namespaces?.contains(namespace) == true else { return nil }
-        return CacheScope(kind: kind, namespace: namespace)
+    /// Whether every object of `kind` in `namespace` is in the cache: a scope without
+    /// selectors covers it (a write there shows up in the cache; a cache miss there means absent).
+    func cachesEverything(of kind: ResourceKind, namespace: String?) -> Bool {
+        let key = ObjectKey(kind: kind, namespace: namespace, name: "")
+        return scopes.contains { $0.options.query.isEmpty && $0.covers(key) }
     }
 
     // MARK: Reads
@@ -243,8 +250,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
     /// or, for a delete, no longer holds the object, when its scope is watched.
     func awaitVisible(_ kind: ResourceKind, written: JSONValue?, key: ObjectKey) async {
         // Under a selector the written object may not be in the cache at all.
-        guard scope(of: kind, namespace: key.namespace) != nil,
-              let watched = kinds.first(where: { $0.kind == kind }), watched.options.query.isEmpty else { return }
+        guard cachesEverything(of: kind, namespace: key.namespace.isEmpty ? nil : key.namespace) else { return }
         let expected = written?.resourceVersion
         let visible = await waitForCache(timeout: writeVisibilityTimeout) { state in
             let cached = state.objects[key]

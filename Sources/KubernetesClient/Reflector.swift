@@ -80,7 +80,7 @@ public struct Reflector: Sendable {
                 logger.info("resourceVersion expired (410); listing again")
                 resourceVersion = nil
                 continue
-            } catch where error.reason == "Cancelled" {
+            } catch where Task.isCancelled {
                 return
             } catch {
                 let delay = backoff.delay(attempt: failures)

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Synchronization
 import Testing
 @testable import KubernetesClient
 
@@ -100,6 +101,9 @@ import Testing
             #expect(requests[2].path == "/apis/coordination.k8s.io/v1/namespaces/kuma-system/leases/gatehouse")
             #expect(try JSONParser.parse(requests[2].body).resourceVersion == "500")
             #expect(requests[3].path == "/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/web/status")
+            // A body without apiVersion/kind gets them (a real server refuses it otherwise).
+            let status = try JSONParser.parse(requests[3].body)
+            #expect(status["apiVersion"] == "gateway.networking.k8s.io/v1" && status["kind"] == "Gateway")
             #expect(requests[4].headers["content-type"] == "application/merge-patch+json")
             #expect(requests[4].query["force"] == nil)
             #expect(requests[5].headers["content-type"] == "application/apply-patch+yaml")
@@ -173,6 +177,49 @@ import Testing
                 #expect(error.code == 429 && error.reason == "TooManyRequests")
             }
             #expect(server.requests.count == KubernetesClient.maximumRetriesAfter + 1)
+        }
+    }
+
+    /// Counts the PUTs per object name (the replay's only state).
+    final class PutCounter: Sendable {
+        private let counts = Mutex<[String: Int]>([:])
+        func next(_ name: String) -> Int { counts.withLock { $0[name, default: 0] += 1; return $0[name] ?? 0 } }
+        func count(_ name: String) -> Int { counts.withLock { $0[name] ?? 0 } }
+    }
+
+    @Test func modifyEachRedoesAConflictingWriteFromAFreshRead() async throws {
+        let puts = PutCounter()
+        @Sendable func configMap(_ name: String, _ version: Int, data: String) -> String {
+            #"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"\#(name)","namespace":"default","resourceVersion":"\#(version)"},"data":{"v":"\#(data)"}}"#
+        }
+        try await withServer({ request, _ in
+            let name = String(request.path.split(separator: "/").last ?? "")
+            switch request.method {
+            case "PUT":
+                // The first write of "second" loses a race with another writer.
+                if name == "second" && puts.next(name) == 1 { return .json(409, Recorded.conflict) }
+                return .json(200, request.body)
+            default:
+                return .json(200, configMap(name, name == "second" && puts.count(name) > 0 ? 2 : 1,
+                                            data: name == "second" && puts.count(name) > 0 ? "other" : "old"))
+            }
+        }) { client, server in
+            // No kind watched: reads go to the server, writes do not wait for a cache.
+            let store = KubernetesObjectStore(client: client, kinds: [])
+            let kind = ResourceKinds.configMap
+            let written = try await store.modifyEach([(kind, ObjectKey(kind: kind, namespace: "default", name: "first")),
+                                                      (kind, ObjectKey(kind: kind, namespace: "default", name: "second"))]) { _, object in
+                var object = object
+                object[path: ["data", "mine"]] = "yes"
+                return object
+            }
+            #expect(written.map(\.name) == ["first", "second"])
+            let secondPuts = server.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("/second") }
+            #expect(secondPuts.count == 2)
+            // The retry carries the fresh read: its version and the other writer's data.
+            let retried = try JSONParser.parse(secondPuts.last?.body ?? "")
+            #expect(retried.resourceVersion == "2")
+            #expect(retried["data"] == ["v": "other", "mine": "yes"])
         }
     }
 

@@ -85,4 +85,31 @@ import Testing
         // A paged read at an older local version sees the state of then.
         #expect(try store.list(ObjectFilter(kind: ResourceKinds.pod), at: 2).compactMap(\.resourceVersion) == ["10000", "10100"])
     }
+
+    @Test func otherWatchErrorsBackOffAndResumeWithoutListing() async throws {
+        let internalError = #"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"an error on the server (\"unknown\") has prevented the request from succeeding","reason":"InternalError","code":500}}"# + "\n"
+        let server = ReplayServer { request, _ in
+            guard request.query["watch"] == "1" else { return .json(200, Recorded.podListLastChunk) }
+            return .stream([internalError], thenBreak: false)
+        }
+        try await server.start()
+        defer { server.stop() }
+        let client = try KubernetesClient(configuration: KubernetesConfiguration(server: server.url, queriesPerSecond: 0))
+        let backoff = ExponentialBackoff(initial: .milliseconds(100), cap: .milliseconds(400), random: { 0 })
+        let reflector = Reflector(client: client, kind: ResourceKinds.pod, namespace: "test", backoff: backoff)
+        let started = ContinuousClock.now
+        let running = Task { await reflector.run { _ in } }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.requests.count < 5 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let elapsed = ContinuousClock.now - started
+        running.cancel()
+        await running.value
+        await client.shutdown()
+        let requests = server.requests.prefix(5)
+        // One list; every later watch resumes from the list's version, never listing again.
+        #expect(requests.map { $0.query["watch"] == "1" ? "watch@\($0.query["resourceVersion"] ?? "")" : "list" }
+                == ["list", "watch@10245", "watch@10245", "watch@10245", "watch@10245"])
+        // Backoff between them: 100 + 200 + 400 ms at least.
+        #expect(elapsed >= .milliseconds(700))
+    }
 }

@@ -9,17 +9,16 @@ import Testing
 /// server (`gatehouse run` on loopback).
 @Suite(.serialized) struct StandaloneIntegrationTests {
     private static func withGatehouse(_ body: (GatehouseProcess, KubernetesClient) async throws -> Void) async throws {
-        let gatehouse = try await GatehouseProcess()
-        let client = try KubernetesClient(configuration: KubernetesConfiguration(server: gatehouse.server, queriesPerSecond: 0))
-        do {
-            try await body(gatehouse, client)
-        } catch {
+        try await withStandalone { gatehouse in
+            let client = try KubernetesClient(configuration: KubernetesConfiguration(server: gatehouse.server, queriesPerSecond: 0))
+            do {
+                try await body(gatehouse, client)
+            } catch {
+                await client.shutdown()
+                throw error
+            }
             await client.shutdown()
-            gatehouse.stop()
-            throw error
         }
-        await client.shutdown()
-        gatehouse.stop()
     }
 
     private static func configMap(_ name: String, _ data: [String: JSONValue]) -> JSONValue {
@@ -99,88 +98,121 @@ import Testing
         try await Self.withGatehouse { _, client in
             let store = KubernetesObjectStore(client: client, kinds: [WatchedKind(ResourceKinds.configMap), WatchedKind(ResourceKinds.namespace)],
                                               namespaces: ["default"])
-            let running = Task { try await store.run() }
-            defer { running.cancel() }
-            #expect(await store.waitUntilSynced(timeout: .seconds(10)))
-            #expect(store.get(ResourceKinds.namespace, namespace: nil, name: "default") != nil)
-            let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: store.resourceVersion)
-
-            // Read-your-writes: the cache has the object when create returns.
-            let created = try await store.create(ResourceKinds.configMap, Self.configMap("cached", ["v": "1"]))
-            #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached") == created)
-            // modify: get from the cache, transform, update with the resourceVersion read.
-            let modified = try await store.modify(ResourceKinds.configMap, namespace: "default", name: "cached") { object throws(StoreError) in
-                var object = object
-                object["data"] = ["v": "2"]
-                return object
-            }
-            #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached")?["data"] == ["v": "2"])
-            // A stale update is a StoreError conflict.
-            do throws(StoreError) {
-                try await store.update(ResourceKinds.configMap, created)
-                Issue.record("a stale update must conflict")
-            } catch {
-                #expect(error.code == .conflict)
-            }
-            try await store.modify(ResourceKinds.configMap, namespace: "default", name: "cached") { object throws(StoreError) in
-                var object = object
-                object[path: ["data", "w"]] = "x"
-                return object
-            }
-            #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached")?["data"] == ["v": "2", "w": "x"])
-            let written = try await store.modifyEach([(ResourceKinds.configMap, ObjectKey(kind: ResourceKinds.configMap, namespace: "default", name: "cached")),
-                                                      (ResourceKinds.configMap, ObjectKey(kind: ResourceKinds.configMap, namespace: "default", name: "absent"))]) { _, object in
-                var object = object
-                object[path: ["data", "each"]] = "1"
-                return object
-            }
-            #expect(written.map(\.name) == ["cached"])
-            try await store.delete(ResourceKinds.configMap, namespace: "default", name: "cached")
-            #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached") == nil)
-            do throws(StoreError) {
-                try await store.delete(ResourceKinds.configMap, namespace: "default", name: "cached")
-                Issue.record("deleting a missing object must fail")
-            } catch {
-                #expect(error.code == .notFound)
-            }
-
-            subscription.finish()
-            var types: [ChangeType] = []
-            var versions: [UInt64] = []
-            for await item in subscription.items {
-                if case .event(let event) = item {
-                    types.append(event.type)
-                    versions.append(event.resourceVersion)
-                }
-            }
-            #expect(types == [.added, .modified, .modified, .modified, .deleted])
-            #expect(versions == versions.sorted() && Set(versions).count == versions.count)
-            #expect(modified.resourceVersion != created.resourceVersion)
+            try await whileRunning(store) { try await Self.cacheScenario(store) }
         }
+    }
+
+    private static func cacheScenario(_ store: KubernetesObjectStore) async throws {
+        #expect(await store.waitUntilSynced(timeout: .seconds(10)))
+        #expect(store.get(ResourceKinds.namespace, namespace: nil, name: "default") != nil)
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: store.resourceVersion)
+
+        // Read-your-writes: the cache has the object when create returns.
+        let created = try await store.create(ResourceKinds.configMap, Self.configMap("cached", ["v": "1"]))
+        #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached") == created)
+        // modify: get from the cache, transform, update with the resourceVersion read.
+        let modified = try await store.modify(ResourceKinds.configMap, namespace: "default", name: "cached") { object throws(StoreError) in
+            var object = object
+            object["data"] = ["v": "2"]
+            return object
+        }
+        #expect(modified.resourceVersion != created.resourceVersion)
+        #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached")?["data"] == ["v": "2"])
+        // A stale update is a StoreError conflict.
+        do throws(StoreError) {
+            try await store.update(ResourceKinds.configMap, created)
+            Issue.record("a stale update must conflict")
+        } catch {
+            #expect(error.code == .conflict)
+        }
+        try await store.modify(ResourceKinds.configMap, namespace: "default", name: "cached") { object throws(StoreError) in
+            var object = object
+            object[path: ["data", "w"]] = "x"
+            return object
+        }
+        #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached")?["data"] == ["v": "2", "w": "x"])
+        let written = try await store.modifyEach([(ResourceKinds.configMap, ObjectKey(kind: ResourceKinds.configMap, namespace: "default", name: "cached")),
+                                                  (ResourceKinds.configMap, ObjectKey(kind: ResourceKinds.configMap, namespace: "default", name: "absent"))]) { _, object in
+            var object = object
+            object[path: ["data", "each"]] = "1"
+            return object
+        }
+        #expect(written.map(\.name) == ["cached"])
+        try await store.delete(ResourceKinds.configMap, namespace: "default", name: "cached")
+        #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "cached") == nil)
+        do throws(StoreError) {
+            try await store.delete(ResourceKinds.configMap, namespace: "default", name: "cached")
+            Issue.record("deleting a missing object must fail")
+        } catch {
+            #expect(error.code == .notFound)
+        }
+
+        subscription.finish()
+        var types: [ChangeType] = []
+        var versions: [UInt64] = []
+        for await item in subscription.items {
+            if case .event(let event) = item {
+                types.append(event.type)
+                versions.append(event.resourceVersion)
+            }
+        }
+        #expect(types == [.added, .modified, .modified, .modified, .deleted])
+        #expect(versions == versions.sorted() && Set(versions).count == versions.count)
     }
 
     @Test func storeWritesBehindTheCachesBackReachIt() async throws {
         try await Self.withGatehouse { _, client in
             let store = KubernetesObjectStore(client: client, kinds: [WatchedKind(ResourceKinds.configMap)])
-            let running = Task { try await store.run() }
-            defer { running.cancel() }
-            #expect(await store.waitUntilSynced(timeout: .seconds(10)))
-            let before = store.resourceVersion
-            // Another client writes; the watch brings it into the cache.
-            try await client.create(ResourceKinds.configMap, Self.configMap("external", ["v": "1"]))
-            #expect(await store.waitForResourceVersion(before + 1, timeout: .seconds(10)))
-            #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "external")?["data"] == ["v": "1"])
-            // A conflict the cache has not seen yet: modify re-reads from the server and retries.
-            let cached = try #require(store.get(ResourceKinds.configMap, namespace: "default", name: "external"))
-            var external = cached
-            external["data"] = ["v": "2"]
-            try await client.update(ResourceKinds.configMap, external)
-            let result = try await store.modify(ResourceKinds.configMap, namespace: "default", name: "external") { object throws(StoreError) in
-                var object = object
-                object[path: ["data", "mine"]] = "yes"
-                return object
+            try await whileRunning(store) {
+                #expect(await store.waitUntilSynced(timeout: .seconds(10)))
+                let before = store.resourceVersion
+                // Another client writes; the watch brings it into the cache.
+                try await client.create(ResourceKinds.configMap, Self.configMap("external", ["v": "1"]))
+                #expect(await store.waitForResourceVersion(before + 1, timeout: .seconds(10)))
+                #expect(store.get(ResourceKinds.configMap, namespace: "default", name: "external")?["data"] == ["v": "1"])
+                // A conflict the cache may not have seen yet: modify re-reads from the server and retries.
+                let cached = try #require(store.get(ResourceKinds.configMap, namespace: "default", name: "external"))
+                var external = cached
+                external["data"] = ["v": "2"]
+                try await client.update(ResourceKinds.configMap, external)
+                let result = try await store.modify(ResourceKinds.configMap, namespace: "default", name: "external") { object throws(StoreError) in
+                    var object = object
+                    object[path: ["data", "mine"]] = "yes"
+                    return object
+                }
+                #expect(result["data"] == ["v": "2", "mine": "yes"])
             }
-            #expect(result["data"] == ["v": "2", "mine": "yes"])
+        }
+    }
+
+    @Test func modifyEachWritesConcurrentlyAndRetriesConflicts() async throws {
+        try await Self.withGatehouse { _, client in
+            let kind = ResourceKinds.configMap
+            for index in 0..<40 { try await client.create(kind, Self.configMap("batch-\(index)", ["n": .string(String(index))])) }
+            let store = KubernetesObjectStore(client: client, kinds: [WatchedKind(kind)])
+            try await whileRunning(store) {
+                #expect(await store.waitUntilSynced(timeout: .seconds(10)))
+                // One object changes behind the cache's back: its write conflicts and is redone.
+                var changed = try #require(try await client.get(kind, namespace: "default", name: "batch-7"))
+                changed[path: ["data", "external"]] = "yes"
+                try await client.update(kind, changed)
+                let targets = (0..<41).map { (kind, ObjectKey(kind: kind, namespace: "default", name: "batch-\($0)")) }
+                let written = try await store.modifyEach(targets) { key, object in
+                    guard key.name != "batch-3" else { return nil }
+                    var object = object
+                    object[path: ["data", "batched"]] = "yes"
+                    return object
+                }
+                // Every existing object but the skipped one, in target order.
+                #expect(written.map(\.name) == (0..<40).filter { $0 != 3 }.map { "batch-\($0)" })
+                let (items, _) = try await client.list(kind, namespace: "default")
+                let batched = items.filter { $0[path: ["data", "batched"]] == "yes" }.compactMap(\.name)
+                #expect(batched.count == 39 && !batched.contains("batch-3"))
+                let seven = items.first { $0.name == "batch-7" }
+                #expect(seven?[path: ["data", "external"]] == "yes" && seven?[path: ["data", "batched"]] == "yes")
+                // The cache has every write when modifyEach returns.
+                #expect(store.list(ObjectFilter(kind: kind)).items.filter { $0[path: ["data", "batched"]] == "yes" }.count == 39)
+            }
         }
     }
 }

@@ -104,22 +104,23 @@ import Testing
         try await sqlite.create(ResourceKinds.namespace, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "default"]])
         let expected = await Self.scenario(sqlite)
 
-        let gatehouse = try await GatehouseProcess()
-        defer { gatehouse.stop() }
-        let client = try KubernetesClient(configuration: KubernetesConfiguration(server: gatehouse.server, queriesPerSecond: 0))
-        let store = KubernetesObjectStore(client: client, kinds: [WatchedKind(Self.kind)])
-        let running = Task { try await store.run() }
-        #expect(await store.waitUntilSynced(timeout: .seconds(10)))
-        let observed = await Self.scenario(store)
-        running.cancel()
-        await client.shutdown()
+        try await withStandalone { gatehouse in
+            let client = try KubernetesClient(configuration: KubernetesConfiguration(server: gatehouse.server, queriesPerSecond: 0))
+            let store = KubernetesObjectStore(client: client, kinds: [WatchedKind(Self.kind)])
+            let running = Task { try await store.run() }
+            #expect(await store.waitUntilSynced(timeout: .seconds(10)))
+            let observed = await Self.scenario(store)
+            running.cancel()
+            _ = try? await running.value
+            await client.shutdown()
 
-        #expect(observed.outcomes == expected.outcomes)
-        #expect(observed.events == expected.events)
-        #expect(observed.selectedEvents == expected.selectedEvents)
-        #expect(observed.listed == expected.listed)
-        // The scenario is not empty: it saw every kind of outcome.
-        #expect(expected.events == ["ADDED a", "ADDED b", "MODIFIED a", "MODIFIED b", "MODIFIED a", "DELETED b"])
-        #expect(expected.selectedEvents == ["ADDED a", "MODIFIED a", "ADDED b", "DELETED a", "DELETED b"])
+            #expect(observed.outcomes == expected.outcomes)
+            #expect(observed.events == expected.events)
+            #expect(observed.selectedEvents == expected.selectedEvents)
+            #expect(observed.listed == expected.listed)
+            // The scenario is not empty: it saw every kind of outcome.
+            #expect(expected.events == ["ADDED a", "ADDED b", "MODIFIED a", "MODIFIED b", "MODIFIED a", "DELETED b"])
+            #expect(expected.selectedEvents == ["ADDED a", "MODIFIED a", "ADDED b", "DELETED a", "DELETED b"])
+        }
     }
 }
