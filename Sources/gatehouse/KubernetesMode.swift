@@ -22,6 +22,16 @@ enum KubernetesMode {
           ResourceKinds.customResourceDefinition].contains(kind)
     }
 
+    /// What the store lists and watches: every kind above, and of the Secrets only the TLS ones
+    /// (certificates Gateways refer to) and those of the system namespace (the mesh-secret
+    /// copies, the CA): a cluster's other Secrets never reach this process.
+    static func watched(systemNamespace: String) -> [WatchedKind] {
+        watchedKinds.filter { $0 != ResourceKinds.secret }.map { WatchedKind($0) } + [
+            WatchedKind(ResourceKinds.secret, fieldSelector: "type=kubernetes.io/tls,metadata.namespace!=\(systemNamespace)"),
+            WatchedKind(ResourceKinds.secret, namespaces: [systemNamespace]),
+        ]
+    }
+
     /// `authentication.k8s.io/v1` TokenReview (create only).
     static let tokenReview = ResourceKind(group: "authentication.k8s.io", versions: ["v1"], kind: "TokenReview", plural: "tokenreviews",
                                           namespaced: false, hasStatusSubresource: false)
@@ -34,7 +44,8 @@ enum KubernetesMode {
     static func sharedIdentity(client: KubernetesClient, namespace: String, directory: URL, hosts: [String],
                                logger: Logger) async throws -> ServingIdentity {
         let tlsDirectory = directory.appendingPathComponent("control-plane-tls")
-        for _ in 0..<3 {
+        for attempt in 0..<5 {
+            if attempt > 0 { try await Task.sleep(for: .milliseconds(200 << attempt)) }
             if let secret = try await client.get(ResourceKinds.secret, namespace: namespace, name: authoritySecret),
                let certificate = decoded(secret, "ca.crt"), let key = decoded(secret, "ca.key") {
                 try FileManager.default.createDirectory(at: tlsDirectory, withIntermediateDirectories: true)
@@ -138,7 +149,7 @@ extension RunCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let client = try KubernetesClient(configuration: configuration)
         let namespaces = watchNamespaces.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
-        let store = KubernetesObjectStore(client: client, kinds: KubernetesMode.watchedKinds.map { WatchedKind($0) }, namespaces: namespaces)
+        let store = KubernetesObjectStore(client: client, kinds: KubernetesMode.watched(systemNamespace: systemNamespace), namespaces: namespaces)
         let replica = ProcessInfo.processInfo.environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let lease = RequestTimeout.parse(leaseDuration) ?? .seconds(15)

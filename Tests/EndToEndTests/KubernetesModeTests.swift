@@ -219,7 +219,15 @@ struct KubernetesModeTests {
         let manifests = cluster.dataDirectory.appendingPathComponent("seed.yaml")
         try Data(seedManifests(echoPort: echo.port).utf8).write(to: manifests)
         #expect(try await kubectl.run("apply", "-f", manifests.path).status == 0)
-        _ = try await Self.programmedAddress(kubectl)
+        do {
+            _ = try await Self.programmedAddress(kubectl)
+        } catch {
+            let gateway = try? await Self.gatewayJSON(kubectl)
+            throw HarnessError("\(error)\ngateway status: \(gateway?["status"].map { "\($0)" } ?? "none")\n"
+                               + [first, second].map { "\($0.directory.lastPathComponent) log:\n" + $0.log.split(separator: "\n").suffix(25).joined(separator: "\n") }
+                                   .joined(separator: "\n")
+                               + "\n" + podLogTails(cluster.dataDirectory.appendingPathComponent("pods")).joined(separator: "\n"))
+        }
 
         // While both run, the standby translates (it serves dataplanes too) but writes nothing.
         let standby = try await Self.metrics(second)
