@@ -141,9 +141,11 @@ public enum EnvoyTranslator {
         let created = annotations[GeneratedLabels.sourceCreated] ?? route.metadata?.creationTimestamp
         let prefix = toIndex == 0 ? source : "\(source)/to/\(toIndex)"
         // Generated routes live in the system namespace: references default to the namespace
-        // of the HTTPRoute they came from (`httproute/<namespace>/<name>`).
+        // of the route they came from (`httproute/<namespace>/<name>`, `grpcroute/...`).
         let sourceParts = source.split(separator: "/")
         let referenceNamespace = sourceParts.count == 3 ? String(sourceParts[1]) : namespace
+        // A GRPCRoute's mesh route (`grpcroute/<namespace>/<name>`): its backends speak HTTP/2.
+        let speaksGRPC = sourceParts.count == 3 && sourceParts[0] == "grpcroute"
         var entries: [RouteEntry] = []
         let rules = destination.rules ?? []
         let labels = RouteEntryBuilder.ruleLabels(rules)
@@ -158,7 +160,8 @@ public enum EnvoyTranslator {
                     precedence: RoutePrecedence(match: match, created: created, source: source,
                                                 ruleIndex: ruleIndex, matchIndex: matchIndex),
                     defaultNamespace: referenceNamespace,
-                    origin: origin))
+                    origin: origin,
+                    backendsNeedHTTP2: speaksGRPC))
             }
         }
         return entries

@@ -32,26 +32,36 @@ public enum GatewayTranslator {
 
         // Routes before Gateway status: attachedRoutes counts the accepted attachments.
         let remembered = memo?.begin(TranslationContext(snapshot, options: options)) ?? [:]
-        // (key, position in the snapshot, fresh evaluation or remembered entry): positions, not
-        // route values, so that a pass over thousands of unchanged routes copies none of them.
-        var routes: [(key: String, position: Int, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
-        routes.reserveCapacity(snapshot.httpRoutes.count)
-        for position in snapshot.httpRoutes.indices {
-            guard let name = snapshot.httpRoutes[position].metadata?.name else { continue }
-            let key = objectPath(snapshot.httpRoutes[position].metadata?.namespace ?? "", name)
-            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: snapshot.httpRoutes[position]) {
+        // GRPCRoutes are evaluated through their HTTP equivalents, made once here.
+        let grpcEquivalents = snapshot.grpcRoutes.map(HTTPRoute.init(grpcEquivalentOf:))
+        // (key, route by kind and position in the snapshot, fresh evaluation or remembered entry):
+        // positions, not route values, so that a pass over thousands of unchanged routes copies none of them.
+        var routes: [(key: String, source: RouteSource, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
+        routes.reserveCapacity(snapshot.httpRoutes.count + grpcEquivalents.count)
+        let sources = snapshot.httpRoutes.indices.map(RouteSource.http) + grpcEquivalents.indices.map(RouteSource.grpc)
+        func route(_ source: RouteSource) -> HTTPRoute {
+            switch source {
+            case .http(let position): snapshot.httpRoutes[position]
+            case .grpc(let position): grpcEquivalents[position]
+            }
+        }
+        for source in sources {
+            let metadata = route(source).metadata
+            guard let name = metadata?.name else { continue }
+            let key = source.key(namespace: metadata?.namespace ?? "", name: name)
+            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: route(source)) {
                 for attachment in entry.evaluation.attachments {
                     gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
                 }
-                routes.append((key, position, nil, entry))
+                routes.append((key, source, nil, entry))
                 continue
             }
-            let evaluation = HTTPRoutes.evaluate(snapshot.httpRoutes[position], gateways: gateways, gatewayPositions: gatewayPositions,
+            let evaluation = HTTPRoutes.evaluate(route(source), gateways: gateways, gatewayPositions: gatewayPositions,
                                                  index: index, options: options)
             for attachment in evaluation.attachments {
                 gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
             }
-            routes.append((key, position, evaluation, nil))
+            routes.append((key, source, evaluation, nil))
         }
 
         // Certificate copies before MeshGateways: their listeners name the copies.
@@ -71,12 +81,12 @@ public enum GatewayTranslator {
         var generated: [MeshHTTPRoute] = []
         var entries: [String: TranslationMemo.Entry] = [:]
         if memo != nil { entries.reserveCapacity(routes.count) }
-        for (key, position, evaluation, remembered) in routes {
+        for (key, source, evaluation, remembered) in routes {
             let entry: TranslationMemo.Entry
             if let remembered {
                 entry = remembered
             } else if let evaluation {
-                entry = TranslationMemo.Entry(route: snapshot.httpRoutes[position], evaluation: evaluation,
+                entry = TranslationMemo.Entry(route: route(source), evaluation: evaluation,
                                               output: routeOutput(evaluation, gateways: gateways, options: options))
             } else {
                 continue
@@ -120,7 +130,8 @@ public enum GatewayTranslator {
         -> TranslationMemo.RouteOutput {
         var output = TranslationMemo.RouteOutput(status: nil, generated: [])
         if route.needsStatus {
-            let key = ObjectKey(kind: ResourceKinds.httpRoute, namespace: route.route.metadata?.namespace, name: route.route.metadata?.name ?? "")
+            let key = ObjectKey(kind: route.route.resourceKind, namespace: route.route.metadata?.namespace,
+                                name: route.route.metadata?.name ?? "")
             output.status = StatusUpdate(key: key, status: HTTPRoutes.status(route))
         }
         for attachment in route.attachments {
@@ -137,5 +148,22 @@ public enum GatewayTranslator {
                                                                     options: options))
         }
         return output
+    }
+}
+
+/// Where a route of the translation comes from: its kind and position in the snapshot.
+enum RouteSource {
+    /// `snapshot.httpRoutes[position]`.
+    case http(Int)
+    /// `snapshot.grpcRoutes[position]` (evaluated through its HTTP equivalent).
+    case grpc(Int)
+
+    /// The memo and `attachedRoutes` key: `<namespace>/<name>` for HTTPRoutes (as before
+    /// GRPCRoutes were served), `grpcroute/<namespace>/<name>` for GRPCRoutes.
+    func key(namespace: String, name: String) -> String {
+        switch self {
+        case .http: objectPath(namespace, name)
+        case .grpc: GRPCRoutes.key(namespace: namespace, name: name)
+        }
     }
 }

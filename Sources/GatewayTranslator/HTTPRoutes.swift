@@ -1,8 +1,8 @@
 import GatewayModel
 
-/// What the translator decided about one HTTPRoute.
+/// What the translator decided about one HTTPRoute (or GRPCRoute, through its HTTP equivalent).
 struct RouteEvaluation {
-    /// The route.
+    /// The route (a GRPCRoute's HTTP equivalent for a GRPCRoute: see `GRPCRoutes`).
     let route: HTTPRoute
     /// Its rules in the Kuma model.
     let rules: ConvertedRules
@@ -60,7 +60,7 @@ enum HTTPRoutes {
                 accepted = .no(Reason.meshMismatch,
                                "The route is in mesh \(mesh) and Gateway \(gateway.key) in mesh \(gateway.mesh): a route attaches only to gateways of its own mesh (kuma.io/mesh on the route, the Gateway or their namespaces)")
             } else {
-                switch RouteAttachmentRules.attach(routeNamespace: routeNamespace, routeHostnames: route.spec.hostnames,
+                switch RouteAttachmentRules.attach(routeKind: route.routeKindName, routeNamespace: routeNamespace, routeHostnames: route.spec.hostnames,
                                                    reference: reference, gateway: gateway, gatewayPosition: position, index: index) {
                 case .failure(let failure):
                     accepted = .no(failure.reason, failure.message)

@@ -17,10 +17,10 @@ struct ListenerEvaluation {
     /// Why it conflicts with another listener, if so.
     var conflict: Problem?
 
-    /// HTTPRoutes may attach (attachment ignores listener validity, as the spec requires for
-    /// `attachedRoutes`).
-    var acceptsHTTPRoutes: Bool {
-        supportedKinds.contains { ($0.group ?? ResourceKinds.gatewayGroup) == ResourceKinds.gatewayGroup && $0.kind == "HTTPRoute" }
+    /// Routes of `kind` (of the Gateway API group) may attach (attachment ignores listener
+    /// validity, as the spec requires for `attachedRoutes`).
+    func accepts(kind: String) -> Bool {
+        supportedKinds.contains { ($0.group ?? ResourceKinds.gatewayGroup) == ResourceKinds.gatewayGroup && $0.kind == kind }
     }
 
     /// The listener can be served: supported protocol, usable certificates, no conflict.
@@ -63,9 +63,12 @@ enum Listeners {
     /// Protocols Gatehouse serves today.
     static let servedProtocols = ["HTTP", "HTTPS"]
 
-    /// Route kinds a protocol serves (GRPCRoute is not implemented yet).
+    /// Route kinds a protocol serves: HTTPRoute and GRPCRoute on HTTP and HTTPS (as upstream's
+    /// conformance expects of both kinds).
     static func servedKinds(forProtocol protocolName: String) -> [RouteGroupKind] {
-        servedProtocols.contains(protocolName) ? [RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: "HTTPRoute")] : []
+        guard servedProtocols.contains(protocolName) else { return [] }
+        return [RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: "HTTPRoute"),
+                RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: GRPCRoutes.kind)]
     }
 
     /// Evaluates every listener of `gateway`, in spec order, conflicts included.

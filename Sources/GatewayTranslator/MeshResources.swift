@@ -42,7 +42,8 @@ enum MeshResources {
         return MeshGateway.TLS(mode: "TERMINATE", certificates: certificates)
     }
 
-    /// The MeshHTTPRoute for one route on one listener of one Gateway.
+    /// The MeshHTTPRoute for one route (an HTTPRoute or a GRPCRoute's HTTP equivalent) on one
+    /// listener of one Gateway.
     static func meshHTTPRoute(_ route: HTTPRoute, rules: [MeshHTTPRoute.Rule], gateway: GatewayEvaluation,
                               listener: Listener, hostnames: [String]?, options: TranslationOptions) -> MeshHTTPRoute {
         let routeNamespace = route.metadata?.namespace ?? ""
@@ -50,7 +51,7 @@ enum MeshResources {
         let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)")
         var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: labels(mesh: gateway.mesh))
         metadata.annotations = [
-            GeneratedLabels.source: "httproute/\(routeNamespace)/\(routeName)",
+            GeneratedLabels.source: route.generatedSource,
             GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",
         ]
         var target = KumaTargetRef(kind: "MeshGateway", name: gateway.meshGatewayName)

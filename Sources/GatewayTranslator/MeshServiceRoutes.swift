@@ -30,7 +30,7 @@ enum MeshServiceRoutes {
         let name = MeshResources.boundedName("\(routeName)-\(routeNamespace)-\(attachment.name).\(attachment.namespace)")
         var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: MeshResources.labels(mesh: attachment.mesh))
         metadata.annotations = [
-            GeneratedLabels.source: "httproute/\(routeNamespace)/\(routeName)",
+            GeneratedLabels.source: route.generatedSource,
             GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",
         ]
         let isProducer = routeNamespace == attachment.namespace

@@ -22,8 +22,11 @@ struct ConvertedRules {
 /// HTTPRoute rules -> MeshHTTPRoute rules. Rules do not depend on the parent, so a route's
 /// rules are converted once and shared by every MeshHTTPRoute generated for it.
 enum RuleConversion {
+    /// Converts the rules of `route` (an HTTPRoute, or a GRPCRoute's HTTP equivalent: see
+    /// `HTTPRoute.init(grpcEquivalentOf:)`).
     static func convert(_ route: HTTPRoute, index: SnapshotIndex) -> ConvertedRules {
         let routeNamespace = route.metadata?.namespace ?? ""
+        let routeKind = route.routeKindName
         var result = ConvertedRules()
         var problems: [Problem] = []
         guard let rules = route.spec.rules, !rules.isEmpty else {
@@ -40,7 +43,7 @@ enum RuleConversion {
                 result.dropped.append("rule \(position): \(problem)")
                 continue
             }
-            var converted = RuleFilters.convert(rule, position: position, routeNamespace: routeNamespace, index: index)
+            var converted = RuleFilters.convert(rule, position: position, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
             problems += converted.problems
             let matches = (rule.matches ?? []).isEmpty ? [defaultMatch] : (rule.matches ?? []).map(convert)
             if let reason = converted.unsupported {
