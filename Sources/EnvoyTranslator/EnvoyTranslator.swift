@@ -14,16 +14,19 @@ public struct ProxyInput: Sendable, Equatable {
     public var endpointSlices: [EndpointSlice]
     /// Mesh secrets the HTTPS listeners' certificates name (those of other meshes are ignored).
     public var secrets: [MeshSecret]
+    /// The MeshTCPRoutes targeting that MeshGateway (TLS and TCP listeners).
+    public var tcpRoutes: [MeshTCPRoute]
 
     /// Creates an input.
     public init(instance: GatewayInstance, meshGateway: MeshGateway?, routes: [MeshHTTPRoute],
-                services: [Service], endpointSlices: [EndpointSlice], secrets: [MeshSecret] = []) {
+                services: [Service], endpointSlices: [EndpointSlice], secrets: [MeshSecret] = [], tcpRoutes: [MeshTCPRoute] = []) {
         self.instance = instance
         self.meshGateway = meshGateway
         self.routes = routes
         self.services = services
         self.endpointSlices = endpointSlices
         self.secrets = secrets
+        self.tcpRoutes = tcpRoutes
     }
 }
 

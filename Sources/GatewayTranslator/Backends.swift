@@ -65,12 +65,14 @@ enum Backends {
         guard let servicePort = service.spec?.ports?.first(where: { $0.port == Int(port) }) else {
             return Problem(reason: Reason.backendNotFound, message: "Service \(described) has no port \(port)")
         }
+        // TLSRoutes and TCPRoutes forward bytes: any TCP port will do, whatever it speaks.
+        let forwardsBytes = StreamRoutes.isStream(routeKind)
         let transport = (servicePort.protocol ?? "TCP").uppercased()
         if transport != "TCP" {
             return Problem(reason: Reason.unsupportedProtocol,
-                           message: "Service \(described) port \(port) uses \(transport); HTTP needs TCP")
+                           message: "Service \(described) port \(port) uses \(transport); \(forwardsBytes ? routeKind : "HTTP") needs TCP")
         }
-        if let appProtocol = servicePort.appProtocol, unsupportedAppProtocols.contains(appProtocol.lowercased()) {
+        if !forwardsBytes, let appProtocol = servicePort.appProtocol, unsupportedAppProtocols.contains(appProtocol.lowercased()) {
             return Problem(reason: Reason.unsupportedProtocol,
                            message: "Service \(described) port \(port) has appProtocol \(appProtocol), which the gateway cannot speak")
         }

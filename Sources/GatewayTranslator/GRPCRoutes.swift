@@ -17,12 +17,25 @@ enum GRPCRoutes {
 }
 
 extension HTTPRoute {
-    /// `GRPCRoute` for the HTTP equivalent of a GRPCRoute, else `HTTPRoute`: the kind that
-    /// ReferenceGrants, listener `allowedRoutes.kinds`, status and provenance name.
-    var routeKindName: String { kind == GRPCRoutes.kind ? GRPCRoutes.kind : "HTTPRoute" }
+    /// `GRPCRoute`, `TLSRoute` or `TCPRoute` for the HTTP equivalent of such a route, else
+    /// `HTTPRoute`: the kind that ReferenceGrants, listener `allowedRoutes.kinds`, status and
+    /// provenance name.
+    var routeKindName: String {
+        switch kind {
+        case GRPCRoutes.kind, StreamRoutes.tlsKind, StreamRoutes.tcpKind: kind ?? "HTTPRoute"
+        default: "HTTPRoute"
+        }
+    }
 
     /// The store kind whose status this route's evaluation writes.
-    var resourceKind: ResourceKind { routeKindName == GRPCRoutes.kind ? ResourceKinds.grpcRoute : ResourceKinds.httpRoute }
+    var resourceKind: ResourceKind {
+        switch routeKindName {
+        case GRPCRoutes.kind: ResourceKinds.grpcRoute
+        case StreamRoutes.tlsKind: ResourceKinds.tlsRoute
+        case StreamRoutes.tcpKind: ResourceKinds.tcpRoute
+        default: ResourceKinds.httpRoute
+        }
+    }
 
     /// The `gatehouse.io/source` of the mesh routes generated for this route:
     /// `httproute/<namespace>/<name>` or `grpcroute/<namespace>/<name>`.

@@ -32,17 +32,26 @@ public enum GatewayTranslator {
 
         // Routes before Gateway status: attachedRoutes counts the accepted attachments.
         let remembered = memo?.begin(TranslationContext(snapshot, options: options)) ?? [:]
-        // GRPCRoutes are evaluated through their HTTP equivalents, made once here.
+        // GRPCRoutes, TLSRoutes and TCPRoutes are evaluated through their HTTP equivalents, made once here.
         let grpcEquivalents = snapshot.grpcRoutes.map(HTTPRoute.init(grpcEquivalentOf:))
+        let tlsEquivalents = snapshot.tlsRoutes.map {
+            HTTPRoute(streamEquivalentOf: $0.spec, kind: StreamRoutes.tlsKind, apiVersion: $0.apiVersion, metadata: $0.metadata, status: $0.status)
+        }
+        let tcpEquivalents = snapshot.tcpRoutes.map {
+            HTTPRoute(streamEquivalentOf: $0.spec, kind: StreamRoutes.tcpKind, apiVersion: $0.apiVersion, metadata: $0.metadata, status: $0.status)
+        }
         // (key, route by kind and position in the snapshot, fresh evaluation or remembered entry):
         // positions, not route values, so that a pass over thousands of unchanged routes copies none of them.
         var routes: [(key: String, source: RouteSource, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
-        routes.reserveCapacity(snapshot.httpRoutes.count + grpcEquivalents.count)
         let sources = snapshot.httpRoutes.indices.map(RouteSource.http) + grpcEquivalents.indices.map(RouteSource.grpc)
+            + tlsEquivalents.indices.map(RouteSource.tls) + tcpEquivalents.indices.map(RouteSource.tcp)
+        routes.reserveCapacity(sources.count)
         func route(_ source: RouteSource) -> HTTPRoute {
             switch source {
             case .http(let position): snapshot.httpRoutes[position]
             case .grpc(let position): grpcEquivalents[position]
+            case .tls(let position): tlsEquivalents[position]
+            case .tcp(let position): tcpEquivalents[position]
             }
         }
         for source in sources {
@@ -79,6 +88,7 @@ public enum GatewayTranslator {
         }
 
         var generated: [MeshHTTPRoute] = []
+        var generatedTCP: [MeshTCPRoute] = []
         var entries: [String: TranslationMemo.Entry] = [:]
         if memo != nil { entries.reserveCapacity(routes.count) }
         for (key, source, evaluation, remembered) in routes {
@@ -93,6 +103,7 @@ public enum GatewayTranslator {
             }
             if let status = entry.output.status { statuses.append(status) }
             generated += entry.output.generated
+            generatedTCP += entry.output.generatedTCP
             if memo != nil { entries[key] = entry }
         }
         memo?.finish(entries)
@@ -110,6 +121,7 @@ public enum GatewayTranslator {
         }
         generated.append(contentsOf: authored)
         translation.meshHTTPRoutes = generated
+        translation.meshTCPRoutes = StreamRoutes.sortedAndDisambiguated(generatedTCP)
         translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         return translation
     }
@@ -128,7 +140,7 @@ public enum GatewayTranslator {
     /// depend only on the route's evaluation and the Gateways' evaluations, never on other routes.
     static func routeOutput(_ route: RouteEvaluation, gateways: [GatewayEvaluation], options: TranslationOptions)
         -> TranslationMemo.RouteOutput {
-        var output = TranslationMemo.RouteOutput(status: nil, generated: [])
+        var output = TranslationMemo.RouteOutput(status: nil, generated: [], generatedTCP: [])
         if route.needsStatus {
             let key = ObjectKey(kind: route.route.resourceKind, namespace: route.route.metadata?.namespace,
                                 name: route.route.metadata?.name ?? "")
@@ -140,6 +152,12 @@ public enum GatewayTranslator {
             // Attachment ignores listener validity (attachedRoutes must count it), but only
             // served listeners get configuration.
             guard listener.isServable else { continue }
+            if StreamRoutes.isStream(route.route.routeKindName) {
+                output.generatedTCP.append(StreamRoutes.meshTCPRoute(route.route, rules: route.rules.rules, gateway: gateway,
+                                                                     listener: listener.listener, hostnames: attachment.hostnames,
+                                                                     options: options))
+                continue
+            }
             output.generated.append(MeshResources.meshHTTPRoute(route.route, rules: route.rules.rules, gateway: gateway,
                                                                 listener: listener.listener, hostnames: attachment.hostnames, options: options))
         }
@@ -157,13 +175,19 @@ enum RouteSource {
     case http(Int)
     /// `snapshot.grpcRoutes[position]` (evaluated through its HTTP equivalent).
     case grpc(Int)
+    /// `snapshot.tlsRoutes[position]` (evaluated through its HTTP equivalent).
+    case tls(Int)
+    /// `snapshot.tcpRoutes[position]` (evaluated through its HTTP equivalent).
+    case tcp(Int)
 
     /// The memo and `attachedRoutes` key: `<namespace>/<name>` for HTTPRoutes (as before
-    /// GRPCRoutes were served), `grpcroute/<namespace>/<name>` for GRPCRoutes.
+    /// GRPCRoutes were served), `<kind>/<namespace>/<name>` (lower-cased kind) for the others.
     func key(namespace: String, name: String) -> String {
         switch self {
         case .http: objectPath(namespace, name)
         case .grpc: GRPCRoutes.key(namespace: namespace, name: name)
+        case .tls: "tlsroute/" + objectPath(namespace, name)
+        case .tcp: "tcproute/" + objectPath(namespace, name)
         }
     }
 }

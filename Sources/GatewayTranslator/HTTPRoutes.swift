@@ -28,7 +28,10 @@ enum HTTPRoutes {
         var evaluation = RouteEvaluation(route: route, rules: RuleConversion.convert(route, index: index))
         let rules = evaluation.rules
         var routeMesh: String?
+        let isStream = StreamRoutes.isStream(route.routeKindName)
         for reference in route.spec.parentRefs ?? [] {
+            // TLSRoutes and TCPRoutes are not served in the mesh (see `StreamRoutes`).
+            if isStream, ServiceParents.refersToService(reference) { continue }
             if ServiceParents.refersToService(reference) {
                 let mesh = routeMesh ?? Gateways.mesh(route.metadata, namespace: routeNamespace, index: index, options: options)
                 routeMesh = mesh

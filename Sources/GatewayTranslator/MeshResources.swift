@@ -21,7 +21,7 @@ enum MeshResources {
             let listener = evaluation.listener
             return MeshGateway.Listener(
                 hostname: listener.hostname, port: Int64(listener.port), protocol: listener.protocol,
-                tls: listener.protocol == "HTTPS" ? tls(evaluation, mesh: gateway.mesh, secretNames: secretNames) : nil,
+                tls: tls(evaluation, mesh: gateway.mesh, secretNames: secretNames),
                 tags: [listenerTag: listener.name])
         }
         return MeshGateway(metadata: metadata, spec: MeshGateway.Spec(
@@ -32,9 +32,14 @@ enum MeshResources {
     /// The tag naming the Gateway listener a MeshGateway listener comes from.
     static let listenerTag = "gatehouse.io/listener"
 
-    /// TLS termination with the mesh secret copies of the listener's certificate Secrets, in
-    /// `certificateRefs` order. Never the secret material itself.
-    static func tls(_ listener: ListenerEvaluation, mesh: String, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway.TLS {
+    /// The listener's `tls`: for HTTPS and TLS Terminate listeners, termination with the mesh
+    /// secret copies of its certificate Secrets, in `certificateRefs` order (never the secret
+    /// material itself); `PASSTHROUGH` for TLS Passthrough listeners; nil for HTTP and TCP.
+    static func tls(_ listener: ListenerEvaluation, mesh: String, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway.TLS? {
+        if listener.listener.protocol == "TLS", Listeners.tlsMode(listener.listener) == "Passthrough" {
+            return MeshGateway.TLS(mode: "PASSTHROUGH", certificates: nil)
+        }
+        guard Listeners.terminatesTLS(listener.listener) else { return nil }
         let certificates = listener.keyPairs.compactMap { keyPair in
             secretNames[MeshSecrets.Identity(mesh: mesh, namespace: keyPair.namespace, name: keyPair.name)]
                 .map(MeshGateway.DataSource.init(secret:))

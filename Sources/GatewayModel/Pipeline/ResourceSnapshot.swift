@@ -9,6 +9,8 @@ public struct ResourceSnapshot: Sendable {
     public var gateways: [Gateway] = []
     public var httpRoutes: [HTTPRoute] = []
     public var grpcRoutes: [GRPCRoute] = []
+    public var tlsRoutes: [TLSRoute] = []
+    public var tcpRoutes: [TCPRoute] = []
     public var referenceGrants: [ReferenceGrant] = []
     public var namespaces: [Namespace] = []
     public var services: [Service] = []

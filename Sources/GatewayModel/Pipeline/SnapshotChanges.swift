@@ -17,6 +17,8 @@ extension ResourceSnapshot {
             case (ResourceKinds.gatewayGroup, "gateways"): try Self.place(object, key, in: &gateways)
             case (ResourceKinds.gatewayGroup, "httproutes"): try Self.place(object, key, in: &httpRoutes)
             case (ResourceKinds.gatewayGroup, "grpcroutes"): try Self.place(object, key, in: &grpcRoutes)
+            case (ResourceKinds.gatewayGroup, "tlsroutes"): try Self.place(object, key, in: &tlsRoutes)
+            case (ResourceKinds.gatewayGroup, "tcproutes"): try Self.place(object, key, in: &tcpRoutes)
             case (ResourceKinds.gatewayGroup, "referencegrants"): try Self.place(object, key, in: &referenceGrants)
             case ("", "namespaces"): try Self.place(object, key, in: &namespaces)
             case ("", "services"): try Self.place(object, key, in: &services)
@@ -79,6 +81,8 @@ extension GatewayClass: SnapshotElement {}
 extension Gateway: SnapshotElement {}
 extension HTTPRoute: SnapshotElement {}
 extension GRPCRoute: SnapshotElement {}
+extension TLSRoute: SnapshotElement {}
+extension TCPRoute: SnapshotElement {}
 extension ReferenceGrant: SnapshotElement {}
 extension Namespace: SnapshotElement {}
 extension Service: SnapshotElement {}
