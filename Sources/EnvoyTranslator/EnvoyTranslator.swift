@@ -53,7 +53,7 @@ public enum EndpointDelivery: Sendable, Hashable {
 ///   `<namespace>/<gateway>/<port>` on the instance address (`0.0.0.0` without one) and one
 ///   route configuration of the same name, delivered over RDS from its own file. Listeners are
 ///   sorted by port. `HTTPS` ports are served with TLS termination (see `TLSListeners`);
-///   `TLS` and `TCP` listeners get no Envoy listener at all;
+///   `TLS` and `TCP` ports forward connections from MeshTCPRoutes (see `StreamListeners`);
 /// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain
 ///   (see `VirtualHostPlan`); its routes in Gateway API precedence order. Requests for no
 ///   domain get Envoy's 404;
@@ -102,8 +102,16 @@ public enum EnvoyTranslator {
                 name: name, address: instance.address ?? "0.0.0.0", port: port, routeConfigurationName: name,
                 routeFormat: routeFormat, httpFilters: httpFilters))
         }
+        // Before the HTTPS listeners: `TLSListeners.add` orders every listener by port.
+        StreamListeners.add(input, catalog: &catalog, to: &resources)
         TLSListeners.add(input, routes: routes, routeFormat: routeFormat,
                          catalog: &catalog, to: &resources)
+        if instance.listeners.contains(where: { $0.protocol == "TLS" }) {
+            // A certificate shared by an HTTPS and a TLS Terminate listener is one secret.
+            var seen = Set<String>()
+            resources.secrets = resources.secrets.filter { seen.insert($0.name).inserted }
+                .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        }
         let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
         resources.clusters = clusters.map {
             ResourceBuilders.cluster($0, endpoints: endpoints)

@@ -18,7 +18,8 @@ enum GatewayClasses {
     /// Features that work end to end, by their Gateway API v1.6 names, sorted by name: the
     /// core ones and each extended feature with golden cases in both stages and a test
     /// against the real Envoy (EnvoyTranslatorTests, the conformance runner). Not listed:
-    /// `HTTPRouteDestinationPortMatching`, the TLS/TCP/UDP route kinds and the Gateway
+    /// `HTTPRouteDestinationPortMatching`, `TLSRouteModeMixed` (one TLS mode per port), the
+    /// TCP/UDP route kinds and the Gateway
     /// features that need a cluster (static addresses, infrastructure propagation).
     static let supportedFeatures = [
         "GRPCRoute",
@@ -52,6 +53,8 @@ enum GatewayClasses {
         "HTTPRouteRetryConnectionError",
         "HTTPRouteSchemeRedirect",
         "ReferenceGrant",
+        "TLSRoute",
+        "TLSRouteModeTerminate",
     ]
 
     /// Evaluates the classes this controller owns, by class name.

@@ -17,6 +17,9 @@ struct ListenerEvaluation {
     let keyPairs: [CheckedKeyPair]
     /// Why it conflicts with another listener, if so.
     var conflict: Problem?
+    /// It is a TLS listener on a port whose TLS listeners mix modes (not served; upstream
+    /// expects `Accepted=False/ProtocolConflict` and no supportedKinds).
+    var mixesTLSModes = false
 
     /// Routes of `kind` (of the Gateway API group) may attach (attachment ignores listener
     /// validity, as the spec requires for `attachedRoutes`).
@@ -35,7 +38,7 @@ struct ListenerEvaluation {
         if let protocolProblem { return .no(Reason.unsupportedProtocol, protocolProblem.message) }
         // A conflicted listener is not accepted (the spec forbids picking a winner); its port
         // is taken by the listener it conflicts with.
-        if let conflict { return .no(Reason.portUnavailable, conflict.message) }
+        if let conflict { return .no(mixesTLSModes ? Reason.protocolConflict : Reason.portUnavailable, conflict.message) }
         return .yes(Reason.accepted, "Listener is valid")
     }
 
@@ -149,6 +152,7 @@ enum Listeners {
                     reason: Reason.protocolConflict,
                     message: "Port \(listener.port) mixes TLS modes: listener \"\(other.name)\" uses mode \(tlsMode(other)) and this one \(tlsMode(listener)); Gatehouse serves one TLS mode per port")
                 evaluations[position].supportedKinds = []
+                evaluations[position].mixesTLSModes = true
                 continue
             }
             if let twin = others.first(where: { ($0.hostname ?? "") == (listener.hostname ?? "") }) {
