@@ -43,7 +43,7 @@ enum StreamListeners {
                 var anySNI = false
                 for listener in listeners.filter({ $0.port == port }).sorted(by: { $0.name < $1.name }) {
                     let attached = routes.filter { attaches($0, to: listener) }
-                    let terminating = mode(of: listener, meshGateway: input.meshGateway) == "TERMINATE"
+                    let terminating = protocolName == "TLS" && mode(of: listener, meshGateway: input.meshGateway) == "TERMINATE"
                     let certificates = terminating ? TLSListeners.certificates(of: listener, input: input) : []
                     // A Terminate listener whose certificates are missing could not complete a handshake.
                     if terminating && certificates.isEmpty { continue }
