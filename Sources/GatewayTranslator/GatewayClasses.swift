@@ -19,7 +19,7 @@ enum GatewayClasses {
     /// core ones and each extended feature with golden cases in both stages and a test
     /// against the real Envoy (EnvoyTranslatorTests, the conformance runner). Not listed:
     /// `HTTPRouteDestinationPortMatching`, `TLSRouteModeMixed` (one TLS mode per port), the
-    /// TCP/UDP route kinds and the Gateway
+    /// UDP route kind and the Gateway
     /// features that need a cluster (static addresses, infrastructure propagation).
     static let supportedFeatures = [
         "GRPCRoute",
@@ -53,6 +53,7 @@ enum GatewayClasses {
         "HTTPRouteRetryConnectionError",
         "HTTPRouteSchemeRedirect",
         "ReferenceGrant",
+        "TCPRoute",
         "TLSRoute",
         "TLSRouteModeTerminate",
     ]
