@@ -120,7 +120,9 @@ enum Listeners {
             : Problem(reason: Reason.unsupportedProtocol,
                       message: "Protocol \(listener.protocol) is not supported; supported protocols: \(servedProtocols.joined(separator: ", "))")
         let certificates = terminatesTLS(listener)
-            ? Certificates.check(listener.tls, gatewayNamespace: gatewayNamespace, index: index) : nil
+            ? Certificates.check(listener.tls, gatewayNamespace: gatewayNamespace, index: index,
+                                 listenerKind: listener.protocol == "TLS" ? "A TLS listener in mode Terminate" : "An HTTPS listener")
+            : nil
         return ListenerEvaluation(listener: listener, supportedKinds: supported, protocolProblem: protocolProblem,
                                   invalidKinds: invalid, certificateProblem: certificates?.problem,
                                   keyPairs: certificates?.keyPairs ?? [], conflict: nil)

@@ -37,7 +37,7 @@ enum RuleConversion {
         }
         for (position, rule) in rules.enumerated() {
             let rulePath = "spec.rules[\(position)]"
-            if let problem = regexProblem(rule, rulePath: rulePath) {
+            if let problem = regexProblem(rule, rulePath: rulePath, routeKind: routeKind) {
                 // A match Envoy cannot compile would make the proxy refuse every route of the
                 // listener: the rule is dropped (it could never match anything anyway).
                 result.dropped.append("rule \(position): \(problem)")
@@ -63,12 +63,13 @@ enum RuleConversion {
     }
 
     /// The first `RegularExpression` of the rule's matches that Envoy would not compile,
-    /// named by its field path.
-    static func regexProblem(_ rule: HTTPRouteRule, rulePath: String) -> String? {
+    /// named by its field path (a GRPCRoute's path comes from its `method` match).
+    static func regexProblem(_ rule: HTTPRouteRule, rulePath: String, routeKind: String) -> String? {
         for (position, match) in (rule.matches ?? []).enumerated() {
             let matchPath = "\(rulePath).matches[\(position)]"
             var candidates: [(String, String)] = []
-            if match.path?.type == "RegularExpression" { candidates.append(("\(matchPath).path.value", match.path?.value ?? "")) }
+            let pathField = routeKind == GRPCRoutes.kind ? "\(matchPath).method (as the path regex)" : "\(matchPath).path.value"
+            if match.path?.type == "RegularExpression" { candidates.append((pathField, match.path?.value ?? "")) }
             for (headerPosition, header) in (match.headers ?? []).enumerated() where header.type == "RegularExpression" {
                 candidates.append(("\(matchPath).headers[\(headerPosition)].value", header.value))
             }
