@@ -127,11 +127,11 @@ struct RouteKindEquivalentTests {
         #expect(servicePortMissing.validate(old: nil).contains { $0.message.hasSuffix("Must have port for Service reference") })
     }
 
-    @Test("the kind table serves TLSRoute (v1 and the alphas) and TCPRoute (v1alpha2)")
+    @Test("the kind table serves TLSRoute (v1 and the alphas) and TCPRoute (v1, v1alpha2)")
     func kindTable() {
         #expect(ResourceKinds.all.contains(ResourceKinds.tlsRoute))
         #expect(ResourceKinds.tlsRoute.versions == ["v1", "v1alpha3", "v1alpha2"])
-        #expect(ResourceKinds.tcpRoute.versions == ["v1alpha2"])
+        #expect(ResourceKinds.tcpRoute.versions == ["v1", "v1alpha2"])
         #expect(ResourceKinds.tcpRoute.plural == "tcproutes")
     }
 }

@@ -14,9 +14,9 @@ public struct TLSRoute: ValidatedResource, Hashable {
     public var status: RouteStatus?
 }
 
-/// `TCPRoute` (experimental channel, `v1alpha2`): connections to a `TCP` listener.
+/// `TCPRoute` (experimental channel, `v1` and `v1alpha2`): connections to a `TCP` listener.
 public struct TCPRoute: ValidatedResource, Hashable {
-    /// `gateway.networking.k8s.io/v1alpha2`.
+    /// `gateway.networking.k8s.io/v1` or `v1alpha2`.
     public var apiVersion: String?
     /// `TCPRoute`.
     public var kind: String?

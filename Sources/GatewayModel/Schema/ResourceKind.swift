@@ -103,9 +103,9 @@ public enum ResourceKinds {
     public static let tlsRoute = ResourceKind(
         group: gatewayGroup, versions: ["v1", "v1alpha3", "v1alpha2"], kind: "TLSRoute", plural: "tlsroutes",
         namespaced: true, hasStatusSubresource: true, categories: ["gateway-api"])
-    /// TCPRoute: connections on `TCP` listeners (experimental channel).
+    /// TCPRoute: connections on `TCP` listeners (experimental channel: `v1` and `v1alpha2`).
     public static let tcpRoute = ResourceKind(
-        group: gatewayGroup, versions: ["v1alpha2"], kind: "TCPRoute", plural: "tcproutes",
+        group: gatewayGroup, versions: ["v1", "v1alpha2"], kind: "TCPRoute", plural: "tcproutes",
         namespaced: true, hasStatusSubresource: true, categories: ["gateway-api"])
     public static let referenceGrant = ResourceKind(
         group: gatewayGroup, versions: ["v1", "v1beta1"], kind: "ReferenceGrant", plural: "referencegrants",
