@@ -53,7 +53,10 @@ enum MeshResources {
                               listener: Listener, hostnames: [String]?, options: TranslationOptions) -> MeshHTTPRoute {
         let routeNamespace = route.metadata?.namespace ?? ""
         let routeName = route.metadata?.name ?? ""
-        let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)")
+        // A GRPCRoute's name ends in `.grpcroute`, so that it never takes the name of the
+        // HTTPRoute of the same name on the same listener (which would rename both).
+        let kindSuffix = route.routeKindName == GRPCRoutes.kind ? ".grpcroute" : ""
+        let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)\(kindSuffix)")
         var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: labels(mesh: gateway.mesh))
         metadata.annotations = [
             GeneratedLabels.source: route.generatedSource,
