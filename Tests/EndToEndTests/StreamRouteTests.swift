@@ -80,7 +80,7 @@ struct StreamRouteTests {
               rules: [{backendRefs: [{name: echo, port: 8080}]}]
             """,
         ].joined(separator: "\n---\n"), to: server)
-        let address = try await programmedAddress(server, namespace: "streams", name: "streams")
+        let address = try await programmedAddress(server, namespace: "streams", name: "streams", seconds: 60)
 
         // Passthrough: the certificate for abc.example.com verifies, and s_server's status page answers.
         let passthrough = try await eventually(20, "TLS passthrough to the backend") {
