@@ -6,7 +6,8 @@ import GatewayModel
 /// path matches). Kuma 2.14 has no gRPC route resource, so an accepted GRPCRoute becomes a
 /// MeshHTTPRoute whose `gatehouse.io/source` annotation is `grpcroute/<namespace>/<name>`; the
 /// Envoy stage speaks HTTP/2 to the backends of such routes. A gRPC request no rule matches gets
-/// Envoy's 404 from the route table, which gRPC clients read as status 12 (Unimplemented).
+/// Envoy's no-route reply, which Envoy sends to a gRPC request (`content-type: application/grpc`)
+/// as `grpc-status: 12` (Unimplemented), Trailers-Only; any other client sees the plain 404.
 enum GRPCRoutes {
     /// The route kind name of GRPCRoutes.
     static let kind = "GRPCRoute"
