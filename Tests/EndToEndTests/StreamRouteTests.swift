@@ -10,7 +10,7 @@ import Testing
 /// by the test itself.
 @Suite("TLS passthrough, TLS terminate and TCP end to end (real Envoy, real TLS clients)", .serialized)
 struct StreamRouteTests {
-    @Test("passthrough shows the backend's certificate; terminate forwards plaintext; TCP forwards bytes; an unknown SNI is refused in the handshake")
+    @Test("passthrough shows the backend's certificate; terminate forwards plaintext (and a held connection survives a new chain); TCP forwards bytes; an unknown SNI is refused in the handshake")
     func streams() async throws {
         let server = try await GatehouseProcess()
         defer { server.stop() }
@@ -96,6 +96,45 @@ struct StreamRouteTests {
         }
         #expect(terminated.body.contains("echo-streams-1"))
 
+        // A connection through the Terminate chain stays up while another chain is added to the
+        // same Envoy listener (a second Terminate listener on port 8443 and its route): Envoy
+        // drains only chains that change.
+        let held = try await HeldConnection(host: "tls.example.com", address: address, port: 8443)
+        defer { held.close() }
+        #expect(try await held.get(host: "tls.example.com"), "first request on the held connection: \(held.received.suffix(300))")
+        let secondPair = try authority.issue(["tls2.example.com"])
+        try await apply([
+            tlsSecret("gateway-cert-2", namespace: "streams", secondPair),
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: streams, namespace: streams}
+            spec:
+              gatewayClassName: kuma
+              listeners:
+              - {name: passthrough, port: 443, protocol: TLS, hostname: "*.example.com", tls: {mode: Passthrough}}
+              - {name: terminate, port: 8443, protocol: TLS, hostname: tls.example.com,
+                 tls: {mode: Terminate, certificateRefs: [{name: gateway-cert}]}}
+              - {name: terminate-2, port: 8443, protocol: TLS, hostname: tls2.example.com,
+                 tls: {mode: Terminate, certificateRefs: [{name: gateway-cert-2}]}}
+              - {name: tcp, port: 5432, protocol: TCP}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: TLSRoute
+            metadata: {name: terminated-2, namespace: streams}
+            spec:
+              parentRefs: [{name: streams, sectionName: terminate-2}]
+              hostnames: [tls2.example.com]
+              rules: [{backendRefs: [{name: echo, port: 8080}]}]
+            """,
+        ].joined(separator: "\n---\n"), to: server)
+        _ = try await eventually(20, "the second Terminate listener serves") {
+            try await curlTLS(host: "tls2.example.com", address: address, port: 8443, caFile: ca, extra: ["--http1.1"]).status == 200 ? true : nil
+        }
+        // Past the agent's Envoy drain time (2 s): a drained chain's connections would be closed by now.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await held.get(host: "tls.example.com"), "the held connection survived the change: \(held.received.suffix(300))")
+
         // TCP: the bytes of a plain HTTP request reach the echo backend unchanged.
         let tcp = try await eventually(20, "TCP to the echo backend") {
             let response = try await HTTP.request("GET", "http://\(address):5432/over-tcp", timeout: 2)
@@ -117,7 +156,7 @@ struct StreamRouteTests {
         }
         // The generated MeshTCPRoutes are visible like the other mesh resources.
         let generated = try await HTTP.json("GET", server.server + "/apis/kuma.io/v1alpha1/meshtcproutes").json
-        #expect((generated["items"]?.arrayValue ?? []).count == 3)
+        #expect((generated["items"]?.arrayValue ?? []).count == 4)
     }
 }
 
