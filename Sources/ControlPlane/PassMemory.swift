@@ -42,8 +42,10 @@ struct PassMemory {
         return (changedStatuses, changedGateways, changedRoutes, removed.sorted())
     }
 
-    /// The generated MeshTCPRoutes that changed since the last pass, and the keys of those gone.
+    /// The generated MeshTCPRoutes that changed since the last pass, and the keys of those gone
+    /// (user-authored ones in `meshTCPRoutes` are left alone).
     mutating func changes(meshTCPRoutes: [MeshTCPRoute]) -> ([MeshTCPRoute], [ObjectKey]) {
+        let meshTCPRoutes = meshTCPRoutes.filter { $0.metadata?.labels?[GeneratedLabels.managedBy] != nil }
         let routes = Dictionary(meshTCPRoutes.map { ("\($0.namespace ?? "")/\($0.name ?? "")", $0) }, uniquingKeysWith: { _, last in last })
         let changed = meshTCPRoutes.filter { self.meshTCPRoutes["\($0.namespace ?? "")/\($0.name ?? "")"] != $0 }
         var removed: [ObjectKey] = []

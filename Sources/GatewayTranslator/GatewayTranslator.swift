@@ -122,6 +122,7 @@ public enum GatewayTranslator {
         generated.append(contentsOf: authored)
         translation.meshHTTPRoutes = generated
         translation.meshTCPRoutes = StreamRoutes.sortedAndDisambiguated(generatedTCP)
+            + snapshot.meshTCPRoutes.sorted { ($0.namespace ?? "", $0.name ?? "") < ($1.namespace ?? "", $1.name ?? "") }
         translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         return translation
     }
