@@ -98,7 +98,7 @@ enum TableConverter {
                         .string(object[path: ["status", "addresses"]]?.arrayValue?.first?["value"]?.stringValue ?? "")
                     },
                     condition("Programmed", "Programmed"), age]
-        case ResourceKinds.httpRoute, ResourceKinds.grpcRoute:
+        case ResourceKinds.httpRoute, ResourceKinds.grpcRoute, ResourceKinds.tlsRoute:
             return [name, Column(name: "Hostnames") { object, _ in
                 .string((object[path: ["spec", "hostnames"]]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","))
             }, age]

@@ -1,7 +1,7 @@
 import GatewayModel
 import ResourceStore
 
-/// Keeps the generated mesh resources (MeshGateway, MeshHTTPRoute) visible in the store, so
+/// Keeps the generated mesh resources (MeshGateway, MeshHTTPRoute, MeshTCPRoute) visible in the store, so
 /// `gatehouse get meshhttproutes -A` shows the IR: creates, updates (re-asserting edits made by
 /// hand) and deletes the generated objects to match the latest translation.
 struct MeshResourceWriter {
@@ -10,8 +10,13 @@ struct MeshResourceWriter {
     /// Writes the given generated objects (those already equal in the store are left alone)
     /// and deletes `removed` ones. On the first pass after a start, generated objects left in the
     /// store by an earlier run that this run does not produce are deleted too.
-    func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute], removed: [ObjectKey]) async {
+    func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute], meshTCPRoutes: [MeshTCPRoute] = [],
+               removed: [ObjectKey]) async {
         var desired: [(ObjectKey, ResourceKind, JSONValue)] = []
+        for route in meshTCPRoutes {
+            guard let object = try? JSONValue.encode(route), let name = object.name else { continue }
+            desired.append((ObjectKey(kind: ResourceKinds.meshTCPRoute, namespace: object.namespace, name: name), ResourceKinds.meshTCPRoute, object))
+        }
         for gateway in meshGateways {
             guard let object = try? JSONValue.encode(gateway), let name = object.name else { continue }
             desired.append((ObjectKey(kind: ResourceKinds.meshGateway, namespace: nil, name: name), ResourceKinds.meshGateway, object))
@@ -41,7 +46,7 @@ struct MeshResourceWriter {
 
     /// Deletes generated objects that `keep` does not name (leftovers of an earlier run).
     func removeStale(keeping keep: Set<ObjectKey>) async {
-        for kind in [ResourceKinds.meshGateway, ResourceKinds.meshHTTPRoute] {
+        for kind in [ResourceKinds.meshGateway, ResourceKinds.meshHTTPRoute, ResourceKinds.meshTCPRoute] {
             let generated = store.list(ObjectFilter(kind: kind, predicate: { $0.labels[GeneratedLabels.managedBy] != nil })).items
             for object in generated {
                 guard let name = object.name, !keep.contains(ObjectKey(kind: kind, namespace: object.namespace, name: name)) else { continue }

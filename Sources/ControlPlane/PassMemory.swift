@@ -5,6 +5,7 @@ struct PassMemory {
     var statuses: [ObjectKey: JSONValue] = [:]
     var meshGateways: [String: MeshGateway] = [:]
     var meshHTTPRoutes: [String: MeshHTTPRoute] = [:]
+    var meshTCPRoutes: [String: MeshTCPRoute] = [:]
     var sweptLeftovers = false
 
     /// Makes the next pass hand every status to the writer again (after a failed write).
@@ -39,5 +40,19 @@ struct PassMemory {
         self.meshGateways = gateways
         self.meshHTTPRoutes = routes
         return (changedStatuses, changedGateways, changedRoutes, removed.sorted())
+    }
+
+    /// The generated MeshTCPRoutes that changed since the last pass, and the keys of those gone
+    /// (user-authored ones in `meshTCPRoutes` are left alone).
+    mutating func changes(meshTCPRoutes: [MeshTCPRoute]) -> ([MeshTCPRoute], [ObjectKey]) {
+        let meshTCPRoutes = meshTCPRoutes.filter { $0.metadata?.labels?[GeneratedLabels.managedBy] != nil }
+        let routes = Dictionary(meshTCPRoutes.map { ("\($0.namespace ?? "")/\($0.name ?? "")", $0) }, uniquingKeysWith: { _, last in last })
+        let changed = meshTCPRoutes.filter { self.meshTCPRoutes["\($0.namespace ?? "")/\($0.name ?? "")"] != $0 }
+        var removed: [ObjectKey] = []
+        for (key, route) in self.meshTCPRoutes where routes[key] == nil {
+            removed.append(ObjectKey(kind: ResourceKinds.meshTCPRoute, namespace: route.namespace, name: route.name ?? ""))
+        }
+        self.meshTCPRoutes = routes
+        return (changed, removed.sorted())
     }
 }

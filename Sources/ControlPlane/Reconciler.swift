@@ -239,6 +239,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let (changedStatuses, changedMeshGateways, changedMeshRoutes, removedMesh) = memory.withLock {
             $0.changes(statuses: translation.statuses, meshGateways: translation.meshGateways, meshHTTPRoutes: translation.meshHTTPRoutes)
         }
+        let (changedTCPRoutes, removedTCPRoutes) = memory.withLock { $0.changes(meshTCPRoutes: translation.meshTCPRoutes) }
         var statusWrites = 0
         do {
             statusWrites = try await StatusWriter(store: store, controllerName: options.controllerName, events: events)
@@ -256,7 +257,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             _ = try? await store.delete(ResourceKinds.dataplane, namespace: key.namespace, name: key.name)
             logger.info("removed an offline Dataplane", metadata: LogMetadata.object("Dataplane", namespace: key.namespace, name: key.name))
         }
-        await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, removed: removedMesh)
+        await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, meshTCPRoutes: changedTCPRoutes,
+                               removed: (removedMesh + removedTCPRoutes).sorted())
         _ = await MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
         if memory.withLock({ $0.needsLeftoverSweep() }) {
             var keep = Set(translation.meshGateways.compactMap { $0.metadata?.name }.map {
@@ -264,9 +266,12 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             for route in translation.meshHTTPRoutes {
                 keep.insert(ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: route.metadata?.namespace, name: route.metadata?.name ?? ""))
             }
+            for route in translation.meshTCPRoutes {
+                keep.insert(ObjectKey(kind: ResourceKinds.meshTCPRoute, namespace: route.namespace, name: route.name ?? ""))
+            }
             await meshWriter.removeStale(keeping: keep)
         }
-        logger.debug("results written", metadata: ["statusWrites": "\(statusWrites)", "meshObjects": "\(changedMeshRoutes.count + changedMeshGateways.count)"])
+        logger.debug("results written", metadata: ["statusWrites": "\(statusWrites)", "meshObjects": "\(changedMeshRoutes.count + changedTCPRoutes.count + changedMeshGateways.count)"])
     }
 
     static func timestamp() -> String { Timestamps.rfc3339(Date()) }

@@ -3,10 +3,11 @@ import GatewayModel
 /// One upstream Envoy cluster: a Service port, with the ready endpoints of its EndpointSlices.
 struct UpstreamCluster: Sendable, Hashable {
     /// `<namespace>/<service>/<port>`: readable, and unique because none of the three parts
-    /// may contain `/`.
+    /// may contain `/`; `<namespace>/<service>/<port>/h2c` for the HTTP/2 twin of a port whose
+    /// `appProtocol` does not ask for HTTP/2, used by GRPCRoutes.
     var name: String
     /// Speak HTTP/2 without TLS (h2c) to the endpoints: the Service port's `appProtocol` is
-    /// `kubernetes.io/h2c`.
+    /// `kubernetes.io/h2c` or `grpc`, or a GRPCRoute uses it.
     var usesHTTP2: Bool
     /// Ready endpoints as (address, port), sorted and without duplicates.
     var endpoints: [Endpoint]
@@ -36,6 +37,9 @@ struct BackendCatalog {
     static let serviceNameLabel = "kubernetes.io/service-name"
     /// The `appProtocol` that asks for cleartext HTTP/2 to the backend.
     static let h2cAppProtocol = "kubernetes.io/h2c"
+    /// `appProtocol`s that mean cleartext HTTP/2 to the backend (`grpc` as Istio and Envoy
+    /// Gateway read it).
+    static let http2AppProtocols: Set<String> = [h2cAppProtocol, "grpc"]
 
     /// Indexes the Services and EndpointSlices of one proxy's input.
     init(services: [Service], endpointSlices: [EndpointSlice]) {
@@ -53,23 +57,25 @@ struct BackendCatalog {
 
     /// The cluster for a backend reference, or nil when it cannot be resolved (the reserved
     /// unresolved name, another kind, a missing Service or Service port): its share answers 500.
-    /// `defaultNamespace` applies when the reference names none.
-    mutating func cluster(for reference: KumaBackendRef, defaultNamespace: String) -> UpstreamCluster? {
+    /// `defaultNamespace` applies when the reference names none. `forcingHTTP2` (GRPCRoute
+    /// backends) gives an HTTP/2 cluster even when the Service port does not ask for one.
+    mutating func cluster(for reference: KumaBackendRef, defaultNamespace: String, forcingHTTP2: Bool = false) -> UpstreamCluster? {
         guard reference.kind == "MeshService", let name = reference.name, name != UnresolvedBackend.name,
               let portNumber = reference.port
         else { return nil }
         let namespace = reference.namespace ?? defaultNamespace
-        let clusterName = "\(namespace)/\(name)/\(portNumber)"
+        guard let service = servicesByKey[Self.key(namespace, name)],
+              let servicePort = service.spec?.ports?.first(where: { $0.port.map(Int64.init) == portNumber })
+        else { return nil }
+        let portSpeaksHTTP2 = servicePort.appProtocol.map { Self.http2AppProtocols.contains($0.lowercased()) } ?? false
+        let clusterName = "\(namespace)/\(name)/\(portNumber)" + (forcingHTTP2 && !portSpeaksHTTP2 ? "/h2c" : "")
         if let known = usedClusters[clusterName] {
             recorded.append(known)
             return known
         }
-        guard let service = servicesByKey[Self.key(namespace, name)],
-              let servicePort = service.spec?.ports?.first(where: { $0.port.map(Int64.init) == portNumber })
-        else { return nil }
         let cluster = UpstreamCluster(
             name: clusterName,
-            usesHTTP2: servicePort.appProtocol == Self.h2cAppProtocol,
+            usesHTTP2: portSpeaksHTTP2 || forcingHTTP2,
             endpoints: readyEndpoints(namespace: namespace, service: name, portName: servicePort.name ?? "")
         )
         usedClusters[clusterName] = cluster

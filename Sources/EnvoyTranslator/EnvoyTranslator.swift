@@ -14,16 +14,19 @@ public struct ProxyInput: Sendable, Equatable {
     public var endpointSlices: [EndpointSlice]
     /// Mesh secrets the HTTPS listeners' certificates name (those of other meshes are ignored).
     public var secrets: [MeshSecret]
+    /// The MeshTCPRoutes targeting that MeshGateway (TLS and TCP listeners).
+    public var tcpRoutes: [MeshTCPRoute]
 
     /// Creates an input.
     public init(instance: GatewayInstance, meshGateway: MeshGateway?, routes: [MeshHTTPRoute],
-                services: [Service], endpointSlices: [EndpointSlice], secrets: [MeshSecret] = []) {
+                services: [Service], endpointSlices: [EndpointSlice], secrets: [MeshSecret] = [], tcpRoutes: [MeshTCPRoute] = []) {
         self.instance = instance
         self.meshGateway = meshGateway
         self.routes = routes
         self.services = services
         self.endpointSlices = endpointSlices
         self.secrets = secrets
+        self.tcpRoutes = tcpRoutes
     }
 }
 
@@ -50,7 +53,7 @@ public enum EndpointDelivery: Sendable, Hashable {
 ///   `<namespace>/<gateway>/<port>` on the instance address (`0.0.0.0` without one) and one
 ///   route configuration of the same name, delivered over RDS from its own file. Listeners are
 ///   sorted by port. `HTTPS` ports are served with TLS termination (see `TLSListeners`);
-///   `TLS` and `TCP` listeners get no Envoy listener at all;
+///   `TLS` and `TCP` ports forward connections from MeshTCPRoutes (see `StreamListeners`);
 /// - per domain on that port, one virtual host `<listener name>/<domain>`, sorted by domain
 ///   (see `VirtualHostPlan`); its routes in Gateway API precedence order. Requests for no
 ///   domain get Envoy's 404;
@@ -99,8 +102,16 @@ public enum EnvoyTranslator {
                 name: name, address: instance.address ?? "0.0.0.0", port: port, routeConfigurationName: name,
                 routeFormat: routeFormat, httpFilters: httpFilters))
         }
+        // Before the HTTPS listeners: `TLSListeners.add` orders every listener by port.
+        StreamListeners.add(input, catalog: &catalog, to: &resources)
         TLSListeners.add(input, routes: routes, routeFormat: routeFormat,
                          catalog: &catalog, to: &resources)
+        if instance.listeners.contains(where: { $0.protocol == "TLS" }) {
+            // A certificate shared by an HTTPS and a TLS Terminate listener is one secret.
+            var seen = Set<String>()
+            resources.secrets = resources.secrets.filter { seen.insert($0.name).inserted }
+                .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        }
         let clusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
         resources.clusters = clusters.map {
             ResourceBuilders.cluster($0, endpoints: endpoints)
@@ -141,9 +152,11 @@ public enum EnvoyTranslator {
         let created = annotations[GeneratedLabels.sourceCreated] ?? route.metadata?.creationTimestamp
         let prefix = toIndex == 0 ? source : "\(source)/to/\(toIndex)"
         // Generated routes live in the system namespace: references default to the namespace
-        // of the HTTPRoute they came from (`httproute/<namespace>/<name>`).
+        // of the route they came from (`httproute/<namespace>/<name>`, `grpcroute/...`).
         let sourceParts = source.split(separator: "/")
         let referenceNamespace = sourceParts.count == 3 ? String(sourceParts[1]) : namespace
+        // A GRPCRoute's mesh route (`grpcroute/<namespace>/<name>`): its backends speak HTTP/2.
+        let speaksGRPC = sourceParts.count == 3 && sourceParts[0] == "grpcroute"
         var entries: [RouteEntry] = []
         let rules = destination.rules ?? []
         let labels = RouteEntryBuilder.ruleLabels(rules)
@@ -158,7 +171,8 @@ public enum EnvoyTranslator {
                     precedence: RoutePrecedence(match: match, created: created, source: source,
                                                 ruleIndex: ruleIndex, matchIndex: matchIndex),
                     defaultNamespace: referenceNamespace,
-                    origin: origin))
+                    origin: origin,
+                    backendsNeedHTTP2: speaksGRPC))
             }
         }
         return entries

@@ -12,6 +12,10 @@ public enum ProxyInputs {
         for route in translation.meshHTTPRoutes where route.spec?.targetRef?.kind == "MeshGateway" {
             routesByGateway[route.spec?.targetRef?.name ?? "", default: []].append(route)
         }
+        var tcpRoutesByGateway: [String: [MeshTCPRoute]] = [:]
+        for route in translation.meshTCPRoutes where route.spec?.targetRef?.kind == "MeshGateway" {
+            tcpRoutesByGateway[route.spec?.targetRef?.name ?? "", default: []].append(route)
+        }
         var meshGateways: [String: MeshGateway] = [:]
         for meshGateway in translation.meshGateways {
             if let name = meshGateway.metadata?.name { meshGateways[name] = meshGateway }
@@ -20,7 +24,8 @@ public enum ProxyInputs {
             (instance.gatewayKey, ProxyInput(
                 instance: instance, meshGateway: meshGateways[instance.meshGatewayName],
                 routes: routesByGateway[instance.meshGatewayName] ?? [], services: snapshot.services,
-                endpointSlices: snapshot.endpointSlices, secrets: translation.meshSecrets))
+                endpointSlices: snapshot.endpointSlices, secrets: translation.meshSecrets,
+                tcpRoutes: tcpRoutesByGateway[instance.meshGatewayName] ?? []))
         }.sorted { $0.0 < $1.0 }
     }
 }

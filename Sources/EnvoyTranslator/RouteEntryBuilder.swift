@@ -14,15 +14,19 @@ final class RouteEntry: Sendable {
     let defaultNamespace: String
     /// The listener the route is attached to (for redirects).
     let origin: ListenerOrigin
+    /// The route came from a GRPCRoute: its backends are spoken to over HTTP/2 whatever their
+    /// Service port's `appProtocol` says.
+    let backendsNeedHTTP2: Bool
 
     init(name: String, match: MeshHTTPRoute.Match?, rule: MeshHTTPRoute.Rule, precedence: RoutePrecedence,
-         defaultNamespace: String, origin: ListenerOrigin) {
+         defaultNamespace: String, origin: ListenerOrigin, backendsNeedHTTP2: Bool = false) {
         self.name = name
         self.match = match
         self.rule = rule
         self.precedence = precedence
         self.defaultNamespace = defaultNamespace
         self.origin = origin
+        self.backendsNeedHTTP2 = backendsNeedHTTP2
     }
 }
 
@@ -58,7 +62,7 @@ enum RouteEntryBuilder {
             return .object(route)
         }
         guard var action = forwardingAction(conf.backendRefs ?? [], defaultNamespace: entry.defaultNamespace,
-                                            catalog: &catalog)
+                                            http2: entry.backendsNeedHTTP2, catalog: &catalog)
         else {
             route["direct_response"] = ["status": 500]
             return .object(route)
@@ -69,7 +73,7 @@ enum RouteEntryBuilder {
             }
         }
         let mirrors = filters.compactMap(\.requestMirror).compactMap {
-            mirrorPolicy($0, defaultNamespace: entry.defaultNamespace, catalog: &catalog)
+            mirrorPolicy($0, defaultNamespace: entry.defaultNamespace, http2: entry.backendsNeedHTTP2, catalog: &catalog)
         }
         if !mirrors.isEmpty { action["request_mirror_policies"] = .array(mirrors) }
         for (key, value) in RetryPolicy.members(conf) { action[key] = value }
@@ -105,14 +109,15 @@ enum RouteEntryBuilder {
     /// share of `unresolvedClusterName`. A single resolved share without backend filters is a
     /// plain `cluster`; backend filters (header changes) go on their `weighted_clusters` entry,
     /// so they apply only to the requests sent there.
-    static func forwardingAction(_ references: [KumaBackendRef], defaultNamespace: String,
+    /// `http2` asks for HTTP/2 clusters whatever the Service ports say (GRPCRoute backends).
+    static func forwardingAction(_ references: [KumaBackendRef], defaultNamespace: String, http2: Bool = false,
                                  catalog: inout BackendCatalog) -> [String: JSONValue]? {
         var shares: [(cluster: String, weight: Int64, filters: [MeshHTTPRoute.Filter])] = []
         var unresolvedWeight: Int64 = 0
         for reference in references {
             let weight = reference.weight ?? 1
             guard weight > 0 else { continue }
-            guard let cluster = catalog.cluster(for: reference, defaultNamespace: defaultNamespace) else {
+            guard let cluster = catalog.cluster(for: reference, defaultNamespace: defaultNamespace, forcingHTTP2: http2) else {
                 unresolvedWeight += weight
                 continue
             }
@@ -141,9 +146,10 @@ enum RouteEntryBuilder {
 
     /// A `RequestMirrorPolicy`, or nil when the mirror backend cannot be resolved (mirroring
     /// is best effort: the request itself still goes through).
-    private static func mirrorPolicy(_ mirror: MeshHTTPRoute.RequestMirror, defaultNamespace: String,
+    private static func mirrorPolicy(_ mirror: MeshHTTPRoute.RequestMirror, defaultNamespace: String, http2: Bool,
                                      catalog: inout BackendCatalog) -> JSONValue? {
-        guard let cluster = catalog.cluster(for: mirror.backendRef, defaultNamespace: defaultNamespace) else { return nil }
+        guard let cluster = catalog.cluster(for: mirror.backendRef, defaultNamespace: defaultNamespace, forcingHTTP2: http2)
+        else { return nil }
         var policy: [String: JSONValue] = ["cluster": .string(cluster.name)]
         if let percent = mirrorPercentage(mirror.percentage), percent < 100 {
             let perMillion = Int64((max(percent, 0) * 10_000).rounded())

@@ -30,17 +30,19 @@ enum Backends {
     /// Service port `appProtocol`s the gateway cannot speak to a backend.
     static let unsupportedAppProtocols: Set<String> = ["https", "tls", "kubernetes.io/wss"]
 
-    /// The Kuma backendRef for `reference` from an HTTPRoute in `routeNamespace`, and the
-    /// problem that made it unresolved (its traffic share then answers 500).
-    static func resolve(_ reference: BackendReference, routeNamespace: String, index: SnapshotIndex) -> (KumaBackendRef, Problem?) {
-        let problem = self.problem(reference, routeNamespace: routeNamespace, index: index)
+    /// The Kuma backendRef for `reference` from a route of kind `routeKind` (`HTTPRoute`,
+    /// `GRPCRoute`: the `from` of ReferenceGrants) in `routeNamespace`, and the problem that
+    /// made it unresolved (its traffic share then answers 500).
+    static func resolve(_ reference: BackendReference, routeNamespace: String, routeKind: String,
+                        index: SnapshotIndex) -> (KumaBackendRef, Problem?) {
+        let problem = self.problem(reference, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
         let name = problem == nil ? reference.name : UnresolvedBackend.name
         let backend = KumaBackendRef(kind: "MeshService", name: name, namespace: reference.namespace,
                                      weight: Int64(reference.weight), port: reference.port.map(Int64.init))
         return (backend, problem)
     }
 
-    static func problem(_ reference: BackendReference, routeNamespace: String, index: SnapshotIndex) -> Problem? {
+    static func problem(_ reference: BackendReference, routeNamespace: String, routeKind: String, index: SnapshotIndex) -> Problem? {
         let described = "\(reference.namespace)/\(reference.name)"
         guard reference.group.isEmpty, reference.kind == "Service" else {
             let group = reference.group.isEmpty ? "core" : reference.group
@@ -48,7 +50,7 @@ enum Backends {
                            message: "backendRef \(described): kind \(reference.kind) of group \(group) is not supported; use a core Service")
         }
         let permitted = ReferenceGrants.permits(
-            index, from: ReferenceEnd(group: ResourceKinds.gatewayGroup, kind: "HTTPRoute", namespace: routeNamespace),
+            index, from: ReferenceEnd(group: ResourceKinds.gatewayGroup, kind: routeKind, namespace: routeNamespace),
             to: ReferenceEnd(group: "", kind: "Service", namespace: reference.namespace, name: reference.name))
         guard permitted else {
             return Problem(reason: Reason.refNotPermitted,
@@ -63,12 +65,14 @@ enum Backends {
         guard let servicePort = service.spec?.ports?.first(where: { $0.port == Int(port) }) else {
             return Problem(reason: Reason.backendNotFound, message: "Service \(described) has no port \(port)")
         }
+        // TLSRoutes and TCPRoutes forward bytes: any TCP port will do, whatever it speaks.
+        let forwardsBytes = StreamRoutes.isStream(routeKind)
         let transport = (servicePort.protocol ?? "TCP").uppercased()
         if transport != "TCP" {
             return Problem(reason: Reason.unsupportedProtocol,
-                           message: "Service \(described) port \(port) uses \(transport); HTTP needs TCP")
+                           message: "Service \(described) port \(port) uses \(transport); \(forwardsBytes ? routeKind : "HTTP") needs TCP")
         }
-        if let appProtocol = servicePort.appProtocol, unsupportedAppProtocols.contains(appProtocol.lowercased()) {
+        if !forwardsBytes, let appProtocol = servicePort.appProtocol, unsupportedAppProtocols.contains(appProtocol.lowercased()) {
             return Problem(reason: Reason.unsupportedProtocol,
                            message: "Service \(described) port \(port) has appProtocol \(appProtocol), which the gateway cannot speak")
         }

@@ -41,10 +41,12 @@ enum Certificates {
         var keyPairs: [CheckedKeyPair]
     }
 
-    /// Checks the certificates of an HTTPS listener.
-    static func check(_ tls: ListenerTLSConfig?, gatewayNamespace: String, index: SnapshotIndex) -> Outcome {
+    /// Checks the certificates of a listener that terminates TLS (HTTPS, or TLS in mode
+    /// Terminate); `listenerKind` names it in the message of a missing `certificateRefs`.
+    static func check(_ tls: ListenerTLSConfig?, gatewayNamespace: String, index: SnapshotIndex,
+                      listenerKind: String) -> Outcome {
         guard let references = tls?.certificateRefs, !references.isEmpty else {
-            return Outcome(problem: Problem(reason: Reason.invalidCertificateRef, message: "An HTTPS listener needs at least one certificateRef"),
+            return Outcome(problem: Problem(reason: Reason.invalidCertificateRef, message: "\(listenerKind) needs at least one certificateRef"),
                            keyPairs: [])
         }
         var keyPairs: [CheckedKeyPair] = []

@@ -18,9 +18,11 @@ enum GatewayClasses {
     /// Features that work end to end, by their Gateway API v1.6 names, sorted by name: the
     /// core ones and each extended feature with golden cases in both stages and a test
     /// against the real Envoy (EnvoyTranslatorTests, the conformance runner). Not listed:
-    /// `HTTPRouteDestinationPortMatching`, the GRPC/TLS/TCP/UDP route kinds and the Gateway
+    /// `HTTPRouteDestinationPortMatching`, `TLSRouteModeMixed` (one TLS mode per port), the
+    /// UDP route kind and the Gateway
     /// features that need a cluster (static addresses, infrastructure propagation).
     static let supportedFeatures = [
+        "GRPCRoute",
         "Gateway",
         "GatewayHTTPSListenerDetectMisdirectedRequests",
         "GatewayPort8080",
@@ -51,6 +53,9 @@ enum GatewayClasses {
         "HTTPRouteRetryConnectionError",
         "HTTPRouteSchemeRedirect",
         "ReferenceGrant",
+        "TCPRoute",
+        "TLSRoute",
+        "TLSRouteModeTerminate",
     ]
 
     /// Evaluates the classes this controller owns, by class name.

@@ -32,26 +32,45 @@ public enum GatewayTranslator {
 
         // Routes before Gateway status: attachedRoutes counts the accepted attachments.
         let remembered = memo?.begin(TranslationContext(snapshot, options: options)) ?? [:]
-        // (key, position in the snapshot, fresh evaluation or remembered entry): positions, not
-        // route values, so that a pass over thousands of unchanged routes copies none of them.
-        var routes: [(key: String, position: Int, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
-        routes.reserveCapacity(snapshot.httpRoutes.count)
-        for position in snapshot.httpRoutes.indices {
-            guard let name = snapshot.httpRoutes[position].metadata?.name else { continue }
-            let key = objectPath(snapshot.httpRoutes[position].metadata?.namespace ?? "", name)
-            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: snapshot.httpRoutes[position]) {
+        // GRPCRoutes, TLSRoutes and TCPRoutes are evaluated through their HTTP equivalents, made once here.
+        let grpcEquivalents = snapshot.grpcRoutes.map(HTTPRoute.init(grpcEquivalentOf:))
+        let tlsEquivalents = snapshot.tlsRoutes.map {
+            HTTPRoute(streamEquivalentOf: $0.spec, kind: StreamRoutes.tlsKind, apiVersion: $0.apiVersion, metadata: $0.metadata, status: $0.status)
+        }
+        let tcpEquivalents = snapshot.tcpRoutes.map {
+            HTTPRoute(streamEquivalentOf: $0.spec, kind: StreamRoutes.tcpKind, apiVersion: $0.apiVersion, metadata: $0.metadata, status: $0.status)
+        }
+        // (key, route by kind and position in the snapshot, fresh evaluation or remembered entry):
+        // positions, not route values, so that a pass over thousands of unchanged routes copies none of them.
+        var routes: [(key: String, source: RouteSource, evaluation: RouteEvaluation?, entry: TranslationMemo.Entry?)] = []
+        let sources = snapshot.httpRoutes.indices.map(RouteSource.http) + grpcEquivalents.indices.map(RouteSource.grpc)
+            + tlsEquivalents.indices.map(RouteSource.tls) + tcpEquivalents.indices.map(RouteSource.tcp)
+        routes.reserveCapacity(sources.count)
+        func route(_ source: RouteSource) -> HTTPRoute {
+            switch source {
+            case .http(let position): snapshot.httpRoutes[position]
+            case .grpc(let position): grpcEquivalents[position]
+            case .tls(let position): tlsEquivalents[position]
+            case .tcp(let position): tcpEquivalents[position]
+            }
+        }
+        for source in sources {
+            let metadata = route(source).metadata
+            guard let name = metadata?.name else { continue }
+            let key = source.key(namespace: metadata?.namespace ?? "", name: name)
+            if let entry = remembered[key], TranslationMemo.isCurrent(entry, for: route(source)) {
                 for attachment in entry.evaluation.attachments {
                     gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
                 }
-                routes.append((key, position, nil, entry))
+                routes.append((key, source, nil, entry))
                 continue
             }
-            let evaluation = HTTPRoutes.evaluate(snapshot.httpRoutes[position], gateways: gateways, gatewayPositions: gatewayPositions,
+            let evaluation = HTTPRoutes.evaluate(route(source), gateways: gateways, gatewayPositions: gatewayPositions,
                                                  index: index, options: options)
             for attachment in evaluation.attachments {
                 gateways[attachment.gatewayPosition].attachedRoutes[attachment.listenerPosition].insert(key)
             }
-            routes.append((key, position, evaluation, nil))
+            routes.append((key, source, evaluation, nil))
         }
 
         // Certificate copies before MeshGateways: their listeners name the copies.
@@ -69,20 +88,22 @@ public enum GatewayTranslator {
         }
 
         var generated: [MeshHTTPRoute] = []
+        var generatedTCP: [MeshTCPRoute] = []
         var entries: [String: TranslationMemo.Entry] = [:]
         if memo != nil { entries.reserveCapacity(routes.count) }
-        for (key, position, evaluation, remembered) in routes {
+        for (key, source, evaluation, remembered) in routes {
             let entry: TranslationMemo.Entry
             if let remembered {
                 entry = remembered
             } else if let evaluation {
-                entry = TranslationMemo.Entry(route: snapshot.httpRoutes[position], evaluation: evaluation,
+                entry = TranslationMemo.Entry(route: route(source), evaluation: evaluation,
                                               output: routeOutput(evaluation, gateways: gateways, options: options))
             } else {
                 continue
             }
             if let status = entry.output.status { statuses.append(status) }
             generated += entry.output.generated
+            generatedTCP += entry.output.generatedTCP
             if memo != nil { entries[key] = entry }
         }
         memo?.finish(entries)
@@ -100,6 +121,8 @@ public enum GatewayTranslator {
         }
         generated.append(contentsOf: authored)
         translation.meshHTTPRoutes = generated
+        translation.meshTCPRoutes = StreamRoutes.sortedAndDisambiguated(generatedTCP)
+            + snapshot.meshTCPRoutes.sorted { ($0.namespace ?? "", $0.name ?? "") < ($1.namespace ?? "", $1.name ?? "") }
         translation.gatewayInstances.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         return translation
     }
@@ -118,9 +141,10 @@ public enum GatewayTranslator {
     /// depend only on the route's evaluation and the Gateways' evaluations, never on other routes.
     static func routeOutput(_ route: RouteEvaluation, gateways: [GatewayEvaluation], options: TranslationOptions)
         -> TranslationMemo.RouteOutput {
-        var output = TranslationMemo.RouteOutput(status: nil, generated: [])
+        var output = TranslationMemo.RouteOutput(status: nil, generated: [], generatedTCP: [])
         if route.needsStatus {
-            let key = ObjectKey(kind: ResourceKinds.httpRoute, namespace: route.route.metadata?.namespace, name: route.route.metadata?.name ?? "")
+            let key = ObjectKey(kind: route.route.resourceKind, namespace: route.route.metadata?.namespace,
+                                name: route.route.metadata?.name ?? "")
             output.status = StatusUpdate(key: key, status: HTTPRoutes.status(route))
         }
         for attachment in route.attachments {
@@ -129,6 +153,12 @@ public enum GatewayTranslator {
             // Attachment ignores listener validity (attachedRoutes must count it), but only
             // served listeners get configuration.
             guard listener.isServable else { continue }
+            if StreamRoutes.isStream(route.route.routeKindName) {
+                output.generatedTCP.append(StreamRoutes.meshTCPRoute(route.route, rules: route.rules.rules, gateway: gateway,
+                                                                     listener: listener.listener, hostnames: attachment.hostnames,
+                                                                     options: options))
+                continue
+            }
             output.generated.append(MeshResources.meshHTTPRoute(route.route, rules: route.rules.rules, gateway: gateway,
                                                                 listener: listener.listener, hostnames: attachment.hostnames, options: options))
         }
@@ -137,5 +167,28 @@ public enum GatewayTranslator {
                                                                     options: options))
         }
         return output
+    }
+}
+
+/// Where a route of the translation comes from: its kind and position in the snapshot.
+enum RouteSource {
+    /// `snapshot.httpRoutes[position]`.
+    case http(Int)
+    /// `snapshot.grpcRoutes[position]` (evaluated through its HTTP equivalent).
+    case grpc(Int)
+    /// `snapshot.tlsRoutes[position]` (evaluated through its HTTP equivalent).
+    case tls(Int)
+    /// `snapshot.tcpRoutes[position]` (evaluated through its HTTP equivalent).
+    case tcp(Int)
+
+    /// The memo and `attachedRoutes` key: `<namespace>/<name>` for HTTPRoutes (as before
+    /// GRPCRoutes were served), `<kind>/<namespace>/<name>` (lower-cased kind) for the others.
+    func key(namespace: String, name: String) -> String {
+        switch self {
+        case .http: objectPath(namespace, name)
+        case .grpc: GRPCRoutes.key(namespace: namespace, name: name)
+        case .tls: "tlsroute/" + objectPath(namespace, name)
+        case .tcp: "tcproute/" + objectPath(namespace, name)
+        }
     }
 }

@@ -1,8 +1,8 @@
 import GatewayModel
 
-/// What the translator decided about one HTTPRoute.
+/// What the translator decided about one HTTPRoute (or GRPCRoute, through its HTTP equivalent).
 struct RouteEvaluation {
-    /// The route.
+    /// The route (a GRPCRoute's HTTP equivalent for a GRPCRoute: see `GRPCRoutes`).
     let route: HTTPRoute
     /// Its rules in the Kuma model.
     let rules: ConvertedRules
@@ -28,7 +28,10 @@ enum HTTPRoutes {
         var evaluation = RouteEvaluation(route: route, rules: RuleConversion.convert(route, index: index))
         let rules = evaluation.rules
         var routeMesh: String?
+        let isStream = StreamRoutes.isStream(route.routeKindName)
         for reference in route.spec.parentRefs ?? [] {
+            // TLSRoutes and TCPRoutes are not served in the mesh (see `StreamRoutes`).
+            if isStream, ServiceParents.refersToService(reference) { continue }
             if ServiceParents.refersToService(reference) {
                 let mesh = routeMesh ?? Gateways.mesh(route.metadata, namespace: routeNamespace, index: index, options: options)
                 routeMesh = mesh
@@ -60,7 +63,7 @@ enum HTTPRoutes {
                 accepted = .no(Reason.meshMismatch,
                                "The route is in mesh \(mesh) and Gateway \(gateway.key) in mesh \(gateway.mesh): a route attaches only to gateways of its own mesh (kuma.io/mesh on the route, the Gateway or their namespaces)")
             } else {
-                switch RouteAttachmentRules.attach(routeNamespace: routeNamespace, routeHostnames: route.spec.hostnames,
+                switch RouteAttachmentRules.attach(routeKind: route.routeKindName, routeNamespace: routeNamespace, routeHostnames: route.spec.hostnames,
                                                    reference: reference, gateway: gateway, gatewayPosition: position, index: index) {
                 case .failure(let failure):
                     accepted = .no(failure.reason, failure.message)

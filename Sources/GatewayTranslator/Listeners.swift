@@ -4,8 +4,9 @@ import GatewayModel
 struct ListenerEvaluation {
     /// The listener as written.
     let listener: Listener
-    /// Route kinds the listener accepts (after `allowedRoutes.kinds` filtering).
-    let supportedKinds: [RouteGroupKind]
+    /// Route kinds the listener accepts (after `allowedRoutes.kinds` filtering); none for a
+    /// TLS listener whose port mixes termination modes (upstream expects an empty list).
+    var supportedKinds: [RouteGroupKind]
     /// Why the listener cannot be accepted at all (unsupported protocol), if so.
     let protocolProblem: Problem?
     /// Route kinds named in `allowedRoutes.kinds` that Gatehouse does not serve on it.
@@ -16,11 +17,14 @@ struct ListenerEvaluation {
     let keyPairs: [CheckedKeyPair]
     /// Why it conflicts with another listener, if so.
     var conflict: Problem?
+    /// It is a TLS listener on a port whose TLS listeners mix modes (not served; upstream
+    /// expects `Accepted=False/ProtocolConflict` and no supportedKinds).
+    var mixesTLSModes = false
 
-    /// HTTPRoutes may attach (attachment ignores listener validity, as the spec requires for
-    /// `attachedRoutes`).
-    var acceptsHTTPRoutes: Bool {
-        supportedKinds.contains { ($0.group ?? ResourceKinds.gatewayGroup) == ResourceKinds.gatewayGroup && $0.kind == "HTTPRoute" }
+    /// Routes of `kind` (of the Gateway API group) may attach (attachment ignores listener
+    /// validity, as the spec requires for `attachedRoutes`).
+    func accepts(kind: String) -> Bool {
+        supportedKinds.contains { ($0.group ?? ResourceKinds.gatewayGroup) == ResourceKinds.gatewayGroup && $0.kind == kind }
     }
 
     /// The listener can be served: supported protocol, usable certificates, no conflict.
@@ -34,7 +38,7 @@ struct ListenerEvaluation {
         if let protocolProblem { return .no(Reason.unsupportedProtocol, protocolProblem.message) }
         // A conflicted listener is not accepted (the spec forbids picking a winner); its port
         // is taken by the listener it conflicts with.
-        if let conflict { return .no(Reason.portUnavailable, conflict.message) }
+        if let conflict { return .no(mixesTLSModes ? Reason.protocolConflict : Reason.portUnavailable, conflict.message) }
         return .yes(Reason.accepted, "Listener is valid")
     }
 
@@ -61,11 +65,30 @@ struct ListenerEvaluation {
 /// Listener rules: protocols, route kinds, certificates and conflicts.
 enum Listeners {
     /// Protocols Gatehouse serves today.
-    static let servedProtocols = ["HTTP", "HTTPS"]
+    static let servedProtocols = ["HTTP", "HTTPS", "TLS", "TCP"]
 
-    /// Route kinds a protocol serves (GRPCRoute is not implemented yet).
+    /// Route kinds a protocol serves: HTTPRoute and GRPCRoute on HTTP and HTTPS (as upstream's
+    /// conformance expects of both kinds), TLSRoute on TLS (both modes), TCPRoute on TCP.
     static func servedKinds(forProtocol protocolName: String) -> [RouteGroupKind] {
-        servedProtocols.contains(protocolName) ? [RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: "HTTPRoute")] : []
+        switch protocolName {
+        case "HTTP", "HTTPS":
+            return [RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: "HTTPRoute"),
+                    RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: GRPCRoutes.kind)]
+        case "TLS":
+            return [RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: StreamRoutes.tlsKind)]
+        case "TCP":
+            return [RouteGroupKind(group: ResourceKinds.gatewayGroup, kind: StreamRoutes.tcpKind)]
+        default:
+            return []
+        }
+    }
+
+    /// The TLS mode of a `TLS` listener: `Terminate` (the API's default) or `Passthrough`.
+    static func tlsMode(_ listener: Listener) -> String { listener.tls?.mode ?? "Terminate" }
+
+    /// True when the gateway terminates TLS on `listener`: HTTPS, or TLS in mode Terminate.
+    static func terminatesTLS(_ listener: Listener) -> Bool {
+        listener.protocol == "HTTPS" || (listener.protocol == "TLS" && tlsMode(listener) == "Terminate")
     }
 
     /// Evaluates every listener of `gateway`, in spec order, conflicts included.
@@ -96,8 +119,10 @@ enum Listeners {
         let protocolProblem: Problem? = servedProtocols.contains(listener.protocol) ? nil
             : Problem(reason: Reason.unsupportedProtocol,
                       message: "Protocol \(listener.protocol) is not supported; supported protocols: \(servedProtocols.joined(separator: ", "))")
-        let certificates = listener.protocol == "HTTPS"
-            ? Certificates.check(listener.tls, gatewayNamespace: gatewayNamespace, index: index) : nil
+        let certificates = terminatesTLS(listener)
+            ? Certificates.check(listener.tls, gatewayNamespace: gatewayNamespace, index: index,
+                                 listenerKind: listener.protocol == "TLS" ? "A TLS listener in mode Terminate" : "An HTTPS listener")
+            : nil
         return ListenerEvaluation(listener: listener, supportedKinds: supported, protocolProblem: protocolProblem,
                                   invalidKinds: invalid, certificateProblem: certificates?.problem,
                                   keyPairs: certificates?.keyPairs ?? [], conflict: nil)
@@ -120,6 +145,16 @@ enum Listeners {
                 evaluations[position].conflict = Problem(
                     reason: Reason.protocolConflict,
                     message: "Port \(listener.port) is also used with protocol \(otherProtocols[0].protocol) by listener \"\(otherProtocols[0].name)\"")
+                continue
+            }
+            // TLS listeners of both modes on one port (TLSRouteModeMixed) are not served: each
+            // is refused and supports no route kind, as upstream's conformance expects.
+            if listener.protocol == "TLS", let other = others.first(where: { tlsMode($0) != tlsMode(listener) }) {
+                evaluations[position].conflict = Problem(
+                    reason: Reason.protocolConflict,
+                    message: "Port \(listener.port) mixes TLS modes: listener \"\(other.name)\" uses mode \(tlsMode(other)) and this one \(tlsMode(listener)); Gatehouse serves one TLS mode per port")
+                evaluations[position].supportedKinds = []
+                evaluations[position].mixesTLSModes = true
                 continue
             }
             if let twin = others.first(where: { ($0.hostname ?? "") == (listener.hostname ?? "") }) {

@@ -21,7 +21,7 @@ enum MeshResources {
             let listener = evaluation.listener
             return MeshGateway.Listener(
                 hostname: listener.hostname, port: Int64(listener.port), protocol: listener.protocol,
-                tls: listener.protocol == "HTTPS" ? tls(evaluation, mesh: gateway.mesh, secretNames: secretNames) : nil,
+                tls: tls(evaluation, mesh: gateway.mesh, secretNames: secretNames),
                 tags: [listenerTag: listener.name])
         }
         return MeshGateway(metadata: metadata, spec: MeshGateway.Spec(
@@ -32,9 +32,14 @@ enum MeshResources {
     /// The tag naming the Gateway listener a MeshGateway listener comes from.
     static let listenerTag = "gatehouse.io/listener"
 
-    /// TLS termination with the mesh secret copies of the listener's certificate Secrets, in
-    /// `certificateRefs` order. Never the secret material itself.
-    static func tls(_ listener: ListenerEvaluation, mesh: String, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway.TLS {
+    /// The listener's `tls`: for HTTPS and TLS Terminate listeners, termination with the mesh
+    /// secret copies of its certificate Secrets, in `certificateRefs` order (never the secret
+    /// material itself); `PASSTHROUGH` for TLS Passthrough listeners; nil for HTTP and TCP.
+    static func tls(_ listener: ListenerEvaluation, mesh: String, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway.TLS? {
+        if listener.listener.protocol == "TLS", Listeners.tlsMode(listener.listener) == "Passthrough" {
+            return MeshGateway.TLS(mode: "PASSTHROUGH", certificates: nil)
+        }
+        guard Listeners.terminatesTLS(listener.listener) else { return nil }
         let certificates = listener.keyPairs.compactMap { keyPair in
             secretNames[MeshSecrets.Identity(mesh: mesh, namespace: keyPair.namespace, name: keyPair.name)]
                 .map(MeshGateway.DataSource.init(secret:))
@@ -42,15 +47,19 @@ enum MeshResources {
         return MeshGateway.TLS(mode: "TERMINATE", certificates: certificates)
     }
 
-    /// The MeshHTTPRoute for one route on one listener of one Gateway.
+    /// The MeshHTTPRoute for one route (an HTTPRoute or a GRPCRoute's HTTP equivalent) on one
+    /// listener of one Gateway.
     static func meshHTTPRoute(_ route: HTTPRoute, rules: [MeshHTTPRoute.Rule], gateway: GatewayEvaluation,
                               listener: Listener, hostnames: [String]?, options: TranslationOptions) -> MeshHTTPRoute {
         let routeNamespace = route.metadata?.namespace ?? ""
         let routeName = route.metadata?.name ?? ""
-        let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)")
+        // A GRPCRoute's name ends in `.grpcroute`, so that it never takes the name of the
+        // HTTPRoute of the same name on the same listener (which would rename both).
+        let kindSuffix = route.routeKindName == GRPCRoutes.kind ? ".grpcroute" : ""
+        let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)\(kindSuffix)")
         var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: labels(mesh: gateway.mesh))
         metadata.annotations = [
-            GeneratedLabels.source: "httproute/\(routeNamespace)/\(routeName)",
+            GeneratedLabels.source: route.generatedSource,
             GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",
         ]
         var target = KumaTargetRef(kind: "MeshGateway", name: gateway.meshGatewayName)

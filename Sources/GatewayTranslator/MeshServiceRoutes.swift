@@ -4,7 +4,8 @@ import GatewayModel
 /// generates (`HTTPRouteReconciler.gapiToKumaRoutes` and `gapiServiceToMeshRoute` in
 /// `pkg/plugins/runtime/k8s/controllers/gatewayapi/`):
 ///
-/// - name `<route>-<routeNamespace>-<service>.<serviceNamespace>` in the system namespace.
+/// - name `<route>-<routeNamespace>-<service>.<serviceNamespace>` in the system namespace
+///   (`.grpcroute` appended for a GRPCRoute, which Kuma does not convert).
 ///   Kuma uses it as is, so a combination longer than Kubernetes' 253 characters made the
 ///   create fail and the route never took effect, silently. Gatehouse shortens such a name
 ///   to a prefix and a stable hash of the whole name (`MeshResources.boundedName`), so any
@@ -27,10 +28,11 @@ enum MeshServiceRoutes {
                               options: TranslationOptions) -> MeshHTTPRoute {
         let routeNamespace = route.metadata?.namespace ?? ""
         let routeName = route.metadata?.name ?? ""
-        let name = MeshResources.boundedName("\(routeName)-\(routeNamespace)-\(attachment.name).\(attachment.namespace)")
+        let kindSuffix = route.routeKindName == GRPCRoutes.kind ? ".grpcroute" : ""
+        let name = MeshResources.boundedName("\(routeName)-\(routeNamespace)-\(attachment.name).\(attachment.namespace)\(kindSuffix)")
         var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: MeshResources.labels(mesh: attachment.mesh))
         metadata.annotations = [
-            GeneratedLabels.source: "httproute/\(routeNamespace)/\(routeName)",
+            GeneratedLabels.source: route.generatedSource,
             GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",
         ]
         let isProducer = routeNamespace == attachment.namespace

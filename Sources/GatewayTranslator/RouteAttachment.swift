@@ -13,8 +13,8 @@ struct RouteAttachment: Hashable {
 /// ParentRef attachment rules for routes to Gateways: sectionName and port select listeners,
 /// then `allowedRoutes` (kinds and namespaces), then hostname intersection.
 enum RouteAttachmentRules {
-    /// The attachments a parentRef yields on `gateway`, or why there are none.
-    static func attach(routeNamespace: String, routeHostnames: [String]?, reference: ParentReference,
+    /// The attachments a parentRef of a route of `routeKind` yields on `gateway`, or why there are none.
+    static func attach(routeKind: String, routeNamespace: String, routeHostnames: [String]?, reference: ParentReference,
                        gateway: GatewayEvaluation, gatewayPosition: Int, index: SnapshotIndex) -> Result<[RouteAttachment], AttachmentFailure> {
         let selected = gateway.listeners.indices.filter { position in
             let listener = gateway.listeners[position].listener
@@ -27,10 +27,10 @@ enum RouteAttachmentRules {
             return .failure(AttachmentFailure(reason: Reason.noMatchingParent,
                                               message: "Gateway \(gateway.key) has no listener \(wanted.joined(separator: " and "))"))
         }
-        let kindAllowed = selected.filter { gateway.listeners[$0].acceptsHTTPRoutes }
+        let kindAllowed = selected.filter { gateway.listeners[$0].accepts(kind: routeKind) }
         guard !kindAllowed.isEmpty else {
             return .failure(AttachmentFailure(reason: Reason.notAllowedByListeners,
-                                              message: "No matching listener of Gateway \(gateway.key) accepts HTTPRoutes"))
+                                              message: "No matching listener of Gateway \(gateway.key) accepts \(routeKind)s"))
         }
         let namespaceAllowed = kindAllowed.filter { position in
             allowsNamespace(gateway.listeners[position].listener.allowedRoutes?.namespaces, gatewayNamespace: gateway.namespace,

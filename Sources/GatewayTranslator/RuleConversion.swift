@@ -22,8 +22,11 @@ struct ConvertedRules {
 /// HTTPRoute rules -> MeshHTTPRoute rules. Rules do not depend on the parent, so a route's
 /// rules are converted once and shared by every MeshHTTPRoute generated for it.
 enum RuleConversion {
+    /// Converts the rules of `route` (an HTTPRoute, or a GRPCRoute's HTTP equivalent: see
+    /// `HTTPRoute.init(grpcEquivalentOf:)`).
     static func convert(_ route: HTTPRoute, index: SnapshotIndex) -> ConvertedRules {
         let routeNamespace = route.metadata?.namespace ?? ""
+        let routeKind = route.routeKindName
         var result = ConvertedRules()
         var problems: [Problem] = []
         guard let rules = route.spec.rules, !rules.isEmpty else {
@@ -34,13 +37,13 @@ enum RuleConversion {
         }
         for (position, rule) in rules.enumerated() {
             let rulePath = "spec.rules[\(position)]"
-            if let problem = regexProblem(rule, rulePath: rulePath) {
+            if let problem = regexProblem(rule, rulePath: rulePath, routeKind: routeKind) {
                 // A match Envoy cannot compile would make the proxy refuse every route of the
                 // listener: the rule is dropped (it could never match anything anyway).
                 result.dropped.append("rule \(position): \(problem)")
                 continue
             }
-            var converted = RuleFilters.convert(rule, position: position, routeNamespace: routeNamespace, index: index)
+            var converted = RuleFilters.convert(rule, position: position, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
             problems += converted.problems
             let matches = (rule.matches ?? []).isEmpty ? [defaultMatch] : (rule.matches ?? []).map(convert)
             if let reason = converted.unsupported {
@@ -60,12 +63,13 @@ enum RuleConversion {
     }
 
     /// The first `RegularExpression` of the rule's matches that Envoy would not compile,
-    /// named by its field path.
-    static func regexProblem(_ rule: HTTPRouteRule, rulePath: String) -> String? {
+    /// named by its field path (a GRPCRoute's path comes from its `method` match).
+    static func regexProblem(_ rule: HTTPRouteRule, rulePath: String, routeKind: String) -> String? {
         for (position, match) in (rule.matches ?? []).enumerated() {
             let matchPath = "\(rulePath).matches[\(position)]"
             var candidates: [(String, String)] = []
-            if match.path?.type == "RegularExpression" { candidates.append(("\(matchPath).path.value", match.path?.value ?? "")) }
+            let pathField = routeKind == GRPCRoutes.kind ? "\(matchPath).method (as the path regex)" : "\(matchPath).path.value"
+            if match.path?.type == "RegularExpression" { candidates.append((pathField, match.path?.value ?? "")) }
             for (headerPosition, header) in (match.headers ?? []).enumerated() where header.type == "RegularExpression" {
                 candidates.append(("\(matchPath).headers[\(headerPosition)].value", header.value))
             }

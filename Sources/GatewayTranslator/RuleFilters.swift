@@ -31,7 +31,8 @@ struct ConvertedRule {
 /// - `ExternalAuth`, an unknown type, or another filter on a backendRef: the rule answers
 ///   500 and is reported as dropped (`PartiallyInvalid`, or `Accepted=False` if no rule is left).
 enum RuleFilters {
-    static func convert(_ rule: HTTPRouteRule, position: Int, routeNamespace: String, index: SnapshotIndex) -> ConvertedRule {
+    static func convert(_ rule: HTTPRouteRule, position: Int, routeNamespace: String, routeKind: String,
+                        index: SnapshotIndex) -> ConvertedRule {
         var result = ConvertedRule()
         var filters: [MeshHTTPRoute.Filter] = []
         for filter in rule.filters ?? [] {
@@ -41,7 +42,7 @@ enum RuleFilters {
                 result.problems.append(problem)
                 result.failClosed(problem.message, dropped: false)
             case _ where MeshHTTPRoute.filterTypes.contains(filter.type):
-                let (converted, problem) = convert(filter, routeNamespace: routeNamespace, index: index)
+                let (converted, problem) = convert(filter, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
                 if let hostProblem = converted?.unmodifiableHeaderProblem {
                     result.failClosed(hostProblem, dropped: true)
                 } else if let converted {
@@ -58,13 +59,13 @@ enum RuleFilters {
             let target = BackendReference(group: reference.group, kind: reference.kind, name: reference.name,
                                           namespace: reference.namespace, port: reference.port, weight: reference.weight,
                                           routeNamespace: routeNamespace)
-            var (backend, problem) = Backends.resolve(target, routeNamespace: routeNamespace, index: index)
+            var (backend, problem) = Backends.resolve(target, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
             if let problem { result.problems.append(problem) }
             var backendFilters: [MeshHTTPRoute.Filter] = []
             for filter in reference.filters ?? [] {
                 switch filter.type {
                 case _ where MeshHTTPRoute.backendFilterTypes.contains(filter.type):
-                    guard let converted = convert(filter, routeNamespace: routeNamespace, index: index).0 else { break }
+                    guard let converted = convert(filter, routeNamespace: routeNamespace, routeKind: routeKind, index: index).0 else { break }
                     if let hostProblem = converted.unmodifiableHeaderProblem {
                         result.failClosed("backendRef \(backendPosition): \(hostProblem)", dropped: true)
                     } else {
@@ -72,7 +73,7 @@ enum RuleFilters {
                     }
                 case "RequestMirror" where references.count == 1:
                     // Every request of the rule goes to this backend: the same as a rule-level mirror.
-                    let (converted, problem) = convert(filter, routeNamespace: routeNamespace, index: index)
+                    let (converted, problem) = convert(filter, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
                     if let converted { filters.append(converted) }
                     if let problem { result.problems.append(problem) }
                 case "ExtensionRef":
@@ -106,7 +107,8 @@ enum RuleFilters {
                        message: "\(location): ExtensionRef filter \(described): Gatehouse implements no extension filters; the requests it would process are answered with 500")
     }
 
-    static func convert(_ filter: HTTPRouteFilter, routeNamespace: String, index: SnapshotIndex) -> (MeshHTTPRoute.Filter?, Problem?) {
+    static func convert(_ filter: HTTPRouteFilter, routeNamespace: String, routeKind: String,
+                        index: SnapshotIndex) -> (MeshHTTPRoute.Filter?, Problem?) {
         switch filter.type {
         case "RequestHeaderModifier":
             return (filter.requestHeaderModifier.map { MeshHTTPRoute.Filter(type: filter.type, requestHeaderModifier: convert($0)) }, nil)
@@ -135,7 +137,7 @@ enum RuleFilters {
             let target = BackendReference(group: reference.group, kind: reference.kind, name: reference.name,
                                           namespace: reference.namespace, port: reference.port, weight: nil,
                                           routeNamespace: routeNamespace)
-            var (backend, problem) = Backends.resolve(target, routeNamespace: routeNamespace, index: index)
+            var (backend, problem) = Backends.resolve(target, routeNamespace: routeNamespace, routeKind: routeKind, index: index)
             // An unresolvable mirror target mirrors nothing (mirrored answers are discarded, so
             // there is no share to fail); ResolvedRefs still reports it.
             if problem != nil { return (nil, problem) }

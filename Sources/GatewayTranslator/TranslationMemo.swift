@@ -1,7 +1,7 @@
 import GatewayModel
 import Synchronization
 
-/// What earlier translations decided per HTTPRoute, reused while neither the route nor anything
+/// What earlier translations decided per route (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute), reused while neither the route nor anything
 /// else a route evaluation reads has changed. A control plane keeps one memo across passes so
 /// that one route change costs one route evaluation instead of all of them; `translate` gives
 /// the same result with or without it.
@@ -30,6 +30,8 @@ public final class TranslationMemo: Sendable {
     struct RouteOutput: Sendable {
         var status: StatusUpdate?
         var generated: [MeshHTTPRoute]
+        /// MeshTCPRoutes (TLSRoute, TCPRoute).
+        var generatedTCP: [MeshTCPRoute]
     }
 
     private struct State {
@@ -99,7 +101,6 @@ struct TranslationContext: Equatable, @unchecked Sendable {
                 others.append(object[keyPath: meta]?.revisionStamp.map(AnyHashable.init) ?? AnyHashable(object))
             }
         }
-        add(snapshot.grpcRoutes, \.metadata)
         add(snapshot.referenceGrants, \.metadata)
         add(snapshot.namespaces, \.metadata)
         add(snapshot.services, \.metadata)

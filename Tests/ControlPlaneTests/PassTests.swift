@@ -22,6 +22,26 @@ struct PassTests {
         #expect(memory.needsLeftoverSweep() && !memory.needsLeftoverSweep(), "the leftover sweep runs once")
     }
 
+    @Test("PassMemory hands on changed generated MeshTCPRoutes, names the ones gone, and leaves user-written ones alone")
+    func passMemoryTCPRoutes() {
+        func route(_ name: String, generated: Bool, port: Int64 = 5432) -> MeshTCPRoute {
+            let labels = generated ? [GeneratedLabels.managedBy: "gatehouse"] : [:]
+            return MeshTCPRoute(metadata: ObjectMeta(name: name, namespace: "kuma-system", labels: labels), spec: MeshTCPRoute.Spec(
+                targetRef: KumaTargetRef(kind: "MeshGateway", name: "gw.infra"),
+                to: [MeshTCPRoute.To(targetRef: KumaTargetRef(kind: "Mesh"), rules: [MeshTCPRoute.Rule(default: MeshTCPRoute.RuleConf(
+                    backendRefs: [KumaBackendRef(kind: "MeshService", name: "db", namespace: "infra", port: port)]))])]))
+        }
+        var memory = PassMemory()
+        let first = memory.changes(meshTCPRoutes: [route("generated", generated: true), route("authored", generated: false)])
+        #expect(first.0.map(\.name) == ["generated"] && first.1.isEmpty, "only the generated route is written")
+        let unchanged = memory.changes(meshTCPRoutes: [route("generated", generated: true)])
+        #expect(unchanged.0.isEmpty && unchanged.1.isEmpty)
+        let edited = memory.changes(meshTCPRoutes: [route("generated", generated: true, port: 5433)])
+        #expect(edited.0.map(\.name) == ["generated"] && edited.1.isEmpty)
+        let gone = memory.changes(meshTCPRoutes: [route("authored", generated: false)])
+        #expect(gone.0.isEmpty && gone.1 == [ObjectKey(kind: ResourceKinds.meshTCPRoute, namespace: "kuma-system", name: "generated")])
+    }
+
     static func event(_ type: ChangeType, plural: String, object: JSONValue, previous: JSONValue? = nil) -> StoreEvent {
         let kind = ResourceKinds.all.first { $0.plural == plural }!
         return StoreEvent(type: type, key: ObjectKey(kind: kind, namespace: object.namespace, name: object.name ?? ""),

@@ -38,6 +38,7 @@ struct GoldenTests {
         shuffled.endpointSlices.reverse()
         shuffled.instance.listeners.reverse()
         shuffled.secrets.reverse()
+        shuffled.tcpRoutes.reverse()
         let first = testCase.translate()
         let second = testCase.translate(input: shuffled)
         #expect(JSONSerializer.string(first.json) == JSONSerializer.string(second.json))

@@ -53,6 +53,7 @@ struct GoldenCase: Sendable, CustomStringConvertible {
         var instance: GatewayInstance?
         var meshGateway: MeshGateway?
         var routes: [MeshHTTPRoute] = []
+        var tcpRoutes: [MeshTCPRoute] = []
         var services: [Service] = []
         var slices: [EndpointSlice] = []
         var secrets: [MeshSecret] = []
@@ -61,6 +62,7 @@ struct GoldenCase: Sendable, CustomStringConvertible {
             case "TestInstance": instance = try gatewayInstance(document)
             case "MeshGateway": meshGateway = try document.decode(MeshGateway.self)
             case "MeshHTTPRoute": routes.append(try document.decode(MeshHTTPRoute.self))
+            case "MeshTCPRoute": tcpRoutes.append(try document.decode(MeshTCPRoute.self))
             case "Service": services.append(try document.decode(Service.self))
             case "EndpointSlice": slices.append(try document.decode(EndpointSlice.self))
             case "Secret":
@@ -71,7 +73,7 @@ struct GoldenCase: Sendable, CustomStringConvertible {
         }
         guard let instance else { throw TestInputError("no TestInstance document") }
         return ProxyInput(instance: instance, meshGateway: meshGateway, routes: routes, services: services, endpointSlices: slices,
-                          secrets: secrets)
+                          secrets: secrets, tcpRoutes: tcpRoutes)
     }
 
     private static func gatewayInstance(_ document: JSONValue) throws -> GatewayInstance {

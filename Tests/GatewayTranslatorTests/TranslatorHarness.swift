@@ -30,7 +30,7 @@ enum TranslatorHarness {
     /// The translation as one YAML document: statuses by object, then mesh resources and instances.
     static func render(_ translation: Translation) throws -> String {
         let statuses: [JSONValue] = translation.statuses.map { ["object": .string($0.key.description), "status": $0.status] }
-        let document: JSONValue = [
+        var document: JSONValue = [
             "statuses": .array(statuses),
             "meshGateways": try .encode(translation.meshGateways),
             "meshHTTPRoutes": try .encode(translation.meshHTTPRoutes),
@@ -38,6 +38,8 @@ enum TranslatorHarness {
             // Redacted, as every reader sees them: golden files never hold key material.
             "meshSecrets": .array(translation.meshSecrets.map { $0.redactedObject() }),
         ]
+        // Only where there are some, so that the cases without TLS/TCP routes keep their shape.
+        if !translation.meshTCPRoutes.isEmpty { document["meshTCPRoutes"] = try .encode(translation.meshTCPRoutes) }
         return Manifests.yaml(document)
     }
 }

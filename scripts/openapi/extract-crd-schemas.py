@@ -3,7 +3,7 @@
 into Sources/APIServer/OpenAPI/CRDSchemas.swift (one JSON document in a raw string literal,
 embedded in the binary; no resource bundle to find at run time).
 
-Sources: Gateway API v1.6.1 (config/crd/standard) and Kuma v2.14.3
+Sources: Gateway API v1.6.1 (config/crd/standard; TCPRoute from config/crd/experimental) and Kuma v2.14.3
 (deployments/charts/kuma/crds), read from git checkouts:
 
     scripts/openapi/extract-crd-schemas.py GATEWAY_API_REPO KUMA_REPO
@@ -22,7 +22,9 @@ import yaml
 
 GATEWAY_TAG = "v1.6.1"
 KUMA_TAG = "v2.14.3"
-GATEWAY_KINDS = ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants"]
+GATEWAY_KINDS = ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "tlsroutes", "referencegrants"]
+# Experimental-channel kinds Gatehouse serves (config/crd/experimental).
+GATEWAY_EXPERIMENTAL_KINDS = ["tcproutes"]
 KUMA_KINDS = ["meshgatewayconfigs", "meshgatewayinstances", "meshgateways", "meshhttproutes", "meshtcproutes",
               "meshes", "dataplanes"]
 
@@ -66,9 +68,10 @@ def schemas(crd_text, source):
 def main():
     gateway_repo, kuma_repo = sys.argv[1], sys.argv[2]
     entries = []
-    for plural in GATEWAY_KINDS:
-        path = f"config/crd/standard/gateway.networking.k8s.io_{plural}.yaml"
-        entries.append(schemas(show(gateway_repo, GATEWAY_TAG, path), f"kubernetes-sigs/gateway-api {GATEWAY_TAG} {path}"))
+    for channel, plurals in (("standard", GATEWAY_KINDS), ("experimental", GATEWAY_EXPERIMENTAL_KINDS)):
+        for plural in plurals:
+            path = f"config/crd/{channel}/gateway.networking.k8s.io_{plural}.yaml"
+            entries.append(schemas(show(gateway_repo, GATEWAY_TAG, path), f"kubernetes-sigs/gateway-api {GATEWAY_TAG} {path}"))
     for plural in KUMA_KINDS:
         path = f"deployments/charts/kuma/crds/kuma.io_{plural}.yaml"
         entries.append(schemas(show(kuma_repo, KUMA_TAG, path), f"kumahq/kuma {KUMA_TAG} {path}"))

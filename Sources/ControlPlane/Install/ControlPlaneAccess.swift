@@ -40,10 +40,10 @@ public enum ControlPlaneAccess {
 
     /// The Gateway API kinds the translator reads.
     static let gatewayAPIKinds = [ResourceKinds.gatewayClass, ResourceKinds.gateway, ResourceKinds.httpRoute,
-                                  ResourceKinds.grpcRoute, ResourceKinds.referenceGrant]
+                                  ResourceKinds.grpcRoute, ResourceKinds.tlsRoute, ResourceKinds.tcpRoute, ResourceKinds.referenceGrant]
     /// The Gateway API kinds whose status the controller writes.
     static let gatewayAPIStatusKinds = [ResourceKinds.gatewayClass, ResourceKinds.gateway, ResourceKinds.httpRoute,
-                                        ResourceKinds.grpcRoute]
+                                        ResourceKinds.grpcRoute, ResourceKinds.tlsRoute, ResourceKinds.tcpRoute]
     /// The kuma.io kinds the control plane generates.
     static let generatedMeshKinds = [ResourceKinds.meshGatewayInstance, ResourceKinds.meshGateway,
                                      ResourceKinds.meshHTTPRoute, ResourceKinds.meshTCPRoute]

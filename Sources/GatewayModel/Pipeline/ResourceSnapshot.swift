@@ -9,6 +9,8 @@ public struct ResourceSnapshot: Sendable {
     public var gateways: [Gateway] = []
     public var httpRoutes: [HTTPRoute] = []
     public var grpcRoutes: [GRPCRoute] = []
+    public var tlsRoutes: [TLSRoute] = []
+    public var tcpRoutes: [TCPRoute] = []
     public var referenceGrants: [ReferenceGrant] = []
     public var namespaces: [Namespace] = []
     public var services: [Service] = []
@@ -18,6 +20,8 @@ public struct ResourceSnapshot: Sendable {
     /// MeshHTTPRoutes authored by users (generated ones carry `GeneratedLabels.managedBy` and
     /// are left out: the translator produces them anew).
     public var meshHTTPRoutes: [MeshHTTPRoute] = []
+    /// MeshTCPRoutes authored by users (generated ones are left out, as for MeshHTTPRoutes).
+    public var meshTCPRoutes: [MeshTCPRoute] = []
     /// Mesh workloads' proxies (`gatehouse sidecar` registers one per workload).
     public var meshDataplanes: [Dataplane] = []
     /// The meshes.

@@ -2,13 +2,14 @@
 /// re-sort) every list from the whole store: one change costs one decode and one insertion.
 extension ResourceSnapshot {
     /// Applies one stored change: `object` is the object's new state, nil when it was deleted.
-    /// Kinds the pipeline does not read are ignored; so are generated MeshHTTPRoutes (the
-    /// translator's own output). An object that does not decode is removed from its list and
+    /// Kinds the pipeline does not read are ignored; so are generated MeshHTTPRoutes and
+    /// MeshTCPRoutes (the translator's own output). An object that does not decode is removed from its list and
     /// recorded in `undecodable`, like the initial build does.
     public mutating func apply(key: ObjectKey, object: JSONValue?) {
         undecodable.removeAll { $0 == key }
         var object = object
-        if key.plural == "meshhttproutes", object?[path: ["metadata", "labels", GeneratedLabels.managedBy]] != nil {
+        if key.plural == "meshhttproutes" || key.plural == "meshtcproutes",
+           object?[path: ["metadata", "labels", GeneratedLabels.managedBy]] != nil {
             object = nil
         }
         do {
@@ -17,6 +18,8 @@ extension ResourceSnapshot {
             case (ResourceKinds.gatewayGroup, "gateways"): try Self.place(object, key, in: &gateways)
             case (ResourceKinds.gatewayGroup, "httproutes"): try Self.place(object, key, in: &httpRoutes)
             case (ResourceKinds.gatewayGroup, "grpcroutes"): try Self.place(object, key, in: &grpcRoutes)
+            case (ResourceKinds.gatewayGroup, "tlsroutes"): try Self.place(object, key, in: &tlsRoutes)
+            case (ResourceKinds.gatewayGroup, "tcproutes"): try Self.place(object, key, in: &tcpRoutes)
             case (ResourceKinds.gatewayGroup, "referencegrants"): try Self.place(object, key, in: &referenceGrants)
             case ("", "namespaces"): try Self.place(object, key, in: &namespaces)
             case ("", "services"): try Self.place(object, key, in: &services)
@@ -24,6 +27,7 @@ extension ResourceSnapshot {
             case ("", "secrets"): try Self.place(object, key, in: &secrets)
             case (ResourceKinds.kumaGroup, "meshgatewayconfigs"): try Self.place(object, key, in: &meshGatewayConfigs)
             case (ResourceKinds.kumaGroup, "meshhttproutes"): try Self.place(object, key, in: &meshHTTPRoutes)
+            case (ResourceKinds.kumaGroup, "meshtcproutes"): try Self.place(object, key, in: &meshTCPRoutes)
             case (ResourceKinds.kumaGroup, "dataplanes"): try Self.place(object, key, in: &meshDataplanes)
             case (ResourceKinds.kumaGroup, "meshes"): try Self.place(object, key, in: &meshes)
             default: return
@@ -79,6 +83,8 @@ extension GatewayClass: SnapshotElement {}
 extension Gateway: SnapshotElement {}
 extension HTTPRoute: SnapshotElement {}
 extension GRPCRoute: SnapshotElement {}
+extension TLSRoute: SnapshotElement {}
+extension TCPRoute: SnapshotElement {}
 extension ReferenceGrant: SnapshotElement {}
 extension Namespace: SnapshotElement {}
 extension Service: SnapshotElement {}
@@ -86,5 +92,6 @@ extension EndpointSlice: SnapshotElement {}
 extension Secret: SnapshotElement {}
 extension MeshGatewayConfig: SnapshotElement {}
 extension MeshHTTPRoute: SnapshotElement {}
+extension MeshTCPRoute: SnapshotElement {}
 extension Dataplane: SnapshotElement {}
 extension Mesh: SnapshotElement {}

@@ -121,6 +121,9 @@ public struct Translation: Sendable {
     public var meshGateways: [MeshGateway] = []
     /// Generated MeshHTTPRoutes (sorted by name) plus the user-authored ones that apply.
     public var meshHTTPRoutes: [MeshHTTPRoute] = []
+    /// Generated MeshTCPRoutes (from TLSRoutes and TCPRoutes, sorted by name) plus the
+    /// user-authored ones (by namespace/name).
+    public var meshTCPRoutes: [MeshTCPRoute] = []
     /// Gateway instances that must run, sorted by namespace/name.
     public var gatewayInstances: [GatewayInstance] = []
     /// Mesh secrets copied from the TLS Secrets that served listeners use, sorted by name

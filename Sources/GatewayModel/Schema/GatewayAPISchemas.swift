@@ -5,6 +5,8 @@ enum GatewayAPISchemas {
         ResourceKinds.gateway.qualifiedPlural: Gateway.self,
         ResourceKinds.httpRoute.qualifiedPlural: HTTPRoute.self,
         ResourceKinds.grpcRoute.qualifiedPlural: GRPCRoute.self,
+        ResourceKinds.tlsRoute.qualifiedPlural: TLSRoute.self,
+        ResourceKinds.tcpRoute.qualifiedPlural: TCPRoute.self,
         ResourceKinds.referenceGrant.qualifiedPlural: ReferenceGrant.self,
         ResourceKinds.meshGatewayConfig.qualifiedPlural: MeshGatewayConfig.self,
         ResourceKinds.meshGatewayInstance.qualifiedPlural: MeshGatewayInstance.self,

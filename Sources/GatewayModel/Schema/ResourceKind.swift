@@ -99,6 +99,14 @@ public enum ResourceKinds {
     public static let grpcRoute = ResourceKind(
         group: gatewayGroup, versions: ["v1"], kind: "GRPCRoute", plural: "grpcroutes",
         namespaced: true, hasStatusSubresource: true, categories: ["gateway-api"])
+    /// TLSRoute: SNI routing on `TLS` listeners (standard `v1`; the alpha versions are served too).
+    public static let tlsRoute = ResourceKind(
+        group: gatewayGroup, versions: ["v1", "v1alpha3", "v1alpha2"], kind: "TLSRoute", plural: "tlsroutes",
+        namespaced: true, hasStatusSubresource: true, categories: ["gateway-api"])
+    /// TCPRoute: connections on `TCP` listeners (experimental channel: `v1` and `v1alpha2`).
+    public static let tcpRoute = ResourceKind(
+        group: gatewayGroup, versions: ["v1", "v1alpha2"], kind: "TCPRoute", plural: "tcproutes",
+        namespaced: true, hasStatusSubresource: true, categories: ["gateway-api"])
     public static let referenceGrant = ResourceKind(
         group: gatewayGroup, versions: ["v1", "v1beta1"], kind: "ReferenceGrant", plural: "referencegrants",
         shortNames: ["refgrant"], namespaced: true, hasStatusSubresource: false, categories: ["gateway-api"])
@@ -185,7 +193,7 @@ public enum ResourceKinds {
     public static let all: [ResourceKind] = [
         namespace, service, secret, configMap, endpointSlice, pod,
         deployment, lease, podDisruptionBudget, horizontalPodAutoscaler,
-        gatewayClass, gateway, httpRoute, grpcRoute, referenceGrant,
+        gatewayClass, gateway, httpRoute, grpcRoute, tlsRoute, tcpRoute, referenceGrant,
         meshGatewayConfig, meshGatewayInstance, meshGateway, meshHTTPRoute, meshTCPRoute,
         mesh, dataplane, event, eventV1,
         serviceAccount, role, clusterRole, roleBinding, clusterRoleBinding, customResourceDefinition,
