@@ -2,44 +2,6 @@ import Foundation
 import GatewayModel
 import ResourceStore
 
-extension ObjectFilter {
-    /// Whether `key` is of the filter's kind and namespace (the predicate aside).
-    func coversKey(_ key: ObjectKey) -> Bool {
-        if let kind, kind.group != key.group || kind.plural != key.plural { return false }
-        if let namespace, !namespace.isEmpty, key.namespace != namespace { return false }
-        return true
-    }
-
-    /// Whether `object` under `key` passes the whole filter.
-    func covers(_ key: ObjectKey, _ object: JSONValue) -> Bool {
-        coversKey(key) && (predicate?(object) ?? true)
-    }
-
-    /// The event as a watcher through this filter sees it (as `SQLiteStore` delivers it): a
-    /// change that moves an object out of the filter is a DELETED, into it an ADDED; a change
-    /// outside it is nothing.
-    func view(of event: StoreEvent) -> StoreEvent? {
-        guard coversKey(event.key) else { return nil }
-        let matchesNow = covers(event.key, event.object)
-        let matchedBefore = event.previous.map { covers(event.key, $0) } ?? false
-        var view = event
-        switch event.type {
-        case .added:
-            return matchesNow ? event : nil
-        case .deleted:
-            return (matchedBefore || matchesNow) ? event : nil
-        case .modified:
-            switch (matchedBefore, matchesNow) {
-            case (true, true): return event
-            case (false, true): view.type = .added
-            case (true, false): view.type = .deleted
-            case (false, false): return nil
-            }
-            return view
-        }
-    }
-}
-
 /// The part of the cluster one reflector keeps: a kind, in one namespace or all, with its
 /// selectors. Scopes of one kind must not overlap (their selectors disjoint).
 struct CacheScope: Hashable, Sendable, CustomStringConvertible {
@@ -171,12 +133,12 @@ struct CacheState: Sendable {
             throw StoreError(.gone, "too old resource version: \(version) (\(oldestWatchableVersion))")
         }
         var selected: [ObjectKey: JSONValue] = [:]
-        for (key, object) in objects where filter.coversKey(key) { selected[key] = object }
+        for (key, object) in objects where filter.matchesKey(key) { selected[key] = object }
         for event in history.reversed() {
             guard event.resourceVersion > version else { break }
-            guard filter.coversKey(event.key) else { continue }
+            guard filter.matchesKey(event.key) else { continue }
             selected[event.key] = event.type == .added ? nil : event.previous
         }
-        return selected.filter { filter.covers($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+        return selected.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
     }
 }

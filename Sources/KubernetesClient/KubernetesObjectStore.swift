@@ -151,7 +151,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
     /// The cached objects passing `filter`, sorted by key, and the local version read at.
     public func list(_ filter: ObjectFilter) -> (items: [JSONValue], resourceVersion: UInt64) {
         state.withLock { state in
-            let items = state.objects.filter { filter.covers($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+            let items = state.objects.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
             return (items, state.version)
         }
     }
@@ -182,7 +182,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
                     if let delivered = filter.view(of: event) { continuation.yield(.event(delivered)) }
                 }
             } else {
-                for (key, object) in state.objects.sorted(by: { $0.key < $1.key }) where filter.covers(key, object) {
+                for (key, object) in state.objects.sorted(by: { $0.key < $1.key }) where filter.matches(key, object) {
                     continuation.yield(.event(StoreEvent(type: .added, key: key, resourceVersion: state.version, object: object)))
                 }
             }

@@ -510,7 +510,7 @@ public final class SQLiteStore: ObjectStore {
                     throw StoreError(.gone, "too old resource version: \(from) (\(state.oldestWatchableVersion))")
                 }
                 for event in state.history where event.resourceVersion > from {
-                    if let delivered = Subscriber.view(of: event, through: filter) { continuation.yield(.event(delivered)) }
+                    if let delivered = filter.view(of: event) { continuation.yield(.event(delivered)) }
                 }
             } else {
                 for (key, object) in state.objects.sorted(by: { $0.key < $1.key }) where filter.matches(key, object) {

@@ -5,29 +5,6 @@ import GatewayModel
 struct Subscriber: Sendable {
     var filter: ObjectFilter
     var continuation: AsyncStream<WatchItem>.Continuation
-
-    /// The event as this watcher must see it: a change that moves an object out of the
-    /// filter is a DELETED, into it an ADDED; a change outside it is nothing.
-    static func view(of event: StoreEvent, through filter: ObjectFilter) -> StoreEvent? {
-        guard filter.matchesKey(event.key) else { return nil }
-        let matchesNow = filter.matches(event.key, event.object)
-        let matchedBefore = event.previous.map { filter.matches(event.key, $0) } ?? false
-        var view = event
-        switch event.type {
-        case .added:
-            return matchesNow ? event : nil
-        case .deleted:
-            return (matchedBefore || matchesNow) ? event : nil
-        case .modified:
-            switch (matchedBefore, matchesNow) {
-            case (true, true): return event
-            case (false, true): view.type = .added
-            case (true, false): view.type = .deleted
-            case (false, false): return nil
-            }
-            return view
-        }
-    }
 }
 
 /// A read waiting until the store reaches `version`.
@@ -67,7 +44,7 @@ struct StoreState: Sendable {
             resourceVersion = event.resourceVersion
             history.append(event)
             for subscriber in subscribers.values {
-                if let delivered = Subscriber.view(of: event, through: subscriber.filter) {
+                if let delivered = subscriber.filter.view(of: event) {
                     subscriber.continuation.yield(.event(delivered))
                 }
             }

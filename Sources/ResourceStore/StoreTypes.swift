@@ -88,15 +88,39 @@ public struct ObjectFilter: Sendable {
     }
 
     /// Whether the object stored under `key` passes the kind and namespace parts.
-    func matchesKey(_ key: ObjectKey) -> Bool {
+    public func matchesKey(_ key: ObjectKey) -> Bool {
         if let kind, kind.group != key.group || kind.plural != key.plural { return false }
         if let namespace, !namespace.isEmpty, key.namespace != namespace { return false }
         return true
     }
 
     /// Whether `object` under `key` passes the whole filter.
-    func matches(_ key: ObjectKey, _ object: JSONValue) -> Bool {
+    public func matches(_ key: ObjectKey, _ object: JSONValue) -> Bool {
         matchesKey(key) && (predicate?(object) ?? true)
+    }
+
+    /// The event as a watcher through this filter must see it (every `ObjectStore` delivers it
+    /// so): a change that moves an object out of the filter is a DELETED, into it an ADDED; a
+    /// change outside it is nothing.
+    public func view(of event: StoreEvent) -> StoreEvent? {
+        guard matchesKey(event.key) else { return nil }
+        let matchesNow = matches(event.key, event.object)
+        let matchedBefore = event.previous.map { matches(event.key, $0) } ?? false
+        var view = event
+        switch event.type {
+        case .added:
+            return matchesNow ? event : nil
+        case .deleted:
+            return (matchedBefore || matchesNow) ? event : nil
+        case .modified:
+            switch (matchedBefore, matchesNow) {
+            case (true, true): return event
+            case (false, true): view.type = .added
+            case (true, false): view.type = .deleted
+            case (false, false): return nil
+            }
+            return view
+        }
     }
 }
 

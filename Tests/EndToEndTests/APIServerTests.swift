@@ -37,7 +37,7 @@ struct APIServerTests {
         #expect(core["versions"] == ["v1"])
         let groups = try await HTTP.json("GET", server.server + "/apis").json["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(groups == ["discovery.k8s.io", "apps", "coordination.k8s.io", "policy", "autoscaling", "gateway.networking.k8s.io",
-                           "kuma.io", "events.k8s.io"])
+                           "kuma.io", "events.k8s.io", "rbac.authorization.k8s.io", "apiextensions.k8s.io"])
         let apps = try await HTTP.json("GET", server.server + "/apis/apps/v1").json["resources"]?.arrayValue ?? []
         #expect(apps.contains { $0["name"] == "deployments/scale" && $0["kind"] == "Scale" },
                 "Deployments have the scale subresource kubectl scale uses")
