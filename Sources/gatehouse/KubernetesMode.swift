@@ -139,20 +139,20 @@ extension RunCommand {
     func runKubernetes(host: String, port: Int, directory: URL, logger: Logger) async throws {
         var configuration: KubernetesConfiguration
         do {
-            configuration = try KubernetesConfiguration.standard(kubeconfig: kubeconfig)
-            configuration.queriesPerSecond = kubeAPIQPS
-            configuration.burst = kubeAPIBurst
+            configuration = try KubernetesConfiguration.standard(kubeconfig: kubernetesMode.kubeconfig)
+            configuration.queriesPerSecond = kubernetesMode.kubeAPIQPS
+            configuration.burst = kubernetesMode.kubeAPIBurst
         } catch {
             logger.critical("cannot configure the Kubernetes client", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let client = try KubernetesClient(configuration: configuration)
-        let namespaces = watchNamespaces.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
-        let store = KubernetesObjectStore(client: client, kinds: KubernetesMode.watched(systemNamespace: systemNamespace), namespaces: namespaces)
+        let store = KubernetesObjectStore(client: client, kinds: KubernetesMode.watched(systemNamespace: systemNamespace),
+                                          namespaces: kubernetesMode.namespaces)
         let replica = ProcessInfo.processInfo.environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-        let lease = RequestTimeout.parse(leaseDuration) ?? .seconds(15)
+        let lease = RequestTimeout.parse(kubernetesMode.leaseDuration) ?? .seconds(15)
         // The election has a client (and a rate limit) of its own: a burst of status writes must
         // never delay a renewal past the renew deadline.
         let electionClient = try KubernetesClient(configuration: configuration)
@@ -164,7 +164,7 @@ extension RunCommand {
         let gated = LeaderGatedStore(store, isLeader: { elector.isLeader && store.isSynced })
 
         let agentHost = (host == "0.0.0.0" || host.isEmpty) ? "127.0.0.1" : host
-        let url = controlPlaneURL ?? "https://\(agentHost):\(port)"
+        let url = kubernetesMode.controlPlaneURL ?? "https://\(agentHost):\(port)"
         let urlHost = URL(string: url)?.host ?? agentHost
         let identity: ServingIdentity
         do {
@@ -182,7 +182,7 @@ extension RunCommand {
             dataDirectory: directory.path, envoyBinary: envoy ?? "envoy", logLevel: logLevel, tokenIssuer: tokenIssuer)
         settings.controlPlaneCACertificate = identity.authorityPEM
         settings.runsLocalRuntime = false
-        settings.agentProbePort = dataplaneProbePort == 0 ? nil : dataplaneProbePort
+        settings.agentProbePort = kubernetesMode.dataplaneProbePort == 0 ? nil : kubernetesMode.dataplaneProbePort
         settings.offlineDataplaneGrace = .seconds(offlineDataplaneGrace)
         settings.eventTTL = RequestTimeout.parse(eventTTL) ?? .seconds(3600)
         settings.logFormat = logFormat.rawValue

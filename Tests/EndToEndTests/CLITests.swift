@@ -99,5 +99,13 @@ struct CLITests {
         #expect(pool.status != 0 && pool.error.contains("--address-pool"))
         let address = try await gatehouse(nil, ["run", "--api-address", "nonsense"])
         #expect(address.status != 0 && address.error.contains("--api-address"))
+        for (arguments, flag) in [(["--kubernetes", "--lease-duration", "0s"], "--lease-duration"),
+                                  (["--kubernetes", "--kube-api-qps", "0"], "--kube-api-qps"),
+                                  (["--kubernetes", "--control-plane-url", "ftp://x"], "--control-plane-url"),
+                                  (["--kubernetes", "--dataplane-probe-port", "70000"], "--dataplane-probe-port"),
+                                  (["--kubernetes", "--controllers", "none"], "--controllers")] {
+            let refused = try await gatehouse(nil, ["run"] + arguments)
+            #expect(refused.status != 0 && refused.error.contains(flag), "\(arguments): \(refused.error)")
+        }
     }
 }
