@@ -255,4 +255,44 @@ struct KubernetesModeTests {
         }
         #expect(try await Self.metrics(second).value("gatehouse_status_writes_total") >= 1)
     }
+
+    @Test("the API server restarts mid-watch (its history lost): the control plane relists on 410, keeps serving, and converges a change made after")
+    func apiServerRestart() async throws {
+        let clusterDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cluster-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: clusterDirectory) }
+        var cluster = try await GatehouseProcess(dataDirectory: clusterDirectory, extraArguments: ["--controllers", "none", "--secure-api"])
+        defer { cluster.stop() }
+        let replica = try await ControlPlaneReplica.start(against: cluster, name: "control-plane-a", extraArguments: ["--dataplane-probe-port", "0"])
+        defer { replica.process.stopBlocking(grace: .seconds(10)) }
+        let kubectl = try Kubectl(kubeconfig: cluster.adminKubeconfig, home: clusterDirectory.appendingPathComponent("home"))
+        let echo = try await EchoProcess(name: "demo-app-1", namespace: "kuma-demo")
+        defer { echo.stop() }
+        let manifests = clusterDirectory.appendingPathComponent("seed.yaml")
+        try Data(seedManifests(echoPort: echo.port).utf8).write(to: manifests)
+        #expect(try await kubectl.run("apply", "-f", manifests.path).status == 0)
+        let address = try await Self.programmedAddress(kubectl)
+
+        // kill -9 and a restart on the same port: the gateway pod keeps serving (the restarted
+        // local runtime adopts it); every watch of the control plane breaks, and the store kept
+        // no history, so resuming from the last resourceVersion is 410 Gone.
+        let port = cluster.port
+        cluster.kill()
+        #expect(try await HTTP.request("GET", "http://\(address):8080/", timeout: 5).status == 200)
+        cluster = try await GatehouseProcess(dataDirectory: clusterDirectory, port: port, extraArguments: ["--controllers", "none", "--secure-api"])
+        let patched = try await kubectl.run("patch", "httproute", "echo", "-n", "kuma-demo", "--type=merge",
+                                            "-p", #"{"spec":{"hostnames":["restart.example.com"]}}"#)
+        #expect(patched.status == 0, "\(patched.error)")
+        _ = try await eventually(20, "the route's generation 2 acknowledged after the restart") { () -> Bool? in
+            let route = try JSONParser.parse(try await kubectl.run("get", "httproute", "echo", "-n", "kuma-demo", "-o", "json").output)
+            let conditions = route[path: ["status", "parents"]]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+            return conditions.contains { $0["type"] == "Accepted" && $0["observedGeneration"] == 2 } ? true : nil
+        }
+        let answer = try await eventually(10, "200 for the new hostname") { () -> HTTPAnswer? in
+            let answer = try await HTTP.exchange("GET", "http://\(address):8080/", headers: [("Host", "restart.example.com")], timeout: 2)
+            return answer.status == 200 ? answer : nil
+        }
+        #expect(answer.headers.first(name: "server") == "Kuma Gateway")
+        #expect(replica.log.contains("(410); listing again"), "the control plane's watches relisted")
+        #expect(replica.process.isRunning)
+    }
 }
