@@ -10,7 +10,8 @@ import Telemetry
 /// the stats the bootstrap keeps: xDS results, requests, connections, upstream results and
 /// times); `GET /config_dump` answers Envoy's config dump with key material redacted; `GET /ready`
 /// answers 200 once Envoy runs with a configuration it accepted (a gateway pod's readiness
-/// probe), `GET /healthz` 200 while Envoy runs (its liveness probe), else 503.
+/// probe), `GET /healthz` 200 while Envoy runs (its liveness probe), else 503; `GET /drain`
+/// drains Envoy gracefully and answers once its connections closed (the pod's preStop hook).
 /// The agent reports the bound address to the control plane, which lists it (a sidecar's
 /// Dataplane status, `/gatehouse/v1/inspect/targets` for Prometheus' HTTP service discovery).
 struct AgentMetricsServer {
@@ -21,6 +22,8 @@ struct AgentMetricsServer {
     let admin: @Sendable () -> EnvoyAdmin?
     /// Whether Envoy runs and serves an accepted configuration.
     let ready: @Sendable () -> Bool
+    /// Drains Envoy gracefully and returns when its connections closed (the preStop hook).
+    let drain: @Sendable () async -> Void
     /// Receives the bound `host:port`.
     let onListening: @Sendable (String) async -> Void
 
@@ -43,6 +46,11 @@ struct AgentMetricsServer {
         router.get("healthz") { _, _ -> Response in
             admin() != nil ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
                 : Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy is not running\n")))
+        }
+        let drain = self.drain
+        router.get("drain") { _, _ -> Response in
+            await drain()
+            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "drained\n")))
         }
         router.get("config_dump") { _, _ -> Response in
             guard let envoy = admin() else {

@@ -144,6 +144,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             host: String(address[..<colon]), port: port, logger: logger,
             admin: { self.state.withLock { $0.envoy?.isRunning == true ? $0.admin : nil } },
             ready: { self.state.withLock { $0.envoy?.isRunning == true && $0.report.acceptedVersion != nil } },
+            drain: { await self.drain(graceful: true) },
             onListening: { bound in
                 self.state.withLock { $0.report.metricsAddress = bound }
                 self.logger.info("metrics port listening", metadata: ["address": "\(bound)"])
@@ -194,19 +195,25 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     }
 
     private func shutdownEnvoy() async {
-        let (process, admin) = state.withLock { ($0.envoy, $0.admin) }
-        if let admin {
-            // Stop accepting, then let the requests in flight finish (at most two seconds, the
-            // drain time) before Envoy exits: exiting earlier cuts them off.
-            await admin.drainListeners()
-            let deadline = ContinuousClock.now + .seconds(2)
-            while ContinuousClock.now < deadline, (await admin.activeDownstreamConnections() ?? 0) > 0 {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        let process = state.withLock { $0.envoy }
+        // Stop accepting, then let the requests in flight finish before Envoy exits: exiting
+        // earlier cuts them off.
+        await drain(graceful: false)
         await process?.stop()
         state.withLock { $0.report.running = false }
         await sendReport()
+    }
+
+    /// Drains Envoy's listeners and waits until its downstream connections have closed, at
+    /// most the drain time (two seconds); `graceful` keeps accepting meanwhile (a pod's
+    /// preStop hook, `GET /drain` on the agent port, before Kubernetes sends SIGTERM).
+    func drain(graceful: Bool) async {
+        guard let admin = state.withLock({ $0.admin }) else { return }
+        await admin.drainListeners(graceful: graceful)
+        let deadline = ContinuousClock.now + .seconds(2)
+        while ContinuousClock.now < deadline, (await admin.activeDownstreamConnections() ?? 0) > 0 {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     // MARK: Configuration stream

@@ -64,8 +64,12 @@ struct EnvoyAdmin: Sendable {
     /// kernel hands connections still waiting in its accept queue to another replica bound to
     /// the same port), and open connections are asked to close (`connection: close`, HTTP/2
     /// GOAWAY) as their requests finish.
-    func drainListeners() async {
-        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners")
+    ///
+    /// `graceful` (a pod's preStop, while the cluster still removes it from its Service's
+    /// endpoints): the listeners keep accepting for the drain time, telling every connection to
+    /// close, before they stop.
+    func drainListeners(graceful: Bool = false) async {
+        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners\(graceful ? "?graceful" : "")")
         request.method = .POST
         _ = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
     }

@@ -106,6 +106,8 @@ enum GatewayDeployment {
             container["ports"] = [["name": "agent", "containerPort": .integer(Int64(port)), "protocol": "TCP"]]
             container["readinessProbe"] = probe("/ready", 3)
             container["livenessProbe"] = probe("/healthz", 6)
+            // Before SIGTERM: drain while the cluster takes the pod out of its Service.
+            container["lifecycle"] = ["preStop": ["httpGet": ["path": "/drain", "port": "agent"]]]
         }
         return container
     }

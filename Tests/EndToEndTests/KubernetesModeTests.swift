@@ -133,6 +133,12 @@ struct KubernetesModeTests {
                     "not granted by the install manifests: \(request)")
         }
 
+        // The pod's preStop: the agent drains its Envoy and answers once connections closed.
+        #expect(container?[path: ["lifecycle", "preStop", "httpGet", "path"]] == "/drain")
+        let drainStarted = ContinuousClock.now
+        #expect(try await HTTP.request("GET", "http://127.0.0.1:9902/drain", timeout: 10).status == 200)
+        #expect(ContinuousClock.now - drainStarted < .seconds(4))
+
         let stopping = ContinuousClock.now
         replica.process.stopBlocking(grace: .seconds(10))
         #expect(ContinuousClock.now - stopping < .seconds(5),
