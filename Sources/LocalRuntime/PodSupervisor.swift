@@ -228,11 +228,12 @@ final class PodSupervisor: Sendable {
     }
 
     /// Replaces the service-account tokens of running containers that are due (a kubelet
-    /// rotates projected tokens before they expire).
+    /// rotates projected tokens before they expire), and of adopted ones, whose token's age
+    /// is unknown.
     private func refreshTokens(_ pods: [String: JSONValue], now: ContinuousClock.Instant) {
         guard let projection = settings.serviceAccount else { return }
         let due = state.withLock { state in
-            state.containers.filter { $0.value.process != nil && $0.value.tokenWrittenAt.map { now - $0 >= projection.refreshAfter } == true }
+            state.containers.filter { $0.value.process != nil && ($0.value.tokenWrittenAt.map { now - $0 >= projection.refreshAfter } ?? true) }
         }
         for (uid, container) in due {
             guard let pod = pods[uid] else { continue }
