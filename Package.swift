@@ -74,6 +74,8 @@ let package = Package(
                 "GatewayModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // ControllerLoop: graceful shutdown of the loops that follow the store.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The Kubernetes-compatible REST API of the standalone mode.

@@ -52,29 +52,10 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
     func dataplanesChanged() { wakeContinuation.yield() }
 
     func run() async throws {
-        let subscription = try store.watch(ObjectFilter(), from: store.resourceVersion)
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await item in subscription.items {
-                        guard case .event(let event) = item else { continue }
-                        if event.key.plural == ResourceKinds.pod.plural { self.notePod(event) }
-                        if Self.concerns(event) { self.wakeContinuation.yield() }
-                    }
-                }
-                group.addTask {
-                    for await _ in self.wake {
-                        if Task.isShuttingDownGracefully { break }
-                        await self.converge()
-                    }
-                }
-                await group.next()
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            subscription.finish()
-            self.wakeContinuation.finish()
-        }
+        try await ControllerLoop.run(store: store, wake: wake, wakeContinuation: wakeContinuation, concerns: { event in
+            if event.key.plural == ResourceKinds.pod.plural { self.notePod(event) }
+            return Self.concerns(event)
+        }, converge: { await self.converge() })
     }
 
     /// Converges again (after this replica became the leader).

@@ -82,31 +82,11 @@ public final class LocalRuntime: ServiceLifecycle.Service, Sendable {
     }
 
     public func run() async throws {
-        let subscription = try store.watch(ObjectFilter(), from: store.resourceVersion)
         wakeContinuation.yield()
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await item in subscription.items {
-                        guard case .event(let event) = item else { continue }
-                        let collect = self.collector.note(event)
-                        if collect || Self.watchedKinds.contains(event.key.plural) { self.wakeContinuation.yield() }
-                    }
-                }
-                group.addTask {
-                    for await _ in self.wake {
-                        if Task.isShuttingDownGracefully { break }
-                        await self.converge()
-                    }
-                }
-                await group.next()
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            subscription.finish()
-            self.pods.beginShutdown()
-            self.wakeContinuation.finish()
-        }
+        try await ControllerLoop.run(store: store, wake: wake, wakeContinuation: wakeContinuation, concerns: { event in
+            let collect = self.collector.note(event)
+            return collect || Self.watchedKinds.contains(event.key.plural)
+        }, converge: { await self.converge() }, onShutdown: { self.pods.beginShutdown() })
         await pods.stopAll()
     }
 
