@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import ResourceStore
 
 /// What the local runtime, as a kubelet, projects into each pod for its service account: a
 /// token bound to the pod (rotated before it expires), the API server's CA and the pod's
@@ -48,8 +49,6 @@ public struct ServiceAccountProjection: Sendable {
     }
 
     private func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try Data(text.utf8).write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try PrivateFile.write(Array(text.utf8), to: path, durable: false)
     }
 }

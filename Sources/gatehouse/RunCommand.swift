@@ -195,8 +195,7 @@ struct RunCommand: AsyncParsableCommand {
         let hosts = Array(Set(["localhost", "127.0.0.1", agentHost])).sorted()
         let identity = try ServingIdentity.loadOrCreate(in: directory.appendingPathComponent("secure-api"), hosts: hosts)
         let kubeconfig = directory.appendingPathComponent("admin.kubeconfig")
-        try Data(identity.kubeconfig(server: "https://\(agentHost):\(port)").utf8).write(to: kubeconfig, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: kubeconfig.path)
+        try PrivateFile.write(Array(identity.kubeconfig(server: "https://\(agentHost):\(port)").utf8), to: kubeconfig.path, durable: false)
         return identity
     }
 }

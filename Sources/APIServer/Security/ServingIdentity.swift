@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ResourceStore
 import SwiftASN1
 import X509
 
@@ -183,9 +184,7 @@ public struct ServingIdentity: Sendable {
         }
 
         func write(_ name: Name, _ text: String) throws {
-            let url = directory.appendingPathComponent(name.rawValue)
-            try Data(text.utf8).write(to: url, options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            try PrivateFile.write(Array(text.utf8), to: directory.appendingPathComponent(name.rawValue).path, durable: true)
         }
     }
 }
