@@ -278,7 +278,7 @@ struct APIResponder: HTTPResponder {
             defer { ticker.cancel() }
             for await item in subscription.items {
                 if case .bookmark = item, !watch.bookmarks && !watch.initialEventsEndBookmark { continue }
-                try await send(watch.line(for: item))
+                try await writer.write(ByteBuffer(bytes: watch.lineBytes(for: item)))
             }
             try await writer.finish(nil)
         }

@@ -42,6 +42,27 @@ struct WatchRequest: Sendable {
         }
     }
 
+    /// The bytes of the JSON line for one watch item, newline included. An event whose object
+    /// the store serialized already (and which needs no change for this watch: same
+    /// apiVersion, nothing to redact, no table) is sent as those bytes, so twenty watches of a
+    /// busy kind serialize each change once, not twenty times.
+    func lineBytes(for item: WatchItem) -> [UInt8] {
+        if case .event(let event) = item, !asTable, let encoded = event.encodedObject,
+           event.object["apiVersion"]?.stringValue == target.apiVersion,
+           !MeshSecret.isProtected(event.object, systemNamespace: systemNamespace) {
+            var bytes = Array(#"{"type":""#.utf8)
+            bytes.reserveCapacity(encoded.count + 32)
+            bytes += event.type.rawValue.utf8
+            bytes += #"","object":"#.utf8
+            bytes += encoded
+            bytes += "}\n".utf8
+            return bytes
+        }
+        var bytes = JSONSerializer.data(line(for: item))
+        bytes.append(0x0A)
+        return bytes
+    }
+
     /// The JSON line for one watch item.
     func line(for item: WatchItem) -> JSONValue {
         switch item {

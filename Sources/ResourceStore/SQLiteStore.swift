@@ -320,9 +320,14 @@ public final class SQLiteStore: ObjectStore {
             var pending = PendingChanges(baseVersion: state.resourceVersion)
             let result = try body(state, &pending)
             guard !pending.events.isEmpty, !dryRun else { return result }
+            // Serialized once: the row's body, and every watcher's line.
+            var events = pending.events
+            for index in events.indices where events[index].type != .deleted {
+                events[index].encodedObject = JSONSerializer.data(events[index].object)
+            }
             do {
                 try database.write { db in
-                    for event in pending.events {
+                    for event in events {
                         if event.type == .deleted {
                             try db.execute(
                                 sql: "DELETE FROM objects WHERE api_group = ? AND plural = ? AND namespace = ? AND name = ?",
@@ -331,7 +336,7 @@ public final class SQLiteStore: ObjectStore {
                             try db.execute(
                                 sql: "INSERT OR REPLACE INTO objects (api_group, plural, namespace, name, resource_version, body) VALUES (?, ?, ?, ?, ?, ?)",
                                 arguments: [event.key.group, event.key.plural, event.key.namespace, event.key.name,
-                                            Int64(event.resourceVersion), Data(JSONSerializer.data(event.object))])
+                                            Int64(event.resourceVersion), Data(event.encodedObject ?? JSONSerializer.data(event.object))])
                         }
                     }
                     try db.execute(sql: "UPDATE counters SET value = ? WHERE name = 'resourceVersion'",
@@ -340,8 +345,8 @@ public final class SQLiteStore: ObjectStore {
             } catch {
                 throw StoreError(.internalError, "storage write failed: \(error)")
             }
-            if pending.events.contains(where: Self.leavesSecretBytesBehind) { checkpointAndTruncateLog() }
-            state.apply(pending.events, historyLimit: historyLimit)
+            if events.contains(where: Self.leavesSecretBytesBehind) { checkpointAndTruncateLog() }
+            state.apply(events, historyLimit: historyLimit)
             reached = state.takeReachedWaiters()
             // On the writes thread, not the cooperative pool: callers may saturate that, and a
             // namespace must still finish terminating.

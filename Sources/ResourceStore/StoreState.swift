@@ -42,7 +42,9 @@ struct StoreState: Sendable {
                 objects[event.key] = event.object
             }
             resourceVersion = event.resourceVersion
-            history.append(event)
+            var kept = event
+            kept.encodedObject = nil
+            history.append(kept)
             for subscriber in subscribers.values {
                 if let delivered = subscriber.filter.view(of: event) {
                     subscriber.continuation.yield(.event(delivered))

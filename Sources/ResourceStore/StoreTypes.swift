@@ -53,14 +53,20 @@ public struct StoreEvent: Sendable {
     /// The object before the change, if it existed (lets filtered watches turn a change that
     /// leaves or enters the filter into DELETED/ADDED).
     public var previous: JSONValue?
+    /// `object` serialized as JSON, when the store already had to serialize it (the SQLite
+    /// row): watchers send these bytes instead of serializing the object again, once each.
+    /// Not kept in the store's history, whose memory it would double.
+    public var encodedObject: [UInt8]?
 
     /// Creates an event.
-    public init(type: ChangeType, key: ObjectKey, resourceVersion: UInt64, object: JSONValue, previous: JSONValue? = nil) {
+    public init(type: ChangeType, key: ObjectKey, resourceVersion: UInt64, object: JSONValue, previous: JSONValue? = nil,
+                encodedObject: [UInt8]? = nil) {
         self.type = type
         self.key = key
         self.resourceVersion = resourceVersion
         self.object = object
         self.previous = previous
+        self.encodedObject = encodedObject
     }
 }
 
