@@ -9,8 +9,7 @@ extension JSONValue {
 
     /// Encodes a typed value back into a `JSONValue`.
     public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        let data = try JSONEncoder().encode(value)
-        return try JSONParser.parse(data)
+        try JSONValueEncoder.encode(value)
     }
 }
 
