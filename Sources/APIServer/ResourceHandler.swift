@@ -104,6 +104,10 @@ struct ResourceHandler: Sendable {
 
     // MARK: Writes
 
+    /// What created objects have in common (parentRefs, backendRefs, labels), held once in the
+    /// store across thousands of similar objects.
+    static let commonParts = ValueInterner()
+
     private func create(
         _ request: APIRequest, options: WriteOptions, target: ResourceTarget, kind: ResourceKind
     ) async throws(APIError) -> APIResponse {
@@ -111,7 +115,7 @@ struct ResourceHandler: Sendable {
         let (object, warnings) = try admit(body, options: options, target: target, kind: kind, old: nil, status: false)
         if options.dryRun { return .json(status: 201, present(object, target), warnings: warnings) }
         do {
-            let created = try await store.create(kind, object)
+            let created = try await store.create(kind, Self.commonParts.internParts(object))
             return .json(status: 201, present(created, target), warnings: warnings)
         } catch {
             throw .from(error, kind: kind, name: object.name)

@@ -24,9 +24,12 @@ struct StatusWriter {
             targets.append((kind, update.key))
         }
         var transitions: [ControllerEvent] = []
+        // Equal merged statuses (every route a pass accepted on one Gateway, stamped in the same
+        // second) are stored as one shared value.
+        let shared = ValueInterner()
         let changed = try await store.modifyEach(targets, status: true) { key, stored in
             guard let status = computed[key], let kind = ResourceKinds.kind(of: key) else { return nil }
-            let merged = merge(status, onto: stored["status"], kind: kind, now: now)
+            let merged = shared.intern(merge(status, onto: stored["status"], kind: kind, now: now))
             if merged == (stored["status"] ?? .null) { return nil }
             if events != nil { transitions += StatusEvents.transitions(kind: kind, stored: stored, status: merged) }
             var object = stored

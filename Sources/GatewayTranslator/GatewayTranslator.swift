@@ -97,7 +97,8 @@ public enum GatewayTranslator {
                 entry = remembered
             } else if let evaluation {
                 entry = TranslationMemo.Entry(route: route(source), evaluation: evaluation,
-                                              output: routeOutput(evaluation, gateways: gateways, options: options))
+                                              output: routeOutput(evaluation, gateways: gateways, options: options,
+                                                                  statusPool: memo?.statuses))
             } else {
                 continue
             }
@@ -139,13 +140,16 @@ public enum GatewayTranslator {
 
     /// One route's status update (when it needs one) and its generated mesh routes. These
     /// depend only on the route's evaluation and the Gateways' evaluations, never on other routes.
-    static func routeOutput(_ route: RouteEvaluation, gateways: [GatewayEvaluation], options: TranslationOptions)
-        -> TranslationMemo.RouteOutput {
+    /// Equal statuses share one instance from `statusPool` (with a memo, which keeps them for
+    /// as long as their routes are unchanged: thousands of routes on one Gateway have one status).
+    static func routeOutput(_ route: RouteEvaluation, gateways: [GatewayEvaluation], options: TranslationOptions,
+                            statusPool: ValueInterner? = nil) -> TranslationMemo.RouteOutput {
         var output = TranslationMemo.RouteOutput(status: nil, generated: [], generatedTCP: [])
         if route.needsStatus {
             let key = ObjectKey(kind: route.route.resourceKind, namespace: route.route.metadata?.namespace,
                                 name: route.route.metadata?.name ?? "")
-            output.status = StatusUpdate(key: key, status: HTTPRoutes.status(route))
+            let status = HTTPRoutes.status(route)
+            output.status = StatusUpdate(key: key, status: statusPool?.intern(status) ?? status)
         }
         for attachment in route.attachments {
             let gateway = gateways[attachment.gatewayPosition]

@@ -40,6 +40,8 @@ public final class TranslationMemo: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The routes' statuses, one instance per distinct value (see `GatewayTranslator.routeOutput`).
+    let statuses = ValueInterner()
 
     /// An empty memo.
     public init() {}
