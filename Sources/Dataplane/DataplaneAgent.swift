@@ -28,6 +28,9 @@ public struct DataplaneConfiguration: Sendable {
     public var workDirectory: String
     /// The Envoy binary.
     public var envoyBinary: String
+    /// The `gatehouse` executable, whose `envoy-keeper` command runs Envoy (`EnvoyKeeper`):
+    /// this process's own executable.
+    public var keeperExecutable: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     /// The process that started the agent, if it must not outlive it (standalone mode): when
     /// the parent is gone, the agent stops its Envoy and exits.
     public var parentPID: Int32?
@@ -156,7 +159,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     // MARK: Envoy
 
     private func startEnvoy(bootstrapPath: String) async throws {
-        let process = try await EnvoyProcess.start(binary: configuration.envoyBinary, bootstrapPath: bootstrapPath,
+        let process = try await EnvoyProcess.start(binary: configuration.envoyBinary, keeper: configuration.keeperExecutable,
+                                                   bootstrapPath: bootstrapPath,
                                                    workDirectory: configuration.workDirectory,
                                                    configDirectory: writer.configDirectory)
         let address = try await process.adminAddress()
@@ -167,7 +171,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             state.report.running = true
             state.rejectionBaseline = nil
         }
-        logger.info("envoy started", metadata: ["pid": "\(process.pid)", "admin": "\(address)"])
+        logger.info("envoy started", metadata: ["keeper": "\(process.pid)", "admin": "\(address)"])
         await sendReport()
     }
 
@@ -209,11 +213,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     /// preStop hook, `GET /drain` on the agent port, before Kubernetes sends SIGTERM).
     func drain(graceful: Bool) async {
         guard let admin = state.withLock({ $0.admin }) else { return }
-        await admin.drainListeners(graceful: graceful)
-        let deadline = ContinuousClock.now + .seconds(2)
-        while ContinuousClock.now < deadline, (await admin.activeDownstreamConnections() ?? 0) > 0 {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        await admin.drain(graceful: graceful)
     }
 
     // MARK: Configuration stream

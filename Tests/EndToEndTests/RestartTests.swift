@@ -72,4 +72,48 @@ struct RestartTests {
             return (try? await HTTP.request("GET", "http://\(seed.address):8080/", timeout: 1)) == nil ? true : nil
         }
     }
+
+    /// The seed Gateway's `Programmed` conditions (the Gateway's and its listeners'), and the
+    /// Ready conditions of its pods, as `type@where=status since lastTransitionTime`.
+    static func programmedConditions(_ server: GatehouseProcess) async throws -> [String] {
+        let gateway = try await HTTP.json("GET", server.server + gatewayPath).json
+        var lines: [String] = []
+        func add(_ conditions: [JSONValue]?, type: String, at place: String) {
+            for condition in conditions ?? [] where condition["type"]?.stringValue == type {
+                lines.append("\(type)@\(place)=\(condition["status"]?.stringValue ?? "?") since \(condition["lastTransitionTime"]?.stringValue ?? "?")")
+            }
+        }
+        add(gateway[path: ["status", "conditions"]]?.arrayValue, type: "Programmed", at: "gateway")
+        for listener in gateway[path: ["status", "listeners"]]?.arrayValue ?? [] {
+            add(listener["conditions"]?.arrayValue, type: "Programmed", at: "listener " + (listener["name"]?.stringValue ?? "?"))
+        }
+        for pod in try await InfrastructureTests.pods(server) {
+            add(pod[path: ["status", "conditions"]]?.arrayValue, type: "Ready", at: "pod " + (pod.name ?? "?"))
+        }
+        return lines.sorted()
+    }
+
+    @Test("kill -9 of the control plane and a restart: the Gateway stays Programmed, its pods stay Ready (no condition flips while the agents reconnect)")
+    func programmedHoldsAcrossRestart() async throws {
+        let seed = try await ReplicaTests.seed(replicas: 2)
+        let port = seed.server.port
+        defer {
+            for pid in Self.agents(port: port) { kill(-pid, SIGKILL) }
+            seed.stop()
+        }
+        let before = try await Self.programmedConditions(seed.server)
+        #expect(before.count == 4 && before.allSatisfy { $0.contains("=True since ") }, "programmed and ready before: \(before)")
+        seed.server.kill()
+        let restarted = try await GatehouseProcess(dataDirectory: seed.server.dataDirectory, port: port)
+        defer { restarted.stop() }
+        // Both agents reconnected and reported for themselves (the adopted pods' presumption is over).
+        _ = try await eventually(20, "both agents reconnected and reported") { () -> Bool? in
+            let items = try await HTTP.request("GET", restarted.server + "/gatehouse/v1/inspect/proxies").json["items"]?.arrayValue ?? []
+            let replicas = items.filter { $0["proxy"]?.stringValue == "kuma-demo/kuma" }
+            return replicas.count == 2 && replicas.allSatisfy { $0["connected"] == true && $0["running"] == true && $0["acceptedVersion"] != nil } ? true : nil
+        }
+        // A flip to False and back would have moved lastTransitionTime.
+        #expect(try await Self.programmedConditions(restarted) == before)
+        try await seed.waitFor(200)
+    }
 }
