@@ -43,6 +43,7 @@ struct PodSupervisorStopTests {
             executable: try Self.slowToStopScript(in: directory, seconds: 1.5), directory: directory.appendingPathComponent("pods").path,
             addressPool: nil, maximumTerminationGrace: .seconds(5))
         let runtime = LocalRuntime(store: store, settings: settings, logger: Logger(label: "test"))
+        try await store.create(ResourceKinds.namespace, ["metadata": ["name": "default"]])
         try await store.create(ResourceKinds.pod, [
             "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "slow", "namespace": "default"],
             "spec": ["containers": [["name": "main", "image": "gatehouse:test"]]],
