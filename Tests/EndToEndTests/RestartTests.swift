@@ -73,6 +73,9 @@ struct RestartTests {
         }
     }
 
+    /// An RFC 3339 time (`2026-12-04T23:05:47Z`).
+    static func timestamp(_ text: String) -> Date? { ISO8601DateFormatter().date(from: text) }
+
     /// The seed Gateway's `Programmed` conditions (the Gateway's and its listeners'), and the
     /// Ready conditions of its pods, as `type@where=status since lastTransitionTime`.
     static func programmedConditions(_ server: GatehouseProcess) async throws -> [String] {
@@ -103,6 +106,11 @@ struct RestartTests {
         }
         let before = try await Self.programmedConditions(seed.server)
         #expect(before.count == 4 && before.allSatisfy { $0.contains("=True since ") }, "programmed and ready before: \(before)")
+        // Transition times have a resolution of one second: once the clock is past the newest,
+        // any new transition shows.
+        let newest = before.compactMap { $0.components(separatedBy: " since ").last }.compactMap(Self.timestamp).max() ?? Date()
+        _ = try await eventually(3, "a second past the last transition") { Date() > newest.addingTimeInterval(1.05) ? true : nil }
+        let gatewayVersion = try await HTTP.json("GET", seed.server.server + gatewayPath).json[path: ["metadata", "resourceVersion"]]
         seed.server.kill()
         let restarted = try await GatehouseProcess(dataDirectory: seed.server.dataDirectory, port: port)
         defer { restarted.stop() }
@@ -112,8 +120,11 @@ struct RestartTests {
             let replicas = items.filter { $0["proxy"]?.stringValue == "kuma-demo/kuma" }
             return replicas.count == 2 && replicas.allSatisfy { $0["connected"] == true && $0["running"] == true && $0["acceptedVersion"] != nil } ? true : nil
         }
-        // A flip to False and back would have moved lastTransitionTime.
+        // A flip to False and back would have moved lastTransitionTime, and written the Gateway.
         #expect(try await Self.programmedConditions(restarted) == before)
+        let gatewayAfter = try await HTTP.json("GET", restarted.server + gatewayPath).json
+        #expect(gatewayAfter[path: ["metadata", "resourceVersion"]] == gatewayVersion,
+                "the restarted control plane did not write the Gateway: \(gatewayAfter["status"].map { "\($0)" } ?? "none")")
         try await seed.waitFor(200)
     }
 }
