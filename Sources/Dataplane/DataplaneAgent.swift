@@ -30,7 +30,14 @@ public struct DataplaneConfiguration: Sendable {
     public var envoyBinary: String
     /// The `gatehouse` executable, whose `envoy-keeper` command runs Envoy (`EnvoyKeeper`):
     /// this process's own executable.
-    public var keeperExecutable: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    public var keeperExecutable: String = DataplaneConfiguration.ownExecutable
+
+    /// This process's executable: its path, or `/proc/self/exe` when the file was replaced
+    /// since it started (a rebuild; executing that link still runs this very binary).
+    static var ownExecutable: String {
+        let path = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : "/proc/self/exe"
+    }
     /// The process that started the agent, if it must not outlive it (standalone mode): when
     /// the parent is gone, the agent stops its Envoy and exits.
     public var parentPID: Int32?

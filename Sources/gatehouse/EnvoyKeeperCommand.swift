@@ -31,7 +31,7 @@ struct EnvoyKeeperCommand: AsyncParsableCommand {
         let keeper = EnvoyKeeper(binary: binary, arguments: Array(command.dropFirst()), logPath: logFile,
                                  adminAddressPath: adminAddressPath, pidPath: pidFile, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: keeper)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [.init(service: keeper, successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         throw ExitCode(keeper.exitStatus)
     }
