@@ -2,6 +2,7 @@ import Foundation
 
 /// A version whose files Envoy's subscriptions did not show within the acceptance timeout.
 struct UnconfirmedVersion: Sendable {
+    /// The version's name.
     var version: String
     /// The changes still not shown.
     var changes: [ConfigFileWriter.Change]
@@ -9,6 +10,7 @@ struct UnconfirmedVersion: Sendable {
     var baseline: Int
     /// `State.applied` when it was written.
     var applied: Int
+    /// When its message arrived (for the push-to-settled metric).
     var received: ContinuousClock.Instant
 }
 

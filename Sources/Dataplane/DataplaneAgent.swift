@@ -83,12 +83,14 @@ public struct DataplaneConfiguration: Sendable {
 public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     let configuration: DataplaneConfiguration
     let logger: Logger
+    /// Writes the xDS files Envoy watches.
     let writer: ConfigFileWriter
     /// The HTTP client for the control plane: the shared one, or one trusting
     /// `controlPlaneCACertificate` (shut down when the agent stops).
     private let client: HTTPClient
     private let ownsClient: Bool
 
+    /// What the agent knows of its Envoy and reports.
     struct State {
         var envoy: EnvoyProcess?
         var admin: EnvoyAdmin?
@@ -107,6 +109,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         var unconfirmed: UnconfirmedVersion?
     }
 
+    /// The agent's state, shared by its stream, supervisor and metrics tasks.
     let state = Mutex(State())
 
     /// Creates the agent (nothing runs until `run`).

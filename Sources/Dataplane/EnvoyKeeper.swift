@@ -67,6 +67,8 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
 
     private enum Event { case envoyExited, agentGone }
 
+    /// Runs Envoy until it exits: stopped by a signal passed on, or drained and stopped once
+    /// the agent is gone.
     public func run() async throws {
         let envoy = try await ChildProcess.launch(ChildProcess.Options(
             executable: binary, arguments: arguments, logPath: logPath, ownProcessGroup: false))
