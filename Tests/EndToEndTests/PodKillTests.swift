@@ -40,6 +40,16 @@ struct PodKillTests {
             }.sorted()
         }
 
+        /// Envoy keepers of this pod (their command line names its bootstrap after `--`).
+        var runningKeepers: [Int32] {
+            let bootstrap = directory + "/tmp/bootstrap.json"
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap(Int32.init).filter { pid in
+                let arguments = PodKillTests.commandLine(pid)
+                return arguments.contains("envoy-keeper") && arguments.contains(bootstrap)
+            }.sorted()
+        }
+
         private static func firstNumber(_ path: String) -> Int32? {
             (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int32($0.split(whereSeparator: \.isWhitespace).first ?? "") }
         }
@@ -153,5 +163,21 @@ struct PodKillTests {
         // it: at most one per load loop.
         #expect(failures.count <= 2 * workers, "\(failures.count) of \(sent) requests failed: \(failures.prefix(5))")
         print("PodKillTests.killEnvoy: \(failures.count) of \(sent) requests failed: \(failures.prefix(5))")
+    }
+
+    @Test("kill -9 of a gateway pod's agent, then gatehouse run stops: the killed agent's keeper and Envoy stop too")
+    func killAgentThenStop() async throws {
+        let seed = try await ReplicaTests.seed(replicas: 1)
+        defer { seed.stop() }
+        let pod = try #require(try await ReplicaTests.readyPods(seed.server, count: 1).first)
+        let files = try PodFiles(seed.server, pod: pod)
+        let agent = try #require(files.agent)
+        let envoy = try #require(files.envoy)
+        #expect(files.runningEnvoys == [envoy] && files.runningKeepers.count == 1)
+        #expect(kill(agent, SIGKILL) == 0)
+        #expect(seed.server.stop() == 0, "a clean stop")
+        _ = try await eventually(10, "no Envoy and no keeper of the pod left") { () -> Bool? in
+            files.runningEnvoys.isEmpty && files.runningKeepers.isEmpty ? true : nil
+        }
     }
 }
