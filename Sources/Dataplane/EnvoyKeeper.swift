@@ -84,8 +84,7 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
                     return Task.isCancelled ? nil : .agentGone
                 }
                 group.addTask {
-                    // Read now, not when the agent is gone: by then the restarted agent's Envoy
-                    // may have written its own address to the same file.
+                    // Read now: Envoy may be asked to drain at any time.
                     if let address = await Self.adminAddress(at: self.adminAddressPath, while: envoy) {
                         self.admin.withLock { $0 = EnvoyAdmin(address: address) }
                     }
@@ -105,6 +104,7 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
             await envoy.stop(grace: .seconds(5))
         }
         let termination = await envoy.waitForExit()
+        try? FileManager.default.removeItem(atPath: adminAddressPath)
         outcome.withLock { $0 = termination }
         logger.info("envoy exited", metadata: ["pid": "\(envoy.pid)", "termination": "\(termination)"])
     }

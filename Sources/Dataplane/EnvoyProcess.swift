@@ -30,8 +30,9 @@ final class EnvoyProcess: Sendable {
     static func start(binary: String, keeper: String, bootstrapPath: String, workDirectory: String, configDirectory: String,
                       logLevel: String = "warning") async throws -> EnvoyProcess {
         let logPath = "\(workDirectory)/envoy.log"
-        let adminAddressPath = "\(workDirectory)/admin.address"
-        try? FileManager.default.removeItem(atPath: adminAddressPath)
+        // One file per Envoy: an Envoy still draining after its agent died must not be taken
+        // for the restarted agent's (its keeper removes the file when Envoy exits).
+        let adminAddressPath = "\(workDirectory)/admin-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).address"
         let envoyArguments = [
             "-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--use-dynamic-base-id",
             "--admin-address-path", adminAddressPath, "--log-level", logLevel,
