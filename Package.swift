@@ -256,7 +256,7 @@ let package = Package(
             exclude: ["Testdata"]
         ),
         // The local runtime's decisions as values (no processes).
-        .testTarget(name: "LocalRuntimeTests", dependencies: ["LocalRuntime", "GatewayModel"]),
+        .testTarget(name: "LocalRuntimeTests", dependencies: ["LocalRuntime", "GatewayModel", "ResourceStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ResourceStoreTests", dependencies: ["ResourceStore", "GatewayModel"]),
         // The I/O layers as values: no HTTP, no Envoy, no sleeping (an injected clock).
         .testTarget(

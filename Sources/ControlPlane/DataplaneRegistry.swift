@@ -26,7 +26,21 @@ final class DataplaneRegistry: Sendable {
         var pushedAt: [String: [String: ContinuousClock.Instant]] = [:]
         /// Open streams by proxy, then replica (a count: a reconnecting agent may overlap).
         var openStreams: [String: [String: Int]] = [:]
+        /// Replicas presumed serving, by proxy then replica (`presumeServing`).
+        var presumed: [String: [String: Presumption]] = [:]
     }
+
+    /// A replica that served when this control plane started, taken as serving until its
+    /// agent reports or `until` passes.
+    private struct Presumption: Sendable {
+        var until: ContinuousClock.Instant
+        var readyPorts: [Int]
+    }
+
+    /// The accepted version a proxy shows while all its serving replicas are presumed: only
+    /// that one was accepted is known, not which.
+    static let presumedVersion = "presumed-from-a-previous-run"
+
 
     private let state = Mutex(State())
     /// Told about configurations Envoy rejected (as Kubernetes Events), when set.
@@ -72,7 +86,7 @@ final class DataplaneRegistry: Sendable {
         // accepted version alone changes nothing the translation reads; a sidecar's Dataplane
         // status shows it, so there it is a status-only change.
         let (changed, versionMoved, acceptedAfter, newlyRejected) = state.withLock { state -> (Bool, Bool, Duration?, Bool) in
-            let before = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
+            let before = Self.fold(key, state)
             let previous = state.reports[key]?[replica]
             var acceptedAfter: Duration?
             if let accepted = report.acceptedVersion, accepted != previous?.acceptedVersion,
@@ -81,7 +95,9 @@ final class DataplaneRegistry: Sendable {
             }
             let newlyRejected = report.rejectedVersion != nil && report.rejectedVersion != previous?.rejectedVersion
             state.reports[key, default: [:]][replica] = report
-            let after = state.reports[key].map { Self.fold(key, $0, open: state.openStreams[key] ?? [:]) }
+            // The agent speaks for itself now.
+            Self.removePresumption(key, replica: replica, in: &state)
+            let after = Self.fold(key, state)
             return (before.map(Self.meaningful) != after.map(Self.meaningful), before != after, acceptedAfter, newlyRejected)
         }
         if newlyRejected, let version = report.rejectedVersion {
@@ -175,24 +191,71 @@ final class DataplaneRegistry: Sendable {
     /// A replica's agent exited without a last report (killed, crashed): it no longer runs.
     func replicaExited(_ key: String, replica: String) {
         let changed = state.withLock { state -> Bool in
-            guard state.reports[key]?[replica]?.running == true else { return false }
+            let presumed = Self.removePresumption(key, replica: replica, in: &state)
+            guard state.reports[key]?[replica]?.running == true else { return presumed }
             state.reports[key]?[replica]?.running = false
             return true
         }
         if changed { onChange() }
     }
 
-    /// Whether `replica` of `key` serves now: it reported running and its stream is open.
+    /// Whether `replica` of `key` serves now: it reported running and its stream is open, or it
+    /// is presumed serving.
     func isServing(_ key: String, replica: String) -> Bool {
         state.withLock { state in
-            state.reports[key]?[replica]?.running == true && state.openStreams[key]?[replica] != nil
+            (state.reports[key]?[replica]?.running == true && state.openStreams[key]?[replica] != nil)
+                || state.presumed[key]?[replica] != nil
         }
+    }
+
+    /// Takes `replica` of `key` as serving, with `readyPorts` bound, until its agent reports
+    /// (or its container is seen stopped, or its pod goes) and at most `grace`: a gateway pod
+    /// that was running and ready when this control plane started, adopted from an earlier
+    /// run. Until its agent reconnects and reports (about two seconds), nothing is known of it
+    /// here; without this, its Gateway's `Programmed` and its pod's readiness would flip to
+    /// False and back while it serves all along.
+    func presumeServing(_ key: String, replica: String, readyPorts: [Int], grace: Duration) {
+        let until = ContinuousClock.now + grace
+        let changed = state.withLock { state -> Bool in
+            guard state.reports[key]?[replica] == nil else { return false }
+            state.presumed[key, default: [:]][replica] = Presumption(until: until, readyPorts: readyPorts)
+            return true
+        }
+        guard changed else { return }
+        onChange()
+        Task {
+            try? await Task.sleep(until: until, clock: .continuous)
+            self.endPresumptions()
+        }
+    }
+
+    /// Drops the presumptions whose grace has passed.
+    private func endPresumptions(now: ContinuousClock.Instant = .now) {
+        let changed = state.withLock { state -> Bool in
+            var changed = false
+            for (key, replicas) in state.presumed {
+                for (replica, presumption) in replicas where presumption.until <= now {
+                    changed = Self.removePresumption(key, replica: replica, in: &state) || changed
+                }
+            }
+            return changed
+        }
+        if changed { onChange() }
+    }
+
+    /// Removes one presumption; true when there was one.
+    @discardableResult
+    private static func removePresumption(_ key: String, replica: String, in state: inout State) -> Bool {
+        guard state.presumed[key]?.removeValue(forKey: replica) != nil else { return false }
+        if state.presumed[key]?.isEmpty == true { state.presumed[key] = nil }
+        return true
     }
 
     /// Forgets one replica (its pod is gone): it no longer counts, not even as down.
     func forgetReplica(_ key: String, replica: String) {
         let removed = state.withLock { state -> Bool in
-            guard state.reports[key]?.removeValue(forKey: replica) != nil else { return false }
+            let presumed = Self.removePresumption(key, replica: replica, in: &state)
+            guard state.reports[key]?.removeValue(forKey: replica) != nil else { return presumed }
             if state.reports[key]?.isEmpty == true { state.reports[key] = nil }
             return true
         }
@@ -223,7 +286,10 @@ final class DataplaneRegistry: Sendable {
     /// Forgets a proxy (its processes were stopped).
     func forget(_ key: String) {
         state.withLock { _ = $0.pushedAt.removeValue(forKey: key) }
-        let removed = state.withLock { $0.reports.removeValue(forKey: key) != nil }
+        let removed = state.withLock { state -> Bool in
+            let presumed = state.presumed.removeValue(forKey: key) != nil
+            return state.reports.removeValue(forKey: key) != nil || presumed
+        }
         if removed { onChange() }
     }
 
@@ -231,30 +297,38 @@ final class DataplaneRegistry: Sendable {
     func states() -> [String: DataplaneState] {
         state.withLock { state in
             var states: [String: DataplaneState] = [:]
-            for (key, replicas) in state.reports { states[key] = Self.fold(key, replicas, open: state.openStreams[key] ?? [:]) }
+            for key in Set(state.reports.keys).union(state.presumed.keys) { states[key] = Self.fold(key, state) }
             return states
         }
     }
 
+    /// One proxy's state from everything known of it (nil when nothing is).
+    private static func fold(_ key: String, _ state: State) -> DataplaneState? {
+        guard state.reports[key] != nil || state.presumed[key] != nil else { return nil }
+        return fold(key, state.reports[key] ?? [:], open: state.openStreams[key] ?? [:], presumed: state.presumed[key] ?? [:])
+    }
+
     /// A proxy's replicas as one state: running when a replica serves (reported running, with
-    /// its stream open); the accepted version only when every serving replica accepted the
-    /// same one; a rejection from any serving replica (the lowest-numbered, for a stable
-    /// message) wins; a port is ready when every serving replica has bound it; the replicas
-    /// that reported but do not serve are `downReplicas`.
-    private static func fold(_ key: String, _ replicas: [String: ReplicaReport], open: [String: Int]) -> DataplaneState {
+    /// its stream open, or presumed serving); the accepted version only when every serving
+    /// replica that reported accepted the same one (`presumedVersion` when none reported yet:
+    /// the presumed ones are left out, their version is unknown); a rejection from any serving
+    /// replica (the lowest-numbered, for a stable message) wins; a port is ready when every
+    /// serving replica has bound it; the replicas that reported but do not serve are
+    /// `downReplicas`.
+    private static func fold(_ key: String, _ replicas: [String: ReplicaReport], open: [String: Int],
+                             presumed: [String: Presumption]) -> DataplaneState {
         let ordered = replicas.sorted { $0.key < $1.key }
         let serving = ordered.filter { $0.value.running && open[$0.key] != nil }
         let running = serving.map(\.value)
-        let down = ordered.filter { !($0.value.running && open[$0.key] != nil) }.map(\.key)
-        let accepted = Set(running.map(\.acceptedVersion))
+        let down = ordered.filter { !($0.value.running && open[$0.key] != nil) && presumed[$0.key] == nil }.map(\.key)
+        let accepted = running.isEmpty && !presumed.isEmpty ? [presumedVersion] : Set(running.map(\.acceptedVersion))
         let rejected = running.first { $0.rejectedVersion != nil }
         var ports: Set<Int>? = nil
-        for replica in running {
-            let bound = Set(replica.readyPorts)
-            ports = ports.map { $0.intersection(bound) } ?? bound
+        for bound in running.map(\.readyPorts) + presumed.sorted(by: { $0.key < $1.key }).map(\.value.readyPorts) {
+            ports = ports.map { $0.intersection(bound) } ?? Set(bound)
         }
         return DataplaneState(
-            gateway: key, running: !running.isEmpty,
+            gateway: key, running: !running.isEmpty || !presumed.isEmpty,
             acceptedVersion: accepted.count == 1 ? accepted.first ?? nil : nil,
             rejectedVersion: rejected?.rejectedVersion, rejectionMessage: rejected?.rejectionMessage,
             readyPorts: (ports ?? []).sorted(), downReplicas: down)

@@ -69,8 +69,8 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
         return InfraWriter.isGenerated(event.object) || (event.previous.map(InfraWriter.isGenerated) ?? false)
     }
 
-    /// A gateway pod whose container stopped no longer serves (now, not at its stream's next
-    /// heartbeat); a deleted one is forgotten.
+    /// A gateway pod whose container stopped (or was started anew) no longer serves (now, not
+    /// at its stream's next heartbeat); a deleted one is forgotten.
     private func notePod(_ event: StoreEvent) {
         guard let gateway = Self.gatewayKey(of: event.object), let pod = event.object.name else { return }
         let restarts = Self.restartCount(event.object), before = event.previous.map(Self.restartCount) ?? 0
@@ -79,10 +79,13 @@ final class InfraController: ServiceLifecycle.Service, Sendable {
                                            reason: "DataplaneRestarted",
                                            message: "pod \(pod): the dataplane agent exited and was restarted (restart \(restarts))"))
         }
+        let running = event.object[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running"]]
+        let wasRunning = event.previous?[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running"]]
         if event.type == .deleted {
             registry.forgetReplica(gateway, replica: pod)
-        } else if event.object[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running"]] == nil,
-                  event.previous?[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "running"]] != nil {
+        } else if let wasRunning, running?["startedAt"] != wasRunning["startedAt"] {
+            // Stopped, or replaced by a new start (the adopted one was gone): the agent that
+            // served is not the one running now.
             registry.replicaExited(gateway, replica: pod)
         }
     }

@@ -91,6 +91,9 @@ public struct StandaloneControlPlane: Sendable {
         let events = EventRecorder(store: store, ttl: settings.eventTTL, logger: logger)
         let registry = DataplaneRegistry(onChange: { reconcilerBox.reconciler?.markDirty() },
                                          onStatusChange: { reconcilerBox.reconciler?.markStatusDirty() }, events: events)
+        // Pods adopted from an earlier run serve on: their Gateways stay Programmed while their
+        // agents reconnect.
+        AdoptedPods.presume(in: registry, store: store)
         // Gateway pods' agents log in the control plane's format and serve metrics on a free
         // loopback port (pods share the host's network in standalone), which they report.
         let infra = InfraController(

@@ -11,12 +11,18 @@ extension EnvoyAdmin: EnvoyStatsSource {}
 /// Decides whether Envoy took a version, from its admin stats: every xDS subscription whose file
 /// changed reports that version in `version_text`, and no `update_rejected`/`update_failure`
 /// counter moved (LDS, CDS, RDS and SDS: a certificate Envoy cannot load counts as
-/// `sds.<name>.update_rejected`).
+/// `sds.<name>.update_rejected`). When the timeout passes with neither, the version is
+/// `unconfirmed` if a subscription that exists (LDS, CDS, an RDS one Envoy has) still shows
+/// another version; an RDS file no listener names has no subscription, and is taken.
 ///
 /// The stats source and the clock are injected: tests replay recorded admin output without
 /// sleeping.
 struct AcceptanceCheck<WaitClock: Clock> where WaitClock.Duration == Duration {
-    enum Outcome { case accepted, rejected }
+    enum Outcome: Equatable {
+        case accepted, rejected
+        /// Timed out: these changes' subscriptions do not show the version.
+        case unconfirmed([ConfigFileWriter.Change])
+    }
 
     let admin: any EnvoyStatsSource
     let version: String
@@ -27,21 +33,45 @@ struct AcceptanceCheck<WaitClock: Clock> where WaitClock.Duration == Duration {
     var pollInterval: Duration = .milliseconds(2)
     let clock: WaitClock
 
+    /// The stats that decide.
+    static var statsFilter: String { "(version_text|update_rejected|update_failure)$" }
+
     func wait() async -> Outcome {
         if changes.isEmpty { return .accepted }
         let deadline = clock.now.advanced(by: timeout)
+        var last: [String: String]?
         while clock.now < deadline {
-            if let stats = try? await admin.stats(matching: "(version_text|update_rejected|update_failure)$") {
-                let rejections = stats.filter { $0.key.hasSuffix("update_rejected") || $0.key.hasSuffix("update_failure") }
-                    .values.reduce(0) { $0 + (Int($1) ?? 0) }
-                if rejections > baseline { return .rejected }
-                if changes.allSatisfy({ reached($0, in: stats) }) { return .accepted }
+            if let stats = try? await admin.stats(matching: Self.statsFilter) {
+                if let decided = decide(stats) { return decided }
+                last = stats
             }
             try? await clock.sleep(for: pollInterval)
         }
         // No rejection seen: Envoy took what it subscribes to (an RDS file no listener names
-        // is never loaded, and that is not an error).
-        return .accepted
+        // is never loaded, and that is not an error), unless a subscription it has shows
+        // another version.
+        guard let last else { return .unconfirmed(changes) }
+        let missing = changes.filter { !reached($0, in: last) && isSubscribed($0, in: last) }
+        return missing.isEmpty ? .accepted : .unconfirmed(missing)
+    }
+
+    /// Accepted or rejected from one reading of the stats; nil while undecided.
+    func decide(_ stats: [String: String]) -> Outcome? {
+        let rejections = stats.filter { $0.key.hasSuffix("update_rejected") || $0.key.hasSuffix("update_failure") }
+            .values.reduce(0) { $0 + (Int($1) ?? 0) }
+        if rejections > baseline { return .rejected }
+        if changes.allSatisfy({ reached($0, in: stats) }) { return .accepted }
+        return nil
+    }
+
+    /// Whether Envoy has a subscription for the change's file (one that must show the version).
+    private func isSubscribed(_ change: ConfigFileWriter.Change, in stats: [String: String]) -> Bool {
+        switch change.type {
+        case .listeners, .clusters: return true
+        case .routes: return stats.keys.contains { $0.hasSuffix(".rds.\(change.name).version_text") }
+        case .secrets: return stats["sds.\(change.name).version_text"] != nil
+        case .endpoints: return false
+        }
     }
 
     private func reached(_ change: ConfigFileWriter.Change, in stats: [String: String]) -> Bool {

@@ -57,9 +57,11 @@ final class ConfigFileWriter: Sendable {
     }
 
     /// What one write changed, for the acceptance check.
-    struct Change {
+    struct Change: Equatable {
         var type: XDSFiles.ResourceType
         var name: String
+        /// The file, relative to the config directory.
+        var path = ""
     }
 
     /// What was written, for putting it back after a rejection.
@@ -83,7 +85,7 @@ final class ConfigFileWriter: Sendable {
             for file in files where state.writtenResources[file.path] != file.resources {
                 try replace(file.path, with: file.content(version: version), state: &state)
                 state.writtenResources[file.path] = file.resources
-                changes.append(Change(type: file.type, name: file.name))
+                changes.append(Change(type: file.type, name: file.name, path: file.path))
             }
             let keep = Set(current)
             for path in keep { state.unreferencedSince[path] = nil }
@@ -115,6 +117,17 @@ final class ConfigFileWriter: Sendable {
     var writtenPaths: [String] { state.withLock { $0.contents.keys.sorted() } }
 
     private func absolute(_ path: String) -> String { "\(configDirectory)/\(path)" }
+
+    /// Writes `paths` again with the content they have (a new atomic rename each), so that
+    /// Envoy's watch on their directories fires again.
+    func rewrite(_ paths: [String]) throws {
+        try state.withLock { state in
+            for path in paths.sorted() {
+                guard let content = state.contents[path] else { continue }
+                try replace(path, with: content, state: &state)
+            }
+        }
+    }
 
     /// Puts back earlier files (after Envoy rejected a push), so a restarted Envoy loads the
     /// last good configuration.

@@ -28,6 +28,16 @@ public struct DataplaneConfiguration: Sendable {
     public var workDirectory: String
     /// The Envoy binary.
     public var envoyBinary: String
+    /// The `gatehouse` executable, whose `envoy-keeper` command runs Envoy (`EnvoyKeeper`):
+    /// this process's own executable.
+    public var keeperExecutable: String = DataplaneConfiguration.ownExecutable
+
+    /// This process's executable: its path, or `/proc/self/exe` when the file was replaced
+    /// since it started (a rebuild; executing that link still runs this very binary).
+    static var ownExecutable: String {
+        let path = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : "/proc/self/exe"
+    }
     /// The process that started the agent, if it must not outlive it (standalone mode): when
     /// the parent is gone, the agent stops its Envoy and exits.
     public var parentPID: Int32?
@@ -73,13 +83,15 @@ public struct DataplaneConfiguration: Sendable {
 public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     let configuration: DataplaneConfiguration
     let logger: Logger
-    private let writer: ConfigFileWriter
+    /// Writes the xDS files Envoy watches.
+    let writer: ConfigFileWriter
     /// The HTTP client for the control plane: the shared one, or one trusting
     /// `controlPlaneCACertificate` (shut down when the agent stops).
     private let client: HTTPClient
     private let ownsClient: Bool
 
-    private struct State {
+    /// What the agent knows of its Envoy and reports.
+    struct State {
         var envoy: EnvoyProcess?
         var admin: EnvoyAdmin?
         var lastGood = ConfigFileWriter.Snapshot()
@@ -90,9 +102,15 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         var rejectionBaseline: Int?
         /// The dataplane token as last read (see `DataplaneConfiguration.token`).
         var token: String?
+        /// Counts the versions applied: a late confirmation of an older one must not count.
+        var applied = 0
+        /// The version Envoy did not show within the acceptance timeout, not reported as
+        /// accepted until it does (`recheckUnconfirmed`).
+        var unconfirmed: UnconfirmedVersion?
     }
 
-    private let state = Mutex(State())
+    /// The agent's state, shared by its stream, supervisor and metrics tasks.
+    let state = Mutex(State())
 
     /// Creates the agent (nothing runs until `run`).
     public init(configuration: DataplaneConfiguration, logger: Logger) throws {
@@ -156,7 +174,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     // MARK: Envoy
 
     private func startEnvoy(bootstrapPath: String) async throws {
-        let process = try await EnvoyProcess.start(binary: configuration.envoyBinary, bootstrapPath: bootstrapPath,
+        let process = try await EnvoyProcess.start(binary: configuration.envoyBinary, keeper: configuration.keeperExecutable,
+                                                   bootstrapPath: bootstrapPath,
                                                    workDirectory: configuration.workDirectory,
                                                    configDirectory: writer.configDirectory)
         let address = try await process.adminAddress()
@@ -167,7 +186,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             state.report.running = true
             state.rejectionBaseline = nil
         }
-        logger.info("envoy started", metadata: ["pid": "\(process.pid)", "admin": "\(address)"])
+        logger.info("envoy started", metadata: ["keeper": "\(process.pid)", "admin": "\(address)"])
         await sendReport()
     }
 
@@ -184,7 +203,11 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             }
             writer.removeExpired()
             let running = state.withLock { $0.envoy?.isRunning ?? false }
-            if running { backoff.succeeded(); continue }
+            if running {
+                backoff.succeeded()
+                await recheckUnconfirmed()
+                continue
+            }
             let delay = backoff.nextDelay()
             logger.warning("envoy exited; restarting", metadata: ["backoff": "\(delay)"])
             state.withLock { $0.report.running = false }
@@ -209,11 +232,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     /// preStop hook, `GET /drain` on the agent port, before Kubernetes sends SIGTERM).
     func drain(graceful: Bool) async {
         guard let admin = state.withLock({ $0.admin }) else { return }
-        await admin.drainListeners(graceful: graceful)
-        let deadline = ContinuousClock.now + .seconds(2)
-        while ContinuousClock.now < deadline, (await admin.activeDownstreamConnections() ?? 0) > 0 {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        await admin.drain(graceful: graceful)
     }
 
     // MARK: Configuration stream
@@ -272,66 +291,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         }
     }
 
-    /// Writes one version and finds out whether Envoy took it.
-    ///
-    /// Every desired file is compared with what is on disk, not only the last message's: after
-    /// a rejection the disk holds the last good files, and a later version must still bring
-    /// the good parts of the rejected one.
-    func apply(_ desired: DesiredConfig, received: ContinuousClock.Instant = .now) async {
-        let version = desired.version
-        let (admin, known) = state.withLock { ($0.admin, $0.rejectionBaseline) }
-        guard let admin else { return }
-        let baseline: Int
-        if let known { baseline = known } else { baseline = (try? await rejectionCount(admin)) ?? 0 }
-        let changes: [ConfigFileWriter.Change]
-        do {
-            changes = try writer.write(desired.files, version: version, current: desired.paths)
-        } catch {
-            logger.error("cannot write config files", metadata: ["error": "\(error)"])
-            return
-        }
-        let written = ContinuousClock.now
-        let outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline,
-                                           clock: ContinuousClock()).wait()
-        switch outcome {
-        case .accepted:
-            AgentMetrics.settled(accepted: true, after: ContinuousClock.now - received)
-            let good = writer.snapshot
-            let ports = (try? await admin.boundPorts()) ?? []
-            state.withLock { state in
-                state.lastGood = good
-                state.report.acceptedVersion = version
-                state.report.rejectedVersion = nil
-                state.report.rejectionMessage = nil
-                state.report.readyPorts = ports
-            }
-            logger.debug("config accepted", metadata: [
-                "version": "\(version)", "files": "\(changes.count)", "toWrite": "\(written - received)",
-                "toAccepted": "\(ContinuousClock.now - received)"])
-        case .rejected:
-            AgentMetrics.settled(accepted: false, after: ContinuousClock.now - received)
-            let (envoy, lastGood) = state.withLock { ($0.envoy, $0.lastGood) }
-            let message = envoy?.rejectionMessage() ?? "Envoy rejected the configuration"
-            logger.warning("config rejected; keeping the last good one", metadata: ["version": "\(version)", "message": "\(message)"])
-            try? writer.restore(lastGood)
-            state.withLock { state in
-                state.report.rejectedVersion = version
-                state.report.rejectionMessage = message
-            }
-        }
-        await sendReport()
-        // The next push's baseline, read now that this version is settled and reported.
-        let settled = try? await rejectionCount(admin)
-        state.withLock { $0.rejectionBaseline = settled }
-    }
-
-    private func rejectionCount(_ admin: EnvoyAdmin) async throws -> Int {
-        try await admin.stats(matching: "(update_rejected|update_failure)$").values.reduce(0) { $0 + (Int($1) ?? 0) }
-    }
-
     // MARK: Reports
 
-    private func sendReport() async {
+    func sendReport() async {
         let body = state.withLock { $0.report.json(kind: configuration.kind, proxy: configuration.gateway, replica: configuration.replica) }
         var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status")
         request.method = .POST

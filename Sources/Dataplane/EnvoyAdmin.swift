@@ -73,4 +73,15 @@ struct EnvoyAdmin: Sendable {
         request.method = .POST
         _ = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
     }
+
+    /// Drains every listener (`drainListeners`), then waits until the downstream connections
+    /// have closed, at most `limit` (Envoy's drain time): exiting earlier cuts off the
+    /// requests in flight.
+    func drain(graceful: Bool, limit: Duration = .seconds(2)) async {
+        await drainListeners(graceful: graceful)
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, (await activeDownstreamConnections() ?? 0) > 0 {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
 }

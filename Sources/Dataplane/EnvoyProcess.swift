@@ -5,7 +5,9 @@ import Processes
 import Glibc
 #endif
 
-/// One running Envoy, started from a bootstrap file, with its admin address and log.
+/// One running Envoy, started from a bootstrap file, with its admin address and log. The
+/// process this agent starts and watches is Envoy's keeper (`EnvoyKeeper`), which passes
+/// signals on to Envoy and exits with it.
 ///
 /// Envoy's working directory is the proxy's config directory: the control plane's config names
 /// its files by paths relative to it (`XDSFiles`), so where that directory is stays the agent's
@@ -21,25 +23,34 @@ final class EnvoyProcess: Sendable {
         self.adminAddressPath = adminAddressPath
     }
 
-    /// Starts Envoy. `--reject-unknown-dynamic-fields` makes a misspelled field a rejection
-    /// instead of being silently ignored (DESIGN.md section 6).
-    static func start(binary: String, bootstrapPath: String, workDirectory: String, configDirectory: String,
+    /// Starts Envoy through its keeper (`EnvoyKeeper`: `keeper` is the `gatehouse` executable),
+    /// whose standard input is a pipe only this process writes to, so that the keeper learns at
+    /// once when this agent is gone. `--reject-unknown-dynamic-fields` makes a misspelled field
+    /// a rejection instead of being silently ignored (DESIGN.md section 6).
+    static func start(binary: String, keeper: String, bootstrapPath: String, workDirectory: String, configDirectory: String,
                       logLevel: String = "warning") async throws -> EnvoyProcess {
         let logPath = "\(workDirectory)/envoy.log"
-        let adminAddressPath = "\(workDirectory)/admin.address"
-        try? FileManager.default.removeItem(atPath: adminAddressPath)
+        // One file per Envoy: an Envoy still draining after its agent died must not be taken
+        // for the restarted agent's (its keeper removes the file when Envoy exits).
+        let adminAddressPath = "\(workDirectory)/admin-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).address"
+        let envoyArguments = [
+            "-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--use-dynamic-base-id",
+            "--admin-address-path", adminAddressPath, "--log-level", logLevel,
+            "--drain-time-s", "2", "--drain-strategy", "immediate", "--parent-shutdown-time-s", "3",
+        ]
         let process = try await ChildProcess.launch(ChildProcess.Options(
-            executable: binary,
-            arguments: [
-                "-c", bootstrapPath, "--reject-unknown-dynamic-fields", "--use-dynamic-base-id",
-                "--admin-address-path", adminAddressPath, "--log-level", logLevel,
-                "--drain-time-s", "2", "--drain-strategy", "immediate", "--parent-shutdown-time-s", "3",
-            ],
-            workingDirectory: configDirectory, logPath: logPath))
+            executable: keeper,
+            arguments: ["envoy-keeper", "--log-file", logPath, "--admin-address-path", adminAddressPath,
+                        "--pid-file", pidPath(workDirectory), "--", binary] + envoyArguments,
+            workingDirectory: configDirectory, logPath: logPath, input: .pipe))
         return EnvoyProcess(process: process, logPath: logPath, adminAddressPath: adminAddressPath)
     }
 
+    /// Where the keeper records Envoy's process id.
+    static func pidPath(_ workDirectory: String) -> String { "\(workDirectory)/envoy.pid" }
+
     var isRunning: Bool { process.isRunning }
+    /// The keeper's process id (Envoy's is in `pidPath`).
     var pid: Int32 { process.pid }
 
     /// The admin address (`127.0.0.1:port`) once Envoy has written it.

@@ -35,6 +35,9 @@ final class PodSupervisor: Sendable {
 
     private struct State {
         var containers: [String: Container] = [:]  // by pod uid
+        /// Containers of deleted pods still stopping, by pod uid: `stopAll` waits for them,
+        /// or a pod deleted just before the runtime stops would outlive it.
+        var removals: [String: Task<Void, Never>] = [:]
         var stopping = false
         /// The earliest time a sleeping task will wake the runtime.
         var scheduledWake: ContinuousClock.Instant?
@@ -62,11 +65,11 @@ final class PodSupervisor: Sendable {
         }
         let now = ContinuousClock.now
         var adoptedNow: [(ObjectKey, PodProcess)] = []
-        let (toStart, toStop) = state.withLock { state -> ([String], [Container]) in
+        let (toStart, toStop) = state.withLock { state -> ([String], [(uid: String, container: Container)]) in
             if state.stopping { return ([], []) }
-            var stop: [Container] = []
+            var stop: [(uid: String, container: Container)] = []
             for (uid, container) in state.containers where byUID[uid] == nil {
-                stop.append(container)
+                stop.append((uid, container))
                 state.containers[uid] = nil
             }
             var start: [String] = []
@@ -85,8 +88,9 @@ final class PodSupervisor: Sendable {
                     adoptedNow.append((container.key, adopted))
                 }
                 if let process = container.process, let termination = process.termination {
-                    // Exited (restartPolicy Always): whatever it started goes with it (an agent's
-                    // Envoy must not keep serving), then count it and back off.
+                    // Exited (restartPolicy Always): whatever it left in its process group goes
+                    // with it, then count it and back off. (An agent's Envoy is not in that group:
+                    // its keeper drains it and stops it, so the requests it serves finish.)
                     Glibc.kill(-process.pid, SIGKILL)
                     container.restarts += 1
                     container.process = nil
@@ -108,7 +112,7 @@ final class PodSupervisor: Sendable {
             logger.info("adopted a running container from an earlier run", metadata: LocalRuntime.metadata(pod).merging(["pid": "\(process.pid)"]) { $1 })
             watchExit(process)
         }
-        for container in toStop { stop(container) }
+        for (uid, container) in toStop { stop(container, uid: uid) }
         for uid in toStart {
             if let pod = byUID[uid] { await start(uid: uid, pod: pod) }
         }
@@ -191,14 +195,20 @@ final class PodSupervisor: Sendable {
         Int(pod[path: ["status", "containerStatuses"]]?.arrayValue?.first?["restartCount"]?.integerValue ?? 0)
     }
 
-    /// SIGTERM, then SIGKILL to the group after the grace; then the pod's directory goes.
-    private func stop(_ container: Container) {
+    /// SIGTERM, then SIGKILL to the group after the grace; then the pod's directory goes. The
+    /// stop runs meanwhile (the runtime's pass does not wait for it), kept in `removals` until
+    /// it is done.
+    private func stop(_ container: Container, uid: String) {
         let grace = settings.maximumTerminationGrace
         let logger = self.logger
-        Task {
-            if let process = container.process { await process.stop(grace: grace) }
-            try? FileManager.default.removeItem(atPath: container.directory)
-            logger.info("container stopped", metadata: LocalRuntime.metadata(container.key))
+        state.withLock { state in
+            // Created under the lock, so the task's own removal below always finds it.
+            state.removals[uid] = Task {
+                if let process = container.process { await process.stop(grace: grace) }
+                try? FileManager.default.removeItem(atPath: container.directory)
+                logger.info("container stopped", metadata: LocalRuntime.metadata(container.key))
+                _ = self.state.withLock { $0.removals.removeValue(forKey: uid) }
+            }
         }
     }
 
@@ -271,18 +281,21 @@ final class PodSupervisor: Sendable {
     func beginShutdown() { state.withLock { $0.stopping = true } }
 
     /// Stops every container (SIGTERM, SIGKILL after the grace) and waits for them; with
-    /// `keepPodsRunning`, leaves them serving for the next run to adopt.
+    /// `keepPodsRunning`, leaves them serving for the next run to adopt. Either way, waits for
+    /// the containers of deleted pods to finish stopping.
     func stopAll() async {
-        let containers = state.withLock { state -> [Container] in
+        let (containers, removals) = state.withLock { state -> ([Container], [Task<Void, Never>]) in
             state.stopping = true
             defer { state.containers.removeAll() }
-            return Array(state.containers.values)
+            return (Array(state.containers.values), Array(state.removals.values))
         }
-        if settings.keepPodsRunning {
+        let keep = settings.keepPodsRunning
+        if keep {
             logger.info("leaving the pods running for the next start to adopt", metadata: ["pods": "\(containers.count)"])
-            return
         }
         await withTaskGroup(of: Void.self) { group in
+            for removal in removals { group.addTask { await removal.value } }
+            guard !keep else { return }
             for container in containers {
                 if let process = container.process { group.addTask { await process.stop(grace: self.settings.maximumTerminationGrace) } }
             }

@@ -17,7 +17,8 @@ import SystemPackage
 ///   signal handlers (a child of a Swift-concurrency thread would otherwise inherit blocked
 ///   signals and never see SIGTERM);
 /// - the leader of a process group of its own, so a stop can sweep whatever it started (an
-///   agent's Envoy must never outlive the agent and keep serving a deleted Gateway's address);
+///   agent's Envoy must never outlive the agent and keep serving a deleted Gateway's address),
+///   unless `Options.ownProcessGroup` keeps it in its parent's group;
 /// - its exit observed asynchronously (a process descriptor watched by swift-subprocess's own
 ///   thread; nothing blocks a Swift-concurrency thread);
 /// - stopped with a grace period: SIGTERM, then SIGKILL to the whole group.
@@ -40,6 +41,10 @@ public final class ChildProcess: Sendable {
         public var errorPath: String?
         /// Standard input.
         public var input: Input
+        /// Whether it leads a process group of its own (the default). False keeps it in this
+        /// process's group, so that whoever stops this process's group stops it too (a
+        /// supervisor between an agent and its Envoy).
+        public var ownProcessGroup: Bool
 
         /// Where standard input comes from.
         public enum Input: Sendable {
@@ -54,7 +59,7 @@ public final class ChildProcess: Sendable {
         /// Creates options.
         public init(executable: String, arguments: [String] = [], environment: [String: String?] = [:],
                     workingDirectory: String? = nil, logPath: String? = nil, outputPath: String? = nil,
-                    errorPath: String? = nil, input: Input = .none) {
+                    errorPath: String? = nil, input: Input = .none, ownProcessGroup: Bool = true) {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
@@ -63,6 +68,7 @@ public final class ChildProcess: Sendable {
             self.outputPath = outputPath
             self.errorPath = errorPath
             self.input = input
+            self.ownProcessGroup = ownProcessGroup
         }
     }
 
@@ -82,17 +88,20 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// The process identifier (also its process group's).
+    /// The process identifier (also its process group's, with `Options.ownProcessGroup`).
     public let pid: Int32
     /// The executable's path, for messages.
     public let executable: String
+    /// Whether it leads a group of its own (`Options.ownProcessGroup`).
+    public let leadsProcessGroup: Bool
     private let record: ExitRecord
     /// The write end of the input pipe (`Options.Input.pipe`), until closed.
     private let inputWriter: Mutex<FileDescriptor?>
 
-    private init(pid: Int32, executable: String, record: ExitRecord, inputWriter: FileDescriptor?) {
+    private init(pid: Int32, executable: String, leadsProcessGroup: Bool, record: ExitRecord, inputWriter: FileDescriptor?) {
         self.pid = pid
         self.executable = executable
+        self.leadsProcessGroup = leadsProcessGroup
         self.record = record
         self.inputWriter = Mutex(inputWriter)
     }
@@ -142,8 +151,8 @@ public final class ChildProcess: Sendable {
         }
         let record = ExitRecord()
         var platform = PlatformOptions()
-        // A group of its own, led by the child (pgid = pid).
-        platform.processGroupID = 0
+        // A group of its own, led by the child (pgid = pid), unless asked to stay in ours.
+        if options.ownProcessGroup { platform.processGroupID = 0 }
         var environment = Environment.inherit
         if !options.environment.isEmpty {
             var updates: [Environment.Key: String?] = [:]
@@ -177,7 +186,8 @@ public final class ChildProcess: Sendable {
                 }
             }
         }
-        return ChildProcess(pid: pid, executable: options.executable, record: record, inputWriter: inputWriter)
+        return ChildProcess(pid: pid, executable: options.executable, leadsProcessGroup: options.ownProcessGroup, record: record,
+                            inputWriter: inputWriter)
     }
 
     /// True until the process has exited and been reaped.
@@ -189,6 +199,9 @@ public final class ChildProcess: Sendable {
     /// Waits for the process to end (cancellation does not cut this wait short: use
     /// `waitForExit(timeout:)` for a bounded one).
     public func waitForExit() async -> Termination { await record.waitUncancellable() }
+
+    /// Waits for the process to end, or for the waiting task to be cancelled (then nil).
+    public func waitForExitUnlessCancelled() async -> Termination? { await record.wait() }
 
     /// Waits at most `timeout` for the process to end; nil when it still runs.
     public func waitForExit(timeout: Duration) async -> Termination? {
@@ -210,9 +223,10 @@ public final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` to the process group: the process and everything it started that
-    /// stayed in its group (even after the leader has exited).
+    /// stayed in its group (even after the leader has exited). A process that shares its
+    /// parent's group gets it alone (the group is not its to stop).
     public func sendToGroup(_ signal: Int32) {
-        Glibc.kill(-pid, signal)
+        if leadsProcessGroup { Glibc.kill(-pid, signal) } else { send(signal) }
     }
 
     /// SIGTERM to the process; if it has not ended after `grace`, SIGKILL. Either way the

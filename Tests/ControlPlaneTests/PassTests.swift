@@ -135,6 +135,35 @@ struct DataplaneRegistryTests {
         registry.forget("d/g")
         #expect(registry.states()["d/g"] == nil)
     }
+
+    @Test("a replica presumed serving (adopted after a restart) serves until its agent reports, its container stops, or the grace ends")
+    func presumption() async throws {
+        let wakes = Counter()
+        let registry = DataplaneRegistry { wakes.value.withLock { $0 += 1 } }
+        registry.presumeServing("d/g", replica: "0", readyPorts: [80], grace: .seconds(60))
+        registry.presumeServing("d/g", replica: "1", readyPorts: [80], grace: .seconds(60))
+        var state = try #require(registry.states()["d/g"])
+        #expect(state.running && state.acceptedVersion != nil && state.readyPorts == [80] && state.downReplicas.isEmpty)
+        #expect(registry.isServing("d/g", replica: "0") && registry.isServing("d/g", replica: "1"))
+        // Replica 0 reconnects and reports: its version counts; the presumed replica 1 does not
+        // veto it, nor does anything the translation reads change.
+        let before = wakes.value.withLock { $0 }
+        registry.streamOpened("d/g", replica: "0")
+        try registry.record(Self.report("0", accepted: "v7", ports: [80]))
+        state = try #require(registry.states()["d/g"])
+        #expect(state.running && state.acceptedVersion == "v7" && state.readyPorts == [80])
+        #expect(wakes.value.withLock { $0 } - before == 1, "only the stream's opening woke the pipeline")
+        // Replica 1's container is seen stopped: no longer presumed.
+        registry.replicaExited("d/g", replica: "1")
+        #expect(!registry.isServing("d/g", replica: "1"))
+        // A presumption ends with its grace when no report comes.
+        registry.presumeServing("d/h", replica: "0", readyPorts: [80], grace: .milliseconds(50))
+        #expect(registry.states()["d/h"]?.running == true)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while registry.states()["d/h"] != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(registry.states()["d/h"] == nil, "nothing is known of it once its grace is over")
+        #expect(!registry.isServing("d/h", replica: "0"))
+    }
 }
 
 /// A count shared with a callback.

@@ -65,6 +65,15 @@ struct AcceptanceCheckTests {
         #expect(await check.wait() == .accepted)
     }
 
+    @Test("a listener file Envoy never shows the version of is unconfirmed after the timeout, not taken")
+    func unconfirmed() async throws {
+        let change = ConfigFileWriter.Change(type: .listeners, name: "listeners", path: "lds/listeners.json")
+        let unused = ConfigFileWriter.Change(type: .routes, name: "unused", path: "rds/unused.pb")
+        let check = AcceptanceCheck(admin: RecordedStats([try Self.recorded("stats-before.txt")]), version: "1by5nvv-9",
+                                    changes: [change, unused], baseline: 0, clock: ImmediateClock())
+        #expect(await check.wait() == .unconfirmed([change]), "the RDS file no listener names has no subscription to wait for")
+    }
+
     @Test("a secret no listener names yet has nothing to wait for; a named one that fails to load is a rejection")
     func secrets() async throws {
         let before = try Self.recorded("stats-before.txt")

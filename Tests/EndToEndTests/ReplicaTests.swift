@@ -16,15 +16,16 @@ struct ReplicaTests {
         func stop() { stopped.withLock { $0 = true } }
     }
 
-    /// Sends requests from `workers` loops until the tally is stopped, at most `limit` each.
-    static func traffic(to address: String, workers: Int = 3, limit: Int = 4000, tally: Tally) async {
+    /// Sends requests for `path` from `workers` loops until the tally is stopped, at most
+    /// `limit` each.
+    static func traffic(to address: String, path: String = "/", workers: Int = 3, limit: Int = 4000, tally: Tally) async {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     for _ in 0..<limit where !tally.isStopped {
                         var failure: String?
                         do {
-                            let answer = try await HTTP.exchange("GET", "http://\(address):8080/", timeout: 5)
+                            let answer = try await HTTP.exchange("GET", "http://\(address):8080\(path)", timeout: 5)
                             if answer.status != 200 { failure = "status \(answer.status)" }
                         } catch {
                             failure = "\(error)"
