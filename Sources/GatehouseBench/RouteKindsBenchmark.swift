@@ -12,12 +12,18 @@ enum RouteKindsBenchmark {
     /// The gRPC method the GRPCRoute matches.
     static let grpcPath = "/bench.Echo/Call"
 
+    /// Both measurements' samples.
     struct Result {
+        /// (i) through the gateway, one run per pair.
         var gatehouseGRPC: [GRPCLoadResult]
+        /// (i) through the hand-written Envoy, one run per pair.
         var handWrittenGRPC: [GRPCLoadResult]
+        /// Seconds per h2load run.
         var seconds: Int
+        /// (j).
         var tls: TLSSetupTiming.Result
 
+        /// The lines `gatehouse-bench` prints.
         var report: String {
             var lines: [String] = []
             if !gatehouseGRPC.isEmpty, gatehouseGRPC.count == handWrittenGRPC.count {
