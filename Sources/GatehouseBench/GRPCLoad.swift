@@ -11,6 +11,9 @@ struct GRPCLoadResult {
     var succeeded: Int
     /// Calls that failed (connection errors, timeouts, non-2xx statuses).
     var failed: Int
+    /// CPU time the proxy's processes spent per succeeded call, in microseconds (NaN when
+    /// unknown).
+    var cpuMicrosecondsPerCall = Double.nan
 }
 
 /// Drives gRPC load with h2load (Debian package `nghttp2-client`, installed by
@@ -21,13 +24,20 @@ enum GRPCLoad {
     /// One gRPC message with no compression and length 0: an empty request message.
     static let emptyMessage = Data([0, 0, 0, 0, 0])
 
-    /// One h2load run against `url` for `seconds`, each call's body read from `bodyFile`.
-    static func run(url: String, bodyFile: String, seconds: Int) async throws -> GRPCLoadResult {
+    /// One h2load run against `url` for `seconds`, each call's body read from `bodyFile`;
+    /// `proxy` are the PIDs of the proxy's Envoy processes, whose CPU time is read around it.
+    static func run(url: String, bodyFile: String, seconds: Int, proxy: [Int32]) async throws -> GRPCLoadResult {
         let arguments = ["-t2", "-c32", "-m1", "-D", "\(seconds)", "-H", "content-type: application/grpc", "-H", "te: trailers",
                          "-d", bodyFile, url]
+        let before = ProcessCPU.seconds(proxy)
         let result = try await runCommand("/usr/bin/h2load", arguments, timeoutSeconds: Double(seconds + 30))
+        let after = ProcessCPU.seconds(proxy)
         guard result.status == 0 else { throw HarnessError("h2load failed: \(result.error) \(result.output.suffix(500))") }
-        return try parse(result.output)
+        var parsed = try parse(result.output)
+        if let before, let after, parsed.succeeded > 0 {
+            parsed.cpuMicrosecondsPerCall = (after - before) * 1e6 / Double(parsed.succeeded)
+        }
+        return parsed
     }
 
     /// Reads h2load's summary: `finished in 5.00s, 12345.67 req/s, ...`, `requests: N total,

@@ -6,18 +6,31 @@ import Harness
 /// static Envoy: fast, so that the proxy in front of it is what is measured.
 extension StaticEnvoy {
     /// A gRPC server that only speaks HTTP/2 (`codec_type: HTTP2`): its `grpc_http1_reverse_bridge`
-    /// turns each call into an HTTP/1.1 request to a second listener of the same Envoy, which
+    /// turns each call into an HTTP/1.1 request to a third listener of the same Envoy, which
     /// answers a two-byte protobuf message from itself; the bridge frames it and ends the
     /// stream with the trailer `grpc-status: 0`, as a gRPC server does.
+    ///
+    /// Two identical gRPC listeners: `port` for the gateway, `otherPorts[0]` for the
+    /// hand-written proxy. A proxy keeps one HTTP/2 connection per worker thread to its
+    /// backend, and the kernel's SO_REUSEPORT hashing could put both of one proxy's connections
+    /// on the same backend worker (half the backend for that proxy, runs 25% apart from one
+    /// start to the next); each listener balances its connections exactly over the workers
+    /// instead (`exact_balance`, which needs one accept queue: no `reuse_port`), so each proxy
+    /// gets the whole backend.
     static func grpcBackend(envoy: String) async throws -> StaticEnvoy {
-        let port = try freePort(), answerPort = try freePort()
+        let port = try freePort(), referencePort = try freePort(), answerPort = try freePort()
         let bridge: JSONValue = [
             "name": "envoy.filters.http.grpc_http1_reverse_bridge",
             "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_http1_reverse_bridge.v3.FilterConfig",
                              "content_type": "application/x-protobuf", "withhold_grpc_frames": true],
         ]
-        let grpc = listener(name: "grpc", port: port, codec: "HTTP2", httpFilters: [bridge],
-                            route: ["match": ["prefix": "/"], "route": ["cluster": "answer"]])
+        let grpcListeners = [("grpc", port), ("grpc-reference", referencePort)].map { name, listenPort -> JSONValue in
+            var grpc = listener(name: name, port: listenPort, codec: "HTTP2", httpFilters: [bridge],
+                                route: ["match": ["prefix": "/"], "route": ["cluster": "answer"]])
+            grpc["enable_reuse_port"] = false
+            grpc["connection_balance_config"] = ["exact_balance": .emptyObject]
+            return grpc
+        }
         // `\n\u{2}ok`: field 1, length 2, "ok".
         let answer = listener(name: "answer", port: answerPort, route: [
             "match": ["prefix": "/"],
@@ -25,9 +38,10 @@ extension StaticEnvoy {
             "response_headers_to_add": [["header": ["key": "content-type", "value": "application/x-protobuf"],
                                          "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"]],
         ])
-        let backend = try await StaticEnvoy(envoy: envoy, port: port, listeners: [grpc, answer],
+        let backend = try await StaticEnvoy(envoy: envoy, port: port, otherPorts: [referencePort], listeners: grpcListeners + [answer],
                                             clusters: [staticCluster("answer", port: answerPort)])
         try await backend.waitUntilServingGRPC()
+        try await backend.waitUntilServingGRPC(port: referencePort)
         return backend
     }
 
@@ -90,9 +104,9 @@ extension StaticEnvoy {
 
     /// Waits until one gRPC call to `/bench.Echo/Call` succeeds (`GRPCLoad.succeeds`); stops
     /// the Envoy when none does. The call's body stays in `directory` (`grpc-request.bin`).
-    private func waitUntilServingGRPC() async throws {
+    private func waitUntilServingGRPC(port: Int? = nil) async throws {
         let body = directory.appendingPathComponent("grpc-request.bin")
-        let url = "http://127.0.0.1:\(port)/bench.Echo/Call"
+        let url = "http://127.0.0.1:\(port ?? self.port)/bench.Echo/Call"
         do {
             try GRPCLoad.emptyMessage.write(to: body)
             try await waitUntil("a gRPC call to \(url)") { await GRPCLoad.succeeds(url: url, bodyFile: body.path) }

@@ -33,12 +33,16 @@ enum RouteKindsBenchmark {
                 let middle = { (runs: [GRPCLoadResult]) in runs.sorted { $0.requestsPerSecond < $1.requestsPerSecond }[runs.count / 2] }
                 let gatehouse = middle(gatehouseGRPC), reference = middle(handWrittenGRPC)
                 let failed = (gatehouseGRPC + handWrittenGRPC).map(\.failed).reduce(0, +)
+                // CPU per call is what a busy neighbour on the machine does not change much.
+                let cpu = { (runs: [GRPCLoadResult]) in median(runs.map(\.cpuMicrosecondsPerCall)) }
                 lines += [
                     "(i) gRPC unary calls, one GRPCRoute, \(gatehouseGRPC.count) alternating pairs of \(seconds) s h2load runs (-t2 -c32 -m1, h2c; same Envoy binary, same HTTP/2-only backend):",
                     "    gatehouse gateway  median \(format(gatehouse.requestsPerSecond, 0)) calls/s, mean \(format(gatehouse.meanMilliseconds, 2)) ms",
                     "    hand-written Envoy median \(format(reference.requestsPerSecond, 0)) calls/s, mean \(format(reference.meanMilliseconds, 2)) ms",
                     "    ratio (median of pairs) \(format(ratio, 3)), pairs \(ratios.map { format($0, 2) }.joined(separator: " "))   target >= 0.95: \(verdict(ratio >= 0.95))"
                         + (failed > 0 ? "   failed calls: \(failed)" : ""),
+                    "    proxy CPU per call (median of runs): gatehouse Envoy \(format(cpu(gatehouseGRPC), 1)) us, hand-written \(format(cpu(handWrittenGRPC), 1)) us, "
+                        + "ratio \(format(cpu(handWrittenGRPC) / cpu(gatehouseGRPC), 3)) (hand-written/gatehouse: the share of the gateway's throughput with the CPU to itself)",
                 ]
             }
             lines.append(tls.report)
@@ -69,17 +73,21 @@ enum RouteKindsBenchmark {
 
         var gatehouseRuns: [GRPCLoadResult] = [], referenceRuns: [GRPCLoadResult] = []
         if pairs > 0 {
-            let reference = try await StaticEnvoy.grpcProxy(envoy: envoy, backendPort: grpcBackend.port)
+            // The backend's second gRPC listener: the same server, its own balanced connections.
+            let reference = try await StaticEnvoy.grpcProxy(envoy: envoy, backendPort: grpcBackend.otherPorts.first ?? grpcBackend.port)
             defer { reference.stop() }
             let referenceURL = "http://127.0.0.1:\(reference.port)\(grpcPath)"
+            // The gateway pod's Envoy runs inside the control plane's data directory.
+            let gatewayEnvoys = ProcessCPU.envoys(under: server.dataDirectory)
+            LiveGatewayBenchmark.progress("(i) gateway Envoy PIDs \(gatewayEnvoys), hand-written Envoy PID \(reference.process.pid)")
             for pair in 0..<pairs {
                 // ABBA: drift of the machine's speed favours neither side.
                 if pair.isMultiple(of: 2) {
-                    gatehouseRuns.append(try await GRPCLoad.run(url: gatewayURL, bodyFile: body.path, seconds: seconds))
-                    referenceRuns.append(try await GRPCLoad.run(url: referenceURL, bodyFile: body.path, seconds: seconds))
+                    gatehouseRuns.append(try await GRPCLoad.run(url: gatewayURL, bodyFile: body.path, seconds: seconds, proxy: gatewayEnvoys))
+                    referenceRuns.append(try await GRPCLoad.run(url: referenceURL, bodyFile: body.path, seconds: seconds, proxy: [reference.process.pid]))
                 } else {
-                    referenceRuns.append(try await GRPCLoad.run(url: referenceURL, bodyFile: body.path, seconds: seconds))
-                    gatehouseRuns.append(try await GRPCLoad.run(url: gatewayURL, bodyFile: body.path, seconds: seconds))
+                    referenceRuns.append(try await GRPCLoad.run(url: referenceURL, bodyFile: body.path, seconds: seconds, proxy: [reference.process.pid]))
+                    gatehouseRuns.append(try await GRPCLoad.run(url: gatewayURL, bodyFile: body.path, seconds: seconds, proxy: gatewayEnvoys))
                 }
                 LiveGatewayBenchmark.progress("(i) pair \(pair + 1): gatehouse \(Int(gatehouseRuns.last?.requestsPerSecond ?? 0)) calls/s, hand-written \(Int(referenceRuns.last?.requestsPerSecond ?? 0)) calls/s")
             }

@@ -8,12 +8,15 @@ import Processes
 final class StaticEnvoy: Sendable {
     let process: ChildProcess
     let port: Int
+    /// Further ports clients use, when the configuration has more than one entry.
+    let otherPorts: [Int]
     let directory: URL
 
-    /// Starts Envoy with `listeners` and `clusters` as its static resources; `port` is the
-    /// one clients use (the first listener's).
-    init(envoy: String, port: Int, listeners: [JSONValue], clusters: [JSONValue]) async throws {
+    /// Starts Envoy with `listeners` and `clusters` as its static resources; `port` (and
+    /// `otherPorts`) are the ones clients use.
+    init(envoy: String, port: Int, otherPorts: [Int] = [], listeners: [JSONValue], clusters: [JSONValue]) async throws {
         self.port = port
+        self.otherPorts = otherPorts
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let bootstrap: JSONValue = [
