@@ -236,7 +236,7 @@ let package = Package(
         .executableTarget(
             name: "GatehouseBench",
             dependencies: [
-                "Harness", "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "Processes",
+                "Harness", "GatewayModel", "GatewayTranslator", "EnvoyTranslator", "Processes", "TestCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Gatehouse needs on a fresh Debian machine that has the Swift toolchain,
 # then builds it. Idempotent: a second run only checks.
-#   - system packages: libsqlite3-dev (GRDB), python3 venv support, curl, wrk (benchmarks),
-#     chromium (the web console's browser tests drive it headless)
+#   - system packages: libsqlite3-dev (GRDB), python3 venv support, curl, wrk and h2load
+#     (nghttp2-client: HTTP and gRPC load in the benchmarks), chromium (the web console's
+#     browser tests drive it headless)
 #   - room for many Envoys: each file-watched xDS subscription takes an inotify instance
 #     (the kernel's default of 128 per user is shared by every local gateway)
 #   - net.ipv4.tcp_migrate_req=1: a stopping gateway replica's pending connections move to
@@ -19,7 +20,7 @@ KUBECTL_VERSION="1.37.1"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
-for package in libsqlite3-dev curl ca-certificates wrk chromium; do
+for package in libsqlite3-dev curl ca-certificates wrk nghttp2-client chromium; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ! python3 -m venv --help >/dev/null 2>&1; then missing+=(python3-venv); fi

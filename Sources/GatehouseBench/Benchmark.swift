@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import Harness
 
-/// `gatehouse-bench`: the measurements of issues 3 ((a)-(e)) and 6 ((f), (g): the mesh), side
-/// by side in one run on this machine.
+/// `gatehouse-bench`: the measurements of issues 3 ((a)-(e)), 6 ((f), (g): the mesh) and 15
+/// ((i), (j): gRPC and TLS passthrough), side by side in one run on this machine.
 /// Not a test: it prints numbers and ratios against the targets.
 @main
 struct Benchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse-bench",
-        abstract: "Measure apply-to-traffic latency, proxy throughput vs hand-written Envoy, control-plane memory, translation time, and the mesh: sidecar throughput and route fan-out to many sidecars.")
+        abstract: "Measure apply-to-traffic latency, proxy throughput vs hand-written Envoy (HTTP and gRPC), TLS passthrough connection setup, control-plane memory, translation time, and the mesh: sidecar throughput and route fan-out to many sidecars.")
 
     @Option(help: "The gatehouse binary to measure (build it with -c release for meaningful numbers).")
     var gatehouse: String?
@@ -77,11 +77,27 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "HTTPRoutes stored when (h) reads the control plane's RSS.")
     var writeRSSRoutes: Int = 10_000
 
+    @Flag(help: "Run only the route-kind measurements: (i) gRPC calls/s through a GRPCRoute vs a hand-written Envoy, (j) TLS passthrough connection setup vs direct.")
+    var onlyRoutes = false
+
+    @Flag(help: "Skip the route-kind measurements (i) and (j) (need h2load and nghttp from nghttp2-client).")
+    var skipRoutes = false
+
+    @Option(help: "Pairs of h2load runs in (i) (gateway, hand-written; the order alternating), each --load-seconds long; 0 skips them.")
+    var grpcPairs: Int = 9
+
+    @Option(help: "New TLS connections per path (gateway, direct) in (j).")
+    var tlsConnections: Int = 300
+
     @Flag(help: "Run only the Kubernetes-mode comparison (k): standalone and `gatehouse run --kubernetes` against a cluster in miniature, with --existing-routes routes and --added-routes additions.")
     var onlyKubernetes = false
 
     func validate() throws {
         guard !(skipMesh && onlyMesh) else { throw ValidationError("--skip-mesh and --only-mesh exclude each other") }
+        guard !(skipRoutes && onlyRoutes) else { throw ValidationError("--skip-routes and --only-routes exclude each other") }
+        guard grpcPairs >= 0, (1...10_000).contains(tlsConnections) else {
+            throw ValidationError("--grpc-pairs must be at least 0, --tls-connections 1 to 10000")
+        }
         guard (1...250).contains(sidecars) else { throw ValidationError("--sidecars: 1 to 250 (one loopback address each)") }
         guard meshRoutes >= 1, meshChanges >= 0, sidecarLoadRounds >= 0, meshPollInterval >= 1 else {
             throw ValidationError("--mesh-routes and --mesh-poll-interval must be at least 1, --mesh-changes and --sidecar-load-rounds at least 0")
@@ -104,6 +120,10 @@ struct Benchmark: AsyncParsableCommand {
                                          routesForRSS: writeRSSRoutes, logLevel: controlPlaneLogLevel))
             return
         }
+        if onlyRoutes {
+            emit(try await routeKinds().report)
+            return
+        }
         if !onlyMesh {
             let translation = try TranslationTiming.run(routes: translationRoutes)
             emit(translation.report)
@@ -114,6 +134,10 @@ struct Benchmark: AsyncParsableCommand {
                                                           logLevel: controlPlaneLogLevel,
                                                           churn: .init(changes: churnChanges, seconds: churnSeconds, rate: churnRate))
             emit(live.report)
+            if !skipRoutes {
+                emit("")
+                emit(try await routeKinds().report)
+            }
         }
         guard !skipMesh else { return }
         if !onlyMesh { emit("") }
@@ -127,6 +151,14 @@ struct Benchmark: AsyncParsableCommand {
             sidecars: sidecars, routes: meshRoutes, changes: meshChanges,
             pollInterval: .milliseconds(meshPollInterval), logLevel: controlPlaneLogLevel))
         emit(fanOut.report)
+    }
+}
+
+extension Benchmark {
+    /// (i) and (j), with this run's settings.
+    func routeKinds() async throws -> RouteKindsBenchmark.Result {
+        try await RouteKindsBenchmark.run(envoy: try locatedEnvoy(), seconds: loadSeconds, pairs: grpcPairs,
+                                          connections: tlsConnections, logLevel: controlPlaneLogLevel)
     }
 }
 

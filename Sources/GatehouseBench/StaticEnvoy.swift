@@ -8,15 +8,20 @@ import Processes
 final class StaticEnvoy: Sendable {
     let process: ChildProcess
     let port: Int
+    /// Further ports clients use, when the configuration has more than one entry.
+    let otherPorts: [Int]
     let directory: URL
 
-    private init(envoy: String, port: Int, listener: JSONValue, clusters: [JSONValue]) async throws {
+    /// Starts Envoy with `listeners` and `clusters` as its static resources; `port` (and
+    /// `otherPorts`) are the ones clients use.
+    init(envoy: String, port: Int, otherPorts: [Int] = [], listeners: [JSONValue], clusters: [JSONValue]) async throws {
         self.port = port
+        self.otherPorts = otherPorts
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let bootstrap: JSONValue = [
             "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": 0]]],
-            "static_resources": ["listeners": [listener], "clusters": .array(clusters)],
+            "static_resources": ["listeners": .array(listeners), "clusters": .array(clusters)],
         ]
         let path = directory.appendingPathComponent("bootstrap.json")
         try Data(JSONSerializer.prettyString(bootstrap).utf8).write(to: path)
@@ -27,15 +32,22 @@ final class StaticEnvoy: Sendable {
     private static func httpListener(port: Int, routeAction: JSONValue) -> JSONValue {
         var route: JSONValue = ["match": ["prefix": "/"]]
         for (key, value) in routeAction.objectValue ?? [:] { route[key] = value }
-        return ["name": "listener", "address": ["socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(port))]],
+        return listener(name: "listener", port: port, route: route)
+    }
+
+    /// A plaintext HTTP listener `name` on 127.0.0.1:`port` with one route for every request;
+    /// `codec` `AUTO` (Envoy's default: HTTP/1.1 or HTTP/2 with prior knowledge) or `HTTP2`;
+    /// `httpFilters` before the router.
+    static func listener(name: String, port: Int, codec: String = "AUTO", httpFilters: [JSONValue] = [], route: JSONValue) -> JSONValue {
+        ["name": .string(name), "address": ["socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(port))]],
          "filter_chains": [["filters": [[
             "name": "envoy.filters.network.http_connection_manager",
             "typed_config": [
                 "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                "stat_prefix": "ingress",
+                "stat_prefix": .string(name == "listener" ? "ingress" : name), "codec_type": .string(codec),
                 "route_config": ["virtual_hosts": [["name": "all", "domains": ["*"], "routes": [route]]]],
-                "http_filters": [["name": "envoy.filters.http.router",
-                                  "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]],
+                "http_filters": .array(httpFilters + [["name": "envoy.filters.http.router",
+                                                       "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]),
             ],
          ]]]]]
     }
@@ -44,7 +56,7 @@ final class StaticEnvoy: Sendable {
     static func backend(envoy: String) async throws -> StaticEnvoy {
         let port = try freePort()
         let listener = httpListener(port: port, routeAction: ["direct_response": ["status": 200, "body": ["inline_string": "ok\n"]]])
-        let proxy = try await StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [])
+        let proxy = try await StaticEnvoy(envoy: envoy, port: port, listeners: [listener], clusters: [])
         try await proxy.waitUntilServing()
         return proxy
     }
@@ -58,7 +70,7 @@ final class StaticEnvoy: Sendable {
             "load_assignment": ["cluster_name": "backend", "endpoints": [["lb_endpoints": [["endpoint": ["address": [
                 "socket_address": ["address": "127.0.0.1", "port_value": .integer(Int64(backendPort))]]]]]]]],
         ]
-        let proxy = try await StaticEnvoy(envoy: envoy, port: port, listener: listener, clusters: [cluster])
+        let proxy = try await StaticEnvoy(envoy: envoy, port: port, listeners: [listener], clusters: [cluster])
         try await proxy.waitUntilServing()
         return proxy
     }

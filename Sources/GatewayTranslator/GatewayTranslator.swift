@@ -87,6 +87,14 @@ public enum GatewayTranslator {
             }
         }
 
+        // Stream routes competing for one listener's connections: their status says which
+        // route gets them (`StreamConflicts`). That depends on other routes, so it marks the
+        // emitted status only, never the memo's per-route output.
+        let superseded = StreamConflicts.find(routes.compactMap { key, source, evaluation, remembered in
+            guard source.isStream, let evaluated = evaluation ?? remembered?.evaluation, !evaluated.attachments.isEmpty else { return nil }
+            return StreamConflicts.Candidate(key: key, created: evaluated.route.metadata?.creationTimestamp ?? "", evaluation: evaluated)
+        }, gateways: gateways)
+
         var generated: [MeshHTTPRoute] = []
         var generatedTCP: [MeshTCPRoute] = []
         var entries: [String: TranslationMemo.Entry] = [:]
@@ -102,7 +110,9 @@ public enum GatewayTranslator {
             } else {
                 continue
             }
-            if let status = entry.output.status { statuses.append(status) }
+            if let status = entry.output.status {
+                statuses.append(superseded[key].map { StreamConflicts.marked(status, evaluation: entry.evaluation, messages: $0) } ?? status)
+            }
             generated += entry.output.generated
             generatedTCP += entry.output.generatedTCP
             if memo != nil { entries[key] = entry }
@@ -184,6 +194,14 @@ enum RouteSource {
     case tls(Int)
     /// `snapshot.tcpRoutes[position]` (evaluated through its HTTP equivalent).
     case tcp(Int)
+
+    /// True for TLSRoutes and TCPRoutes.
+    var isStream: Bool {
+        switch self {
+        case .tls, .tcp: true
+        case .http, .grpc: false
+        }
+    }
 
     /// The memo and `attachedRoutes` key: `<namespace>/<name>` for HTTPRoutes (as before
     /// GRPCRoutes were served), `<kind>/<namespace>/<name>` (lower-cased kind) for the others.

@@ -48,7 +48,7 @@ enum ServiceParents {
     }
 
     /// What the rule for HTTP ports is, for messages.
-    static let httpPortRule = "HTTP routing needs appProtocol http or kubernetes.io/h2c, or a port named http or http-*"
+    static let httpPortRule = "HTTP routing needs appProtocol http, kubernetes.io/h2c or grpc, or a port named http or http-*"
 
     /// `Accepted` for one Service parentRef of a route in `routeNamespace` and `routeMesh`, and
     /// the attachment when accepted. (The rules' own verdict is applied by the caller.)

@@ -73,15 +73,34 @@ struct ConsoleData {
     }
 
     /// Routes (HTTPRoutes) with a parentRef to the Gateway `namespace/name`.
-    func routes(attachedTo namespace: String, gateway name: String) -> [JSONValue] {
-        list(ResourceKinds.httpRoute).filter { route in
-            (route[path: ["spec", "parentRefs"]]?.arrayValue ?? []).contains { reference in
+    func routes(attachedTo namespace: String, gateway name: String) -> [RouteEntry] {
+        allRoutes().filter { entry in
+            (entry.route[path: ["spec", "parentRefs"]]?.arrayValue ?? []).contains { reference in
                 let kind = reference["kind"]?.stringValue ?? "Gateway"
                 let group = reference["group"]?.stringValue ?? ResourceKinds.gatewayGroup
                 return kind == "Gateway" && group == ResourceKinds.gatewayGroup && reference["name"]?.stringValue == name
-                    && (reference["namespace"]?.stringValue ?? route.namespace) == namespace
+                    && (reference["namespace"]?.stringValue ?? entry.route.namespace) == namespace
             }
         }
+    }
+
+    /// A route of any kind the console shows, with its kind's name.
+    struct RouteEntry {
+        /// `HTTPRoute`, `GRPCRoute`, `TLSRoute` or `TCPRoute`.
+        var kind: String
+        /// The object.
+        var route: JSONValue
+    }
+
+    /// The route kinds the console shows, in the order it lists them.
+    static let routeKinds: [(kind: ResourceKind, name: String)] = [
+        (ResourceKinds.httpRoute, "HTTPRoute"), (ResourceKinds.grpcRoute, "GRPCRoute"),
+        (ResourceKinds.tlsRoute, "TLSRoute"), (ResourceKinds.tcpRoute, "TCPRoute"),
+    ]
+
+    /// Every route: HTTPRoutes, then GRPCRoutes, TLSRoutes and TCPRoutes, each kind by namespace/name.
+    func allRoutes() -> [RouteEntry] {
+        Self.routeKinds.flatMap { kind, name in list(kind).map { RouteEntry(kind: name, route: $0) } }
     }
 
     /// HTTPRoutes with a parentRef to the Service `namespace/name` (GAMMA).

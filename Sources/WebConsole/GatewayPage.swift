@@ -44,18 +44,24 @@ enum GatewayPage {
     }
 
     private static func routes(_ data: ConsoleData, namespace: String, name: String) -> String {
-        let rows = data.routes(attachedTo: namespace, gateway: name).map { route -> [String] in
-            let parent = (route[path: ["status", "parents"]]?.arrayValue ?? []).first { entry in
-                entry[path: ["parentRef", "name"]]?.stringValue == name
-                    && (entry[path: ["parentRef", "kind"]]?.stringValue ?? "Gateway") == "Gateway"
+        let rows = data.routes(attachedTo: namespace, gateway: name).map { entry -> [String] in
+            let parents = (entry.route[path: ["status", "parents"]]?.arrayValue ?? []).filter { parent in
+                parent[path: ["parentRef", "name"]]?.stringValue == name
+                    && (parent[path: ["parentRef", "kind"]]?.stringValue ?? "Gateway") == "Gateway"
             }
-            let hostnames = (route[path: ["spec", "hostnames"]]?.arrayValue ?? []).compactMap(\.stringValue)
-            return [HTML.link(ConsoleData.key(route), to: Pages.routePath(route)),
-                    hostnames.isEmpty ? "<span class=\"muted\">any</span>" : HTML.escape(hostnames.joined(separator: ", ")),
-                    HTML.conditions(parent?["conditions"]?.arrayValue ?? [])]
+            // One line per parentRef to this Gateway (a route may name several of its listeners).
+            let status = parents.map { parent in
+                let section = parent[path: ["parentRef", "sectionName"]]?.stringValue.map { "\(HTML.escape($0)): " } ?? ""
+                let problems = (parent["conditions"]?.arrayValue ?? []).filter(Problems.isProblem).compactMap { $0["message"]?.stringValue }
+                return section + HTML.conditions(parent["conditions"]?.arrayValue ?? [])
+                    + (problems.isEmpty ? "" : "<p class=\"message\">\(problems.map(HTML.escape).joined(separator: "<br>"))</p>")
+            }
+            let hostnames = (entry.route[path: ["spec", "hostnames"]]?.arrayValue ?? []).compactMap(\.stringValue)
+            return [Pages.routeLink(entry), HTML.escape(entry.kind), OverviewPage.hostnames(hostnames, kind: entry.kind),
+                    status.isEmpty ? HTML.conditions([]) : status.joined(separator: "<br>")]
         }
-        return HTML.table(caption: "HTTPRoutes of this Gateway", headers: ["HTTPRoute", "Hostnames", "Status for this Gateway"],
-                          rows: rows, empty: "No HTTPRoutes name this Gateway.")
+        return HTML.table(caption: "Routes of this Gateway", headers: ["Route", "Kind", "Hostnames", "Status for this Gateway"],
+                          rows: rows, empty: "No routes name this Gateway.")
     }
 
     private static func config(_ data: ConsoleData, namespace: String, name: String) -> String {
@@ -113,9 +119,10 @@ enum GatewayPage {
         }
         let meshGatewayName = meshGateway.name ?? ""
         var html = HTML.yaml(ConsoleData.redactedYAML(meshGateway), label: "MeshGateway \(meshGatewayName)")
-        let routes = data.list(ResourceKinds.meshHTTPRoute).filter { $0[path: ["spec", "targetRef", "name"]]?.stringValue == meshGatewayName }
-        for route in routes {
-            html += HTML.yaml(ConsoleData.redactedYAML(route), label: "MeshHTTPRoute \(ConsoleData.key(route))")
+        for (kind, label) in [(ResourceKinds.meshHTTPRoute, "MeshHTTPRoute"), (ResourceKinds.meshTCPRoute, "MeshTCPRoute")] {
+            for route in data.list(kind) where route[path: ["spec", "targetRef", "name"]]?.stringValue == meshGatewayName {
+                html += HTML.yaml(ConsoleData.redactedYAML(route), label: "\(label) \(ConsoleData.key(route))")
+            }
         }
         return html
     }

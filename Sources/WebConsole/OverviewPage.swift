@@ -54,18 +54,25 @@ enum OverviewPage {
     }
 
     private static func routes(_ data: ConsoleData) -> String {
-        let rows = data.list(ResourceKinds.httpRoute).map { route -> [String] in
-            let hostnames = (route[path: ["spec", "hostnames"]]?.arrayValue ?? []).compactMap(\.stringValue)
-            let parents = (route[path: ["status", "parents"]]?.arrayValue ?? []).map { parent in
+        let rows = data.allRoutes().map { entry -> [String] in
+            let hostnames = (entry.route[path: ["spec", "hostnames"]]?.arrayValue ?? []).compactMap(\.stringValue)
+            let parents = (entry.route[path: ["status", "parents"]]?.arrayValue ?? []).map { parent in
                 let reference = parent["parentRef"] ?? .null
                 let name = "\(reference["kind"]?.stringValue ?? "Gateway") \(reference["name"]?.stringValue ?? "")"
-                return "<span class=\"parent\">\(HTML.escape(name)): \(HTML.conditions(parent["conditions"]?.arrayValue ?? []))</span>"
+                let section = reference["sectionName"]?.stringValue.map { "/\($0)" } ?? ""
+                return "<span class=\"parent\">\(HTML.escape(name + section)): \(HTML.conditions(parent["conditions"]?.arrayValue ?? []))</span>"
             }
-            return [HTML.link(ConsoleData.key(route), to: Pages.routePath(route)),
-                    hostnames.isEmpty ? "<span class=\"muted\">any</span>" : HTML.escape(hostnames.joined(separator: ", ")),
+            return [Pages.routeLink(entry), HTML.escape(entry.kind), Self.hostnames(hostnames, kind: entry.kind),
                     parents.isEmpty ? "<span class=\"muted\">no status yet</span>" : parents.joined(separator: "<br>")]
         }
-        return HTML.table(caption: "HTTPRoutes", headers: ["HTTPRoute", "Hostnames", "Status per parent"], rows: rows, empty: "No HTTPRoutes.")
+        return HTML.table(caption: "Routes (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute)", headers: ["Route", "Kind", "Hostnames", "Status per parent"],
+                          rows: rows, empty: "No routes.")
+    }
+
+    /// A route's hostnames; TCPRoutes have none (a TCP listener takes every connection).
+    static func hostnames(_ hostnames: [String], kind: String) -> String {
+        if kind == "TCPRoute" { return "<span class=\"muted\">none (TCP)</span>" }
+        return hostnames.isEmpty ? "<span class=\"muted\">any</span>" : HTML.escape(hostnames.joined(separator: ", "))
     }
 
     private static func meshes(_ data: ConsoleData) -> String {

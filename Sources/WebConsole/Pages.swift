@@ -19,6 +19,13 @@ struct Page {
 enum Pages {
     static func gatewayPath(_ gateway: JSONValue) -> String { "/gui/gateways/\(gateway.namespace ?? "")/\(gateway.name ?? "")" }
     static func routePath(_ route: JSONValue) -> String { "/gui/httproutes/\(route.namespace ?? "")/\(route.name ?? "")" }
+    /// The page of a route of any kind: HTTPRoutes have one, the other kinds none (their
+    /// status shows in the overview and on their Gateways' pages).
+    static func routePath(_ entry: ConsoleData.RouteEntry) -> String? { entry.kind == "HTTPRoute" ? routePath(entry.route) : nil }
+    /// A route's name, linked to its page when it has one.
+    static func routeLink(_ entry: ConsoleData.RouteEntry) -> String {
+        routePath(entry).map { HTML.link(ConsoleData.key(entry.route), to: $0) } ?? HTML.escape(ConsoleData.key(entry.route))
+    }
     static func servicePath(namespace: String, name: String) -> String { "/gui/services/\(namespace)/\(name)" }
     static func meshPath(_ name: String) -> String { "/gui/meshes/\(name)" }
     static func dataplanePath(_ dataplane: JSONValue) -> String { "/gui/dataplanes/\(dataplane.namespace ?? "")/\(dataplane.name ?? "")" }

@@ -19,7 +19,9 @@ struct Problem {
 /// Collects problems from the objects' conditions and the proxies' reports.
 enum Problems {
     /// Condition types whose `True` is the problem (Gateway API's negative polarity).
-    static let negativeConditions: Set<String> = ["Conflicted", "OverlappingTLSConfig", "PartiallyInvalid"]
+    /// `gatehouse.io/Superseded`: a TLSRoute or TCPRoute that stays Accepted while an older
+    /// route gets its connections (`StreamConflicts` in GatewayTranslator).
+    static let negativeConditions: Set<String> = ["Conflicted", "OverlappingTLSConfig", "PartiallyInvalid", "gatehouse.io/Superseded"]
 
     /// Whether a condition reports a problem.
     static func isProblem(_ condition: JSONValue) -> Bool {
@@ -51,11 +53,11 @@ enum Problems {
                     prefix: "listener \(listener["name"]?.stringValue ?? ""): ")
             }
         }
-        for route in data.list(ResourceKinds.httpRoute) {
-            for parent in route[path: ["status", "parents"]]?.arrayValue ?? [] {
+        for entry in data.allRoutes() {
+            for parent in entry.route[path: ["status", "parents"]]?.arrayValue ?? [] {
                 let parentName = parent[path: ["parentRef", "name"]]?.stringValue ?? ""
-                add(parent["conditions"]?.arrayValue ?? [], subject: "HTTPRoute \(ConsoleData.key(route))",
-                    link: Pages.routePath(route), prefix: "parent \(parentName): ")
+                add(parent["conditions"]?.arrayValue ?? [], subject: "\(entry.kind) \(ConsoleData.key(entry.route))",
+                    link: Pages.routePath(entry), prefix: "parent \(parentName): ")
             }
         }
         for dataplane in data.list(ResourceKinds.dataplane) {

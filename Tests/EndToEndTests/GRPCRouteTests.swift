@@ -142,13 +142,18 @@ final class GRPCBridgeBackend: Sendable {
         throw HarnessError("the gRPC bridge backend (Envoy) did not start")
     }
 
-    /// One unary call (`EchoRequest{}`: five zero bytes) with curl over h2c prior knowledge.
-    func call(address: String, port: Int, path: String, metadata: [String: String] = [:]) async throws -> Call {
-        try await Self.call(directory: directory, address: address, port: port, path: path, metadata: metadata)
+    /// One unary call (`EchoRequest{}`: five zero bytes) with curl over h2c prior knowledge to
+    /// `address:port`. With `authority` (`service.namespace:port`), the call names that
+    /// authority while connecting to `address:port`, as a mesh workload's call to a Service
+    /// reaches its sidecar's outbound listener.
+    func call(address: String, port: Int, path: String, metadata: [String: String] = [:],
+              authority: String? = nil) async throws -> Call {
+        try await Self.call(directory: directory, address: address, port: port, path: path, metadata: metadata,
+                            authority: authority)
     }
 
     private static func call(directory: URL, address: String, port: Int, path: String,
-                             metadata: [String: String] = [:]) async throws -> Call {
+                             metadata: [String: String] = [:], authority: String? = nil) async throws -> Call {
         let body = directory.appendingPathComponent("response-\(UUID().uuidString).bin")
         let headers = directory.appendingPathComponent("headers-\(UUID().uuidString).txt")
         defer {
@@ -160,7 +165,14 @@ final class GRPCBridgeBackend: Sendable {
                          "--data-binary", "@" + directory.appendingPathComponent("request.bin").path,
                          "--output", body.path, "--dump-header", headers.path, "--write-out", "%{http_code} %{content_type}"]
         for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
-        arguments.append("http://\(address):\(port)\(path)")
+        if let authority {
+            // `--connect-to name:port:address:port` keeps the URL's authority in `:authority`.
+            let named = authority.contains(":") ? authority : authority + ":80"
+            arguments += ["--connect-to", "\(named):\(address):\(port)"]
+            arguments.append("http://\(authority)\(path)")
+        } else {
+            arguments.append("http://\(address):\(port)\(path)")
+        }
         let result = try await runCommand("/usr/bin/curl", arguments, timeoutSeconds: 10)
         let summary = result.output.split(separator: " ")
         let bytes = [UInt8]((try? Data(contentsOf: body)) ?? Data())

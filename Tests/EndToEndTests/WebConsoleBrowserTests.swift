@@ -12,7 +12,8 @@ import Testing
 struct WebConsoleBrowserTests {
     static let artifacts = packageRoot.appendingPathComponent(".build/test-artifacts/gui")
 
-    /// The seed plus a sidecar (`shop/client-1`) and an HTTPS listener with a TLS Secret.
+    /// The seed plus a sidecar (`shop/client-1`), an HTTPS listener with a TLS Secret, a TLS
+    /// Passthrough and a TCP listener, and a GRPCRoute, a TLSRoute and a TCPRoute.
     struct Scenario {
         let seed: SeedGateway
         let sidecar: ChildProcess
@@ -36,6 +37,31 @@ struct WebConsoleBrowserTests {
                         protocol: HTTPS
                         hostname: secure.example.com
                         tls: {mode: Terminate, certificateRefs: [{name: console-cert}]}
+                      - {name: pass, port: 8444, protocol: TLS, hostname: pass.example.com, tls: {mode: Passthrough}}
+                      - {name: raw, port: 9400, protocol: TCP}
+                    ---
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: GRPCRoute
+                    metadata: {name: greeter, namespace: kuma-demo}
+                    spec:
+                      parentRefs: [{name: kuma, sectionName: proxy}]
+                      hostnames: [grpc.example.com]
+                      rules: [{matches: [{method: {service: demo.Greeter}}], backendRefs: [{name: demo-app, port: 5000}]}]
+                    ---
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: TLSRoute
+                    metadata: {name: passthrough, namespace: kuma-demo}
+                    spec:
+                      parentRefs: [{name: kuma, sectionName: pass}]
+                      hostnames: [pass.example.com]
+                      rules: [{backendRefs: [{name: demo-app, port: 5000}]}]
+                    ---
+                    apiVersion: gateway.networking.k8s.io/v1alpha2
+                    kind: TCPRoute
+                    metadata: {name: raw, namespace: kuma-demo}
+                    spec:
+                      parentRefs: [{name: kuma, sectionName: raw}]
+                      rules: [{backendRefs: [{name: demo-app, port: 5000}]}]
                     ---
                     apiVersion: v1
                     kind: Namespace
@@ -98,6 +124,14 @@ struct WebConsoleBrowserTests {
             let secure = listeners.first { $0["name"] == "secure" }
             return (secure?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Programmed" && $0["status"] == "True" } ? true : nil
         }
+        // Every route kind's status is written (the last applied first would not tell).
+        for (plural, version, name) in [("grpcroutes", "v1", "greeter"), ("tlsroutes", "v1", "passthrough"), ("tcproutes", "v1alpha2", "raw")] {
+            _ = try await eventually(30, "\(plural)/\(name) Accepted") { () -> Bool? in
+                let route = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/\(version)/namespaces/kuma-demo/\(plural)/\(name)").json
+                let conditions = route[path: ["status", "parents"]]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+                return conditions.contains { $0["type"] == "Accepted" && $0["status"] == "True" } ? true : nil
+            }
+        }
         let browser = try await HeadlessChromium.start()
         defer {
             try? Data(browser.log.utf8).write(to: Self.artifacts.appendingPathComponent("chromium.log"))
@@ -133,6 +167,9 @@ struct WebConsoleBrowserTests {
         let overview = try await check("/", title: "Overview", contains: [
             "No problems", "kuma-demo/kuma", address, "Programmed", "kuma-demo/echo", "Gateway kuma: Accepted", "default",
             "kuma-demo/demo-app", "shop/client-1", "Online", "Accepted",
+            "kuma-demo/greeter", "GRPCRoute", "grpc.example.com", "Gateway kuma/proxy: Accepted",
+            "kuma-demo/passthrough", "TLSRoute", "pass.example.com", "Gateway kuma/pass: Accepted",
+            "kuma-demo/raw", "TCPRoute", "none (TCP)", "Gateway kuma/raw: Accepted",
         ], screenshot: "overview")
         #expect(overview.range(of: "Problems")?.lowerBound ?? overview.endIndex < (overview.range(of: "Gateways")?.lowerBound ?? overview.startIndex),
                 "problems come first")
@@ -140,6 +177,8 @@ struct WebConsoleBrowserTests {
             "proxy", "8080", "secure", "8443", "secure.example.com", "kuma-demo/echo", "Accepted version", "current", "Serving",
             "MeshGateway", "kind: MeshGateway", "kind: MeshHTTPRoute", "gapi-kuma-demo-console-cert", "Envoy config dump", "Deployment and pods",
             "kuma-demo/kuma-", "Running", "gatehouse.io/serving",
+            "Routes of this Gateway", "kuma-demo/greeter", "GRPCRoute", "kuma-demo/passthrough", "TLSRoute", "pass.example.com", "pass: Accepted",
+            "kuma-demo/raw", "TCPRoute", "9400", "kind: MeshTCPRoute",
         ], screenshot: "gateway")
         _ = try await check("/httproutes/kuma-demo/echo", title: "kuma-demo/echo · HTTPRoute", contains: [
             "Gateway kuma-demo/kuma", "Accepted", "ResolvedRefs", "kuma-demo/demo-app:5000", "127.0.0.1:\(echoPort)",

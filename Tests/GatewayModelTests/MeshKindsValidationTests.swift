@@ -81,7 +81,10 @@ struct MeshKindsValidationTests {
         #expect(!port("https", nil).carriesHTTP)
         #expect(!port("web", nil).carriesHTTP)
         #expect(!port("http-metrics", "tcp").carriesHTTP)
-        #expect(!port("grpc", "grpc").carriesHTTP)
+        // gRPC is HTTP/2: GRPCRoutes (and HTTPRoutes) route it in the mesh (GAMMA GRPCRoute).
+        #expect(port("grpc", "grpc").carriesHTTP)
+        #expect(port("api", "GRPC").carriesHTTP)
+        #expect(!port("grpc", nil).carriesHTTP, "a name decides only for http and http-*")
         #expect(!port("http", "http", "UDP").carriesHTTP)
     }
 }

@@ -26,6 +26,18 @@ import Testing
             edited.httpRoutes[0].spec.hostnames = ["edited.example.com"]
             variants.append(edited)
         }
+        // The oldest TCPRoute or TLSRoute removed: a route it superseded now gets the
+        // connections, while its own evaluation is remembered unchanged (`StreamConflicts`).
+        if let oldest = snapshot.tcpRoutes.indices.min(by: { created(snapshot.tcpRoutes[$0].metadata) < created(snapshot.tcpRoutes[$1].metadata) }) {
+            var removed = snapshot
+            removed.tcpRoutes.remove(at: oldest)
+            variants.append(removed)
+        }
+        if let oldest = snapshot.tlsRoutes.indices.min(by: { created(snapshot.tlsRoutes[$0].metadata) < created(snapshot.tlsRoutes[$1].metadata) }) {
+            var removed = snapshot
+            removed.tlsRoutes.remove(at: oldest)
+            variants.append(removed)
+        }
         if !snapshot.gateways.isEmpty {
             var status = snapshot
             status.gateways[0].status = GatewayStatus(conditions: [])
@@ -38,6 +50,11 @@ import Testing
             }
         }
         return variants
+    }
+
+    /// (creation time, name): the order stream routes compete in.
+    static func created(_ metadata: ObjectMeta?) -> (String, String) {
+        (metadata?.creationTimestamp ?? "", metadata?.name ?? "")
     }
 
     @Test(arguments: TranslatorHarness.caseNames())

@@ -117,6 +117,36 @@ struct WebConsolePageTests {
         }
     }
 
+    @Test("TCPRoutes show in the overview and on their Gateway's page; a superseded one (Accepted, gatehouse.io/Superseded) is a problem")
+    func streamRoutes() async throws {
+        let (store, directory) = try await Self.store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, superseded) in [("db-old", false), ("db-new", true)] {
+            try await store.create(ResourceKinds.tcpRoute, [
+                "metadata": ["name": .string(name), "namespace": "kuma-demo"],
+                "spec": ["parentRefs": [["name": "kuma", "sectionName": "proxy"]],
+                         "rules": [["backendRefs": [["name": "demo-app", "port": 5000]]]]]])
+            var route = try #require(store.get(ResourceKinds.tcpRoute, namespace: "kuma-demo", name: name))
+            var conditions: [JSONValue] = [["type": "Accepted", "status": "True", "reason": "Accepted", "message": "Route is accepted"]]
+            if superseded {
+                conditions.append(["type": "gatehouse.io/Superseded", "status": "True", "reason": "OlderRouteServed",
+                                   "message": "TCP listener proxy of Gateway kuma-demo/kuma serves only its oldest TCPRoute, kuma-demo/db-old"])
+            }
+            route["status"] = ["parents": [["parentRef": ["name": "kuma", "sectionName": "proxy"], "controllerName": "gateways.kuma.io/controller",
+                                            "conditions": .array(conditions)]]]
+            try await store.update(ResourceKinds.tcpRoute, route, status: true)
+        }
+        let overview = try Self.render("/gui/", store: store).body
+        #expect(overview.contains("Problems (2)"), "the broken HTTPRoute and the superseded TCPRoute")
+        #expect(overview.contains("TCPRoute kuma-demo/db-new") && overview.contains("gatehouse.io/Superseded=True")
+                && overview.contains("serves only its oldest TCPRoute, kuma-demo/db-old"))
+        #expect(!overview.contains("TCPRoute kuma-demo/db-old"), "the route that gets the connections is no problem")
+        #expect(overview.contains("Gateway kuma/proxy: "))
+        let gateway = try Self.render("/gui/gateways/kuma-demo/kuma", store: store).body
+        #expect(gateway.contains("kuma-demo/db-old") && gateway.contains("kuma-demo/db-new") && gateway.contains("TCPRoute"))
+        #expect(gateway.contains("serves only its oldest TCPRoute"), "the superseded route's message is on its Gateway's page")
+    }
+
     @Test("no page ever carries Secret data; YAML of any object drops data, stringData and last-applied")
     func noSecretData() async throws {
         let (store, directory) = try await Self.store()

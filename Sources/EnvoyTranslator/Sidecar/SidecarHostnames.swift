@@ -36,7 +36,8 @@ enum SidecarHostnames {
                 for endpoint in slice.endpoints ?? [] where endpoint.conditions?.ready ?? true {
                     for address in endpoint.addresses ?? [] {
                         let key = UpstreamCluster.Endpoint(address: address, port: number)
-                        clusters[key] = (clusters[key] ?? false) || port.appProtocol == BackendCatalog.h2cAppProtocol
+                        clusters[key] = (clusters[key] ?? false)
+                            || port.appProtocol.map { BackendCatalog.http2AppProtocols.contains($0.lowercased()) } ?? false
                     }
                 }
             }

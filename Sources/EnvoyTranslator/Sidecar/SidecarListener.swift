@@ -10,7 +10,8 @@ enum SidecarListener {
     ///   http://echo-v1:8080/path HTTP/1.1`, what an HTTP client configured with a proxy
     ///   sends) are accepted; Envoy's HTTP/1 codec then sets `:authority` from the URL, so a
     ///   differing `Host` header is replaced (RFC 9112 section 3.2.2) and the URL's host picks
-    ///   the virtual host. Origin-form requests are routed by their `Host`;
+    ///   the virtual host. Origin-form requests are routed by their `Host`; HTTP/2 with prior
+///   knowledge (a gRPC client's h2c, Envoy's default codec detection) by their `:authority`;
     /// - no `server_name` rewrite (the gateway's `server: Kuma Gateway`), and no
     ///   `use_remote_address`: the sidecar is not the edge, its client is the local workload;
     /// - the same path handling as the gateway (`normalize_path`, `merge_slashes`, escaped

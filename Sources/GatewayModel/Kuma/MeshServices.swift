@@ -61,8 +61,9 @@ public struct MeshServicePort: Sendable, Hashable, Comparable, CustomStringConve
 
 extension Service.Port {
     /// True when the mesh routes HTTP on this port (DESIGN.md 4.1 item 6): a TCP port whose
-    /// `appProtocol` is `http` or `kubernetes.io/h2c`, or, without an `appProtocol`, whose name
-    /// is `http` or starts with `http-`. An `appProtocol` decides when present (a port named
+    /// `appProtocol` is `http`, `kubernetes.io/h2c` or `grpc` (gRPC is HTTP/2: GRPCRoutes and
+    /// HTTPRoutes route it, and the sidecar speaks h2c to its endpoints), or, without an
+    /// `appProtocol`, whose name is `http` or starts with `http-`. An `appProtocol` decides when present (a port named
     /// `http-metrics` with `appProtocol: tcp` is not HTTP), as Kubernetes defines it as the
     /// authoritative protocol hint.
     public var carriesHTTP: Bool {
@@ -75,7 +76,7 @@ extension Service.Port {
     }
 
     /// The `appProtocol` values that mean HTTP routing applies.
-    public static let httpAppProtocols: Set<String> = ["http", "kubernetes.io/h2c"]
+    public static let httpAppProtocols: Set<String> = ["http", "kubernetes.io/h2c", "grpc"]
 }
 
 extension Service {
