@@ -108,7 +108,14 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
                 group.addTask {
                     for await _ in self.dirty {
                         if self.debounce > .zero { try? await Task.sleep(for: self.debounce) }
+                        let started = ContinuousClock.now
                         await withTaskExecutorPreference(Self.passes) { self.reconcile() }
+                        // Under a stream of changes, passes would run back to back, and every
+                        // pass is a new configuration each Envoy reloads whole. Resting as long
+                        // as the pass took (at most `maximumRest`) gathers the changes of that
+                        // time into the next pass: at most half the time goes to passes, and a
+                        // lone change (which finds the rest long over) waits for nothing.
+                        try? await Task.sleep(for: min(ContinuousClock.now - started, Self.maximumRest))
                     }
                 }
                 // Sidecars' acknowledgements: their Dataplane statuses, without a pipeline pass.
@@ -199,6 +206,9 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// CPU without a suspension point: on one of Swift's cooperative threads (two on a 2-core
     /// machine) it would hold back every API request queued behind it.
     static let passes = DedicatedThreadExecutor(name: "reconcile-passes")
+
+    /// The longest rest after a pass (see `run`).
+    static let maximumRest: Duration = .milliseconds(50)
 
     /// One pass of the pipeline.
     func reconcile() {
