@@ -19,14 +19,10 @@ public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     /// What the thread is for (in failure messages).
     public let name: String
-    /// The thread's nice value (0: as the rest of the process; higher: yields the CPU to the
-    /// process's other threads when they compete for it).
-    public let niceness: Int32
 
     /// Starts the thread.
-    public init(name: String, niceness: Int32 = 0) {
+    public init(name: String) {
         self.name = name
-        self.niceness = niceness
         ready = .allocate(capacity: 1)
         sem_init(ready, 0, 0)
         let box = Unmanaged.passRetained(self)
@@ -42,10 +38,6 @@ public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Runs jobs forever (the executor lives as long as the process: stores and servers do).
     private func runLoop() {
-        #if canImport(Glibc)
-        // On Linux the nice value is per thread: `who` 0 is the calling thread, not the process.
-        if niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
-        #endif
         while true {
             while sem_wait(ready) != 0 {}
             guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }

@@ -256,5 +256,13 @@ struct APIServerTests {
         let fromNow = try await HTTP.request("GET", base + Fixtures.configMaps + "?watch=true&timeoutSeconds=1", timeout: 20)
         let initial = fromNow.text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
         #expect(initial.count == 20 && initial.allSatisfy { $0["type"] == "ADDED" }, "no resourceVersion: the current state first")
+        // A change is sent as the bytes the store serialized for it; the current state is
+        // serialized for the watch: both read as the object a GET returns.
+        func object(named name: String, in lines: [JSONValue]) -> JSONValue? {
+            lines.first { $0[path: ["object", "metadata", "name"]]?.stringValue == name }?["object"]
+        }
+        let fetched = try await HTTP.json("GET", base + Fixtures.configMaps + "/w5").json
+        #expect(object(named: "w5", in: lines) == fetched)
+        #expect(object(named: "w5", in: initial) == fetched)
     }
 }
