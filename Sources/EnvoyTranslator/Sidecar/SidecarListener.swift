@@ -11,7 +11,7 @@ enum SidecarListener {
     ///   sends) are accepted; Envoy's HTTP/1 codec then sets `:authority` from the URL, so a
     ///   differing `Host` header is replaced (RFC 9112 section 3.2.2) and the URL's host picks
     ///   the virtual host. Origin-form requests are routed by their `Host`; HTTP/2 with prior
-///   knowledge (a gRPC client's h2c, Envoy's default codec detection) by their `:authority`;
+    ///   knowledge (a gRPC client's h2c, Envoy's default codec detection) by their `:authority`;
     /// - no `server_name` rewrite (the gateway's `server: Kuma Gateway`), and no
     ///   `use_remote_address`: the sidecar is not the edge, its client is the local workload;
     /// - the same path handling as the gateway (`normalize_path`, `merge_slashes`, escaped
