@@ -56,6 +56,8 @@ struct JSONValueEncoderTests {
         var fraction: Double = 0.1
         var single: Float = 2.5
         var huge: Double = 1e300
+        var exponentForm: Double = 1e16
+        var plainForm: Double = 1e15
         var negative: Int32 = -7
         var large: UInt64 = .max
         var small: Int8 = -3
@@ -68,7 +70,7 @@ struct JSONValueEncoderTests {
         var free: JSONValue = ["k": [1, "x", .null]]
 
         enum CodingKeys: String, CodingKey {
-            case whole, fraction, single, huge, negative, large, small, missing, explicitNull, bytes, link, nested, flags, free
+            case whole, fraction, single, huge, exponentForm, plainForm, negative, large, small, missing, explicitNull, bytes, link, nested, flags, free
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -77,6 +79,8 @@ struct JSONValueEncoderTests {
             try container.encode(fraction, forKey: .fraction)
             try container.encode(single, forKey: .single)
             try container.encode(huge, forKey: .huge)
+            try container.encode(exponentForm, forKey: .exponentForm)
+            try container.encode(plainForm, forKey: .plainForm)
             try container.encode(negative, forKey: .negative)
             try container.encode(large, forKey: .large)
             try container.encode(small, forKey: .small)

@@ -72,7 +72,9 @@ private final class EncodedSlot {
             throw EncodingError.invalidValue(value, EncodingError.Context(
                 codingPath: path, debugDescription: "Unable to encode \(value) directly in JSON."))
         }
-        if value.rounded() == value, abs(value) < 9.2e18 { return .integer(Int64(value)) }
+        // JSONEncoder writes integral values below 1e16 without a fraction ("5", read back as
+        // an integer) and larger ones in exponent form ("1e+16", read back as a number).
+        if value.rounded() == value, abs(value) < 1e16 { return .integer(Int64(value)) }
         return .number(value)
     }
 
