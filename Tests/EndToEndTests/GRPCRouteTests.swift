@@ -112,6 +112,8 @@ final class GRPCBridgeBackend: Sendable {
         var contentType: String
         var grpcStatus: String?
         var message: String?
+        /// curl's exit status and error when it got no response (shown in failure messages).
+        var clientError: String? = nil
     }
 
     init(echoPort: Int) async throws {
@@ -160,7 +162,7 @@ final class GRPCBridgeBackend: Sendable {
             try? FileManager.default.removeItem(at: body)
             try? FileManager.default.removeItem(at: headers)
         }
-        var arguments = ["--silent", "--max-time", "5", "--http2-prior-knowledge", "-X", "POST",
+        var arguments = ["--silent", "--show-error", "--max-time", "5", "--http2-prior-knowledge", "-X", "POST",
                          "-H", "content-type: application/grpc", "-H", "te: trailers",
                          "--data-binary", "@" + directory.appendingPathComponent("request.bin").path,
                          "--output", body.path, "--dump-header", headers.path, "--write-out", "%{http_code} %{content_type}"]
@@ -186,7 +188,8 @@ final class GRPCBridgeBackend: Sendable {
         let grpcStatus = headerLines.first { $0.lowercased().hasPrefix("grpc-status:") }
             .map { $0.dropFirst("grpc-status:".count).trimmingCharacters(in: .whitespaces) }
         return Call(status: Int(summary.first ?? "") ?? 0, contentType: summary.count > 1 ? String(summary[1]) : "",
-                    grpcStatus: grpcStatus, message: message)
+                    grpcStatus: grpcStatus, message: message,
+                    clientError: result.status == 0 ? nil : "curl exit \(result.status): \(result.error)")
     }
 
     func stop() {

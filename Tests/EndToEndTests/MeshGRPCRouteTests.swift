@@ -60,6 +60,12 @@ struct MeshGRPCRouteTests {
         """
     }
 
+    /// The last lines of a log file, for failure messages.
+    static func tail(_ path: String, lines: Int = 40) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
     @Test("a GRPCRoute with a Service parent routes a workload's gRPC calls through its sidecar over h2c; an unmatched call gets gRPC status 12")
     func routesThroughSidecar() async throws {
         let server = try await GatehouseProcess()
@@ -92,9 +98,17 @@ struct MeshGRPCRouteTests {
         #expect(split.status == 200 && split.message?.contains("grpc-echo-v2-bbbbb") == true, "\(split)")
 
         // No rule matches: Trailers-Only, HTTP 200, grpc-status 12, no message.
-        let unmatched = try await v1.call(address: host, port: port, path: "/\(Self.service)/EchoThree",
-                                          authority: "grpc-echo.shop.svc.cluster.local:9000")
-        #expect(unmatched.status == 200 && unmatched.grpcStatus == "12" && unmatched.message == nil, "\(unmatched)")
+        // Envoy answers before the request's message has arrived, then resets the rest of the
+        // stream with NO_ERROR (RFC 9113 section 8.1 allows it; clients must keep the response).
+        // curl 7.88 now and then reports that as error 92 with no response at all, so a call
+        // that got nothing is made again, as GRPCRouteTests does; the answer itself must be right.
+        let unmatched = try await eventually(10, "an answer to an unmatched call") { () -> GRPCBridgeBackend.Call? in
+            let call = try await v1.call(address: host, port: port, path: "/\(Self.service)/EchoThree",
+                                         authority: "grpc-echo.shop.svc.cluster.local:9000")
+            return call.status != 0 ? call : nil
+        }
+        #expect(unmatched.status == 200 && unmatched.grpcStatus == "12" && unmatched.message == nil,
+                "\(unmatched)\nsidecar log:\n\(Self.tail(sidecar.log))")
 
         let route = try await HTTP.json("GET", server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/shop/grpcroutes/grpc-echo").json
         let parent = route[path: ["status", "parents"]]?.arrayValue?.first
