@@ -37,8 +37,7 @@ struct CacheState: Sendable {
     /// own objects, so scopes of one kind (disjoint selectors) do not undo each other.
     var owners: [ObjectKey: CacheScope] = [:]
     var version: UInt64 = 0
-    var history: [StoreEvent] = []
-    var oldestWatchableVersion: UInt64 = 0
+    var history = EventHistory()
     var subscribers: [UUID: (filter: ObjectFilter, continuation: AsyncStream<WatchItem>.Continuation)] = [:]
     var waiters: [UUID: CacheWaiter] = [:]
     var syncedScopes: Set<CacheScope> = []
@@ -103,16 +102,12 @@ struct CacheState: Sendable {
             } else {
                 objects[event.key] = event.object
             }
-            history.append(event)
+            history.record(event)
             for subscriber in subscribers.values {
                 if let delivered = subscriber.filter.view(of: event) { subscriber.continuation.yield(.event(delivered)) }
             }
         }
-        if history.count > historyLimit + historyLimit / 2 {
-            let dropped = history.count - historyLimit
-            oldestWatchableVersion = history[dropped - 1].resourceVersion
-            history.removeFirst(dropped)
-        }
+        history.trim(to: historyLimit)
     }
 
     /// Removes and returns the waiters now satisfied.
@@ -129,16 +124,6 @@ struct CacheState: Sendable {
     /// The objects passing `filter` at local `version`, from today's objects with the later
     /// changes undone (as `SQLiteStore.list(_:at:)`).
     func list(_ filter: ObjectFilter, at version: UInt64) throws(StoreError) -> [JSONValue] {
-        guard version >= oldestWatchableVersion, version <= self.version else {
-            throw StoreError(.gone, "too old resource version: \(version) (\(oldestWatchableVersion))")
-        }
-        var selected: [ObjectKey: JSONValue] = [:]
-        for (key, object) in objects where filter.matchesKey(key) { selected[key] = object }
-        for event in history.reversed() {
-            guard event.resourceVersion > version else { break }
-            guard filter.matchesKey(event.key) else { continue }
-            selected[event.key] = event.type == .added ? nil : event.previous
-        }
-        return selected.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+        try history.objects(filter, at: version, current: objects, newest: self.version)
     }
 }

@@ -151,8 +151,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
     /// The cached objects passing `filter`, sorted by key, and the local version read at.
     public func list(_ filter: ObjectFilter) -> (items: [JSONValue], resourceVersion: UInt64) {
         state.withLock { state in
-            let items = state.objects.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
-            return (items, state.version)
+            (filter.sortedMatches(in: state.objects), state.version)
         }
     }
 
@@ -175,10 +174,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
         let id = UUID()
         try state.withLock { (state: inout CacheState) throws(StoreError) in
             if let from {
-                guard from >= state.oldestWatchableVersion else {
-                    throw StoreError(.gone, "too old resource version: \(from) (\(state.oldestWatchableVersion))")
-                }
-                for event in state.history where event.resourceVersion > from {
+                for event in try state.history.changes(after: from) {
                     if let delivered = filter.view(of: event) { continuation.yield(.event(delivered)) }
                 }
             } else {

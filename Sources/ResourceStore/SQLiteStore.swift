@@ -75,7 +75,7 @@ public final class SQLiteStore: ObjectStore {
                 let body: Data = row["body"]
                 state.objects[key] = try JSONParser.parse(body)
             }
-            state.oldestWatchableVersion = state.resourceVersion
+            state.history = EventHistory(startingAt: state.resourceVersion)
             return state
         }
     }
@@ -94,8 +94,7 @@ public final class SQLiteStore: ObjectStore {
     /// The objects passing `filter`, sorted by key, and the version they were read at.
     public func list(_ filter: ObjectFilter) -> (items: [JSONValue], resourceVersion: UInt64) {
         state.withLock { state in
-            let items = state.objects.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
-            return (items, state.resourceVersion)
+            (filter.sortedMatches(in: state.objects), state.resourceVersion)
         }
     }
 
@@ -105,17 +104,7 @@ public final class SQLiteStore: ObjectStore {
     /// history (as a watch from it would be) or newer than the store.
     public func list(_ filter: ObjectFilter, at version: UInt64) throws(StoreError) -> [JSONValue] {
         try state.withLock { (state: inout StoreState) throws(StoreError) -> [JSONValue] in
-            guard version >= state.oldestWatchableVersion, version <= state.resourceVersion else {
-                throw StoreError(.gone, "too old resource version: \(version) (\(state.oldestWatchableVersion))")
-            }
-            var objects: [ObjectKey: JSONValue] = [:]
-            for (key, object) in state.objects where filter.matchesKey(key) { objects[key] = object }
-            for event in state.history.reversed() {
-                guard event.resourceVersion > version else { break }
-                guard filter.matchesKey(event.key) else { continue }
-                objects[event.key] = event.type == .added ? nil : event.previous
-            }
-            return objects.filter { filter.matches($0.key, $0.value) }.sorted { $0.key < $1.key }.map(\.value)
+            try state.history.objects(filter, at: version, current: state.objects, newest: state.resourceVersion)
         }
     }
 
@@ -511,10 +500,7 @@ public final class SQLiteStore: ObjectStore {
         let id = UUID()
         try state.withLock { (state: inout StoreState) throws(StoreError) in
             if let from {
-                guard from >= state.oldestWatchableVersion else {
-                    throw StoreError(.gone, "too old resource version: \(from) (\(state.oldestWatchableVersion))")
-                }
-                for event in state.history where event.resourceVersion > from {
+                for event in try state.history.changes(after: from) {
                     if let delivered = filter.view(of: event) { continuation.yield(.event(delivered)) }
                 }
             } else {

@@ -17,10 +17,8 @@ struct VersionWaiter: Sendable {
 struct StoreState: Sendable {
     var objects: [ObjectKey: JSONValue] = [:]
     var resourceVersion: UInt64 = 0
-    /// Recent events, oldest first, for watches starting at a past version.
-    var history: [StoreEvent] = []
-    /// Watches from versions below this get `410 Gone`.
-    var oldestWatchableVersion: UInt64 = 0
+    /// Recent events, for watches and lists at a past version.
+    var history = EventHistory()
     var subscribers: [UUID: Subscriber] = [:]
     /// Reads waiting for a version the store has not reached yet.
     var versionWaiters: [UUID: VersionWaiter] = [:]
@@ -42,20 +40,14 @@ struct StoreState: Sendable {
                 objects[event.key] = event.object
             }
             resourceVersion = event.resourceVersion
-            var kept = event
-            kept.encodedObject = nil
-            history.append(kept)
+            history.record(event)
             for subscriber in subscribers.values {
                 if let delivered = subscriber.filter.view(of: event) {
                     subscriber.continuation.yield(.event(delivered))
                 }
             }
         }
-        if history.count > historyLimit + historyLimit / 2 {
-            let dropped = history.count - historyLimit
-            oldestWatchableVersion = history[dropped - 1].resourceVersion
-            history.removeFirst(dropped)
-        }
+        history.trim(to: historyLimit)
     }
 }
 

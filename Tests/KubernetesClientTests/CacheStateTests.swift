@@ -30,7 +30,7 @@ import Testing
         // An empty relist of the system scope removes only its objects.
         _ = state.replace(Self.system, with: [], historyLimit: 100)
         #expect(Self.keys(state) == ["team-a/cert"])
-        #expect(state.history.map(\.type) == [.added, .added, .modified, .deleted])
+        #expect(state.history.events.map(\.type) == [.added, .added, .modified, .deleted])
         #expect(state.syncedScopes == [Self.tls, Self.system])
     }
 
@@ -46,7 +46,7 @@ import Testing
         // Its owner's delete does remove it.
         _ = state.change(others, .deleted, Self.secret("team-a", "moving", "3"), historyLimit: 100)
         #expect(Self.keys(state).isEmpty)
-        #expect(state.history.map(\.type) == [.added, .modified, .deleted])
+        #expect(state.history.events.map(\.type) == [.added, .modified, .deleted])
         #expect(state.owners.isEmpty)
     }
 }
