@@ -29,8 +29,8 @@ final class ProxyConfigCache: Sendable {
         var config: ProxyConfig
         /// Gateways: rendered routes and their bytes kept across translations.
         let memo: EnvoyTranslationMemo
-        /// Sidecars: route bytes kept across serializations.
-        let fragments: RouteFragments
+        /// Sidecars: the shape the config was made from.
+        var shapeID: UInt64?
     }
 
     private struct State {
@@ -42,6 +42,9 @@ final class ProxyConfigCache: Sendable {
         var waiters: [String: [UInt64: CheckedContinuation<Void, Never>]] = [:]
         var closed = false
         var translations = 0
+        /// The sidecar shapes of the last update.
+        var shapes: [SidecarShapeEntry] = []
+        var lastShapeID: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -75,23 +78,43 @@ final class ProxyConfigCache: Sendable {
         let previous = state.withLock { $0.entries }
         var kept = Set<String>()
         kept.reserveCapacity(inputs.count)
+        var shapes = SidecarShapes(previous: state.withLock { $0.shapes }, serialize: routeFormat == .protobuf)
         for (key, input) in inputs {
             kept.insert(key)
-            if let known = previous[key], known.input == input { continue }
-            let memo = previous[key]?.memo ?? EnvoyTranslationMemo()
-            let fragments = previous[key]?.fragments ?? RouteFragments()
+            let files: [XDSFile]?
+            var shapeID: UInt64?
+            switch input {
+            case .gateway:
+                if let known = previous[key], known.input == input { continue }
+                files = self.files(of: input, proxy: key, memo: previous[key]?.memo ?? EnvoyTranslationMemo())
+            case .sidecar(let sidecar):
+                let shape = shapes.entry(for: sidecar.shape) {
+                    state.withLock { state in
+                        state.lastShapeID += 1
+                        return state.lastShapeID
+                    }
+                }
+                shapeID = shape.id
+                // The same shape as last time and the same identity: the same files.
+                if let known = previous[key], known.shapeID == shape.id, case .sidecar(let old) = known.input,
+                   old.hasSameIdentity(as: sidecar) { continue }
+                files = self.files(of: sidecar, shape: shape, proxy: key)
+            }
             summary.translated.append(key)
             state.withLock { $0.translations += 1 }
             // Nothing can be delivered when even JSON fails: the proxy keeps its last config.
-            guard let files = files(of: input, proxy: key, memo: memo, fragments: fragments) else { continue }
+            guard let files else { continue }
             let revision = previous[key].map { $0.config.files == files ? $0.config.revision : $0.config.revision + 1 } ?? 1
-            let entry = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo, fragments: fragments)
+            let entry = Entry(input: input, config: ProxyConfig(revision: revision, files: files),
+                              memo: previous[key]?.memo ?? EnvoyTranslationMemo(), shapeID: shapeID)
             let changed = revision != previous[key]?.config.revision
             if changed { summary.changed.append(key) }
             // Published at once: this proxy's agents get their config while the next proxies
             // are translated (with many sidecars, the first need not wait for the last).
             publish(key, entry: entry, changed: changed)
         }
+        let usedShapes = shapes.used
+        state.withLock { $0.shapes = usedShapes }
         summary.removed = previous.keys.filter { !kept.contains($0) }.sorted()
         for key in summary.removed { publish(key, entry: nil, changed: true) }
         return summary
@@ -170,22 +193,35 @@ final class ProxyConfigCache: Sendable {
         for waiter in waiting { waiter.resume() }
     }
 
-    /// The proxy's files in `routeFormat`, else (a value the protobuf schema cannot carry
+    /// The gateway's files in `routeFormat`, else (a value the protobuf schema cannot carry
     /// faithfully) with JSON route configurations; nil when neither can be made.
-    private func files(of input: ProxySource, proxy: String, memo: EnvoyTranslationMemo, fragments: RouteFragments) -> [XDSFile]? {
-        func make(_ format: XDSFile.Format) throws(ProtobufEncodingError) -> [XDSFile] {
-            switch input {
-            case .gateway(let gateway): return try EnvoyTranslator.files(gateway, routeFormat: format, memo: memo)
-            case .sidecar(let sidecar): return try SidecarTranslator.files(sidecar, routeFormat: format, fragments: fragments)
-            }
-        }
+    private func files(of input: ProxySource, proxy: String, memo: EnvoyTranslationMemo) -> [XDSFile]? {
+        guard case .gateway(let gateway) = input else { return nil }
         do {
-            return try make(routeFormat)
+            return try EnvoyTranslator.files(gateway, routeFormat: routeFormat, memo: memo)
         } catch {
             onProblem("route configuration delivered as JSON: not encodable as protobuf", ["proxy": proxy, "error": "\(error)"])
         }
         do {
-            return try make(.json)
+            return try EnvoyTranslator.files(gateway, routeFormat: .json, memo: memo)
+        } catch {
+            onProblem("cannot serialize the proxy configuration", ["proxy": proxy, "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The sidecar's files from its shape's (serialized once per shape), else with a JSON
+    /// route configuration when the shape's routes cannot be encoded as protobuf, or when
+    /// route configurations are asked for as JSON.
+    private func files(of sidecar: SidecarInput, shape: SidecarShapeEntry, proxy: String) -> [XDSFile]? {
+        switch shape.files {
+        case .success(let files): return SidecarTranslator.files(sidecar, shape: files)
+        case .failure(let error):
+            onProblem("route configuration delivered as JSON: not encodable as protobuf", ["proxy": proxy, "error": "\(error)"])
+        case nil: break
+        }
+        do {
+            return try SidecarTranslator.files(sidecar, routeFormat: .json)
         } catch {
             onProblem("cannot serialize the proxy configuration", ["proxy": proxy, "error": "\(error)"])
             return nil

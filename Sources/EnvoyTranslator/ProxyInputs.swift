@@ -38,14 +38,31 @@ extension ProxyInputs {
     /// One input per registered Dataplane that has an outbound listener, sorted by key. Each
     /// holds only what that sidecar can reach (its mesh's Services and the routes that apply
     /// to its namespace), so a change elsewhere leaves its input, and its config, as it was.
+    ///
+    /// Sidecars of one shape (namespace, mesh, and the labels some route selects by) share
+    /// one selection: `make` runs once per shape, and their inputs share its lists.
     public static func sidecars(_ snapshot: ResourceSnapshot, _ translation: Translation,
                                 defaultMesh: String) -> [(key: String, input: SidecarInput)] {
+        struct ShapeKey: Hashable {
+            var namespace: String, mesh: String, labels: [String: String]
+        }
+        let selecting = SidecarInput.selectingLabelKeys(translation.meshHTTPRoutes)
+        var shapes: [ShapeKey: SidecarInput] = [:]
         var inputs: [(key: String, input: SidecarInput)] = []
         for dataplane in snapshot.meshDataplanes {
-            guard let input = SidecarInput.make(
-                for: dataplane, services: snapshot.services, endpointSlices: snapshot.endpointSlices,
-                meshHTTPRoutes: translation.meshHTTPRoutes, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
+            guard let workload = SidecarInput.workload(of: dataplane, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
             else { continue }
+            let shapeKey = ShapeKey(namespace: workload.namespace, mesh: workload.mesh,
+                                    labels: workload.labels.filter { selecting.contains($0.key) })
+            let shape = shapes[shapeKey] ?? SidecarInput.make(
+                namespace: workload.namespace, name: "", mesh: workload.mesh, labels: shapeKey.labels, outboundAddress: "",
+                outboundPort: 0, services: snapshot.services, endpointSlices: snapshot.endpointSlices,
+                meshHTTPRoutes: translation.meshHTTPRoutes, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
+            shapes[shapeKey] = shape
+            var input = shape
+            input.name = workload.name
+            input.outboundAddress = workload.outboundAddress
+            input.outboundPort = workload.outboundPort
             inputs.append((sidecarKey(namespace: input.namespace, name: input.name), input))
         }
         return inputs.sorted { $0.key < $1.key }

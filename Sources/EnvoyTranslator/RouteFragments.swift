@@ -39,9 +39,9 @@ public final class RouteFragments: Sendable {
     /// The serialized resources of a file holding `configuration` (a route configuration):
     /// the JSON array `[configuration]`, or the encoded `resources` field of a DiscoveryResponse.
     func serialize(_ configuration: JSONValue, as format: XDSFile.Format) throws(ProtobufEncodingError) -> [UInt8] {
-        let prefix = "\(format.rawValue)\u{0}\(configuration["name"]?.stringValue ?? "")\u{0}"
         switch format {
         case .json:
+            let prefix = Self.keyPrefix(configuration, format: .json)
             let body = Self.splicing(configuration, member: "virtual_hosts") { virtualHosts in
                 Self.jsonArray(virtualHosts) { virtualHost in
                     Self.splicing(virtualHost, member: "routes") { routes in
@@ -51,24 +51,35 @@ public final class RouteFragments: Sendable {
             }
             return [UInt8(ascii: "[")] + body + [UInt8(ascii: "]")]
         case .protobuf:
-            var message = try ProtobufEncoder.encode(configuration, as: Self.routeConfigurationType, omitting: ["virtual_hosts"])
-            for (hostIndex, virtualHost) in (configuration["virtual_hosts"]?.arrayValue ?? []).enumerated() {
-                var host = try ProtobufEncoder.encode(virtualHost, as: Self.virtualHostType, omitting: ["routes"])
-                for (routeIndex, route) in (virtualHost["routes"]?.arrayValue ?? []).enumerated() {
-                    let encoded = try bytes(of: route, key: prefix) { () throws(ProtobufEncodingError) -> [UInt8] in
-                        do throws(ProtobufEncodingError) {
-                            return try ProtobufEncoder.encode(route, as: Self.routeType)
-                        } catch {
-                            throw error.within(.index(routeIndex)).within(.field("routes"))
-                                .within(.index(hostIndex)).within(.field("virtual_hosts"))
-                        }
-                    }
-                    host += ProtobufEncoder.lengthDelimitedField(number: Self.routesField, bytes: encoded)
-                }
-                message += ProtobufEncoder.lengthDelimitedField(number: Self.virtualHostsField, bytes: host)
-            }
-            return ProtobufEncoder.discoveryResponseResource(encoded: message, of: Self.routeConfigurationType)
+            return ProtobufEncoder.discoveryResponseResource(encoded: try protobufMessage(configuration), of: Self.routeConfigurationType)
         }
+    }
+
+    /// `configuration` (a route configuration) encoded as a protobuf message, not wrapped.
+    func protobufMessage(_ configuration: JSONValue) throws(ProtobufEncodingError) -> [UInt8] {
+        let prefix = Self.keyPrefix(configuration, format: .protobuf)
+        var message = try ProtobufEncoder.encode(configuration, as: Self.routeConfigurationType, omitting: ["virtual_hosts"])
+        for (hostIndex, virtualHost) in (configuration["virtual_hosts"]?.arrayValue ?? []).enumerated() {
+            var host = try ProtobufEncoder.encode(virtualHost, as: Self.virtualHostType, omitting: ["routes"])
+            for (routeIndex, route) in (virtualHost["routes"]?.arrayValue ?? []).enumerated() {
+                let encoded = try bytes(of: route, key: prefix) { () throws(ProtobufEncodingError) -> [UInt8] in
+                    do throws(ProtobufEncodingError) {
+                        return try ProtobufEncoder.encode(route, as: Self.routeType)
+                    } catch {
+                        throw error.within(.index(routeIndex)).within(.field("routes"))
+                            .within(.index(hostIndex)).within(.field("virtual_hosts"))
+                    }
+                }
+                host += ProtobufEncoder.lengthDelimitedField(number: Self.routesField, bytes: encoded)
+            }
+            message += ProtobufEncoder.lengthDelimitedField(number: Self.virtualHostsField, bytes: host)
+        }
+        return message
+    }
+
+    /// The start of the keys of `configuration`'s routes (format and configuration name).
+    private static func keyPrefix(_ configuration: JSONValue, format: XDSFile.Format) -> String {
+        "\(format.rawValue)\u{0}\(configuration["name"]?.stringValue ?? "")\u{0}"
     }
 
     /// Ends one pass: only the routes it serialized are kept for the next.

@@ -20,4 +20,40 @@ import Testing
             #expect(String(decoding: listeners.resources, as: UTF8.self).contains(routeFile.path))
         }
     }
+
+    /// Serializing a shape once and adding each sidecar's own parts gives the very bytes of
+    /// serializing each sidecar on its own; the inputs `ProxyInputs.sidecars` selects once
+    /// per shape are those `SidecarInput.make(for:)` selects for each Dataplane.
+    @Test(arguments: SidecarCase.allNames())
+    func shapeFilesEqualEachSidecarsOwn(_ name: String) throws {
+        let testCase = try SidecarCase.load(name)
+        let selected = ProxyInputs.sidecars(testCase.snapshot, testCase.translation(), defaultMesh: testCase.options.defaultMesh)
+        #expect(selected.count == testCase.dataplanes.count)
+        for dataplane in testCase.dataplanes {
+            let input = try testCase.input(for: dataplane)
+            let key = ProxyInputs.sidecarKey(namespace: input.namespace, name: input.name)
+            #expect(selected.first { $0.key == key }?.input == input)
+            let shape = try SidecarTranslator.shapeFiles(input.shape, fragments: RouteFragments())
+            #expect(SidecarTranslator.files(input, shape: shape) == (try SidecarTranslator.files(input, routeFormat: .protobuf)))
+        }
+    }
+
+    /// Labels no route selects by (a pod's own, such as its template hash) leave the sidecars
+    /// of one namespace with one shape; consumer routes select by the namespace tag.
+    @Test func labelsNoRouteSelectsByDoNotSplitAShape() throws {
+        let testCase = try SidecarCase.load("sidecar-consumer-overrides-producer")
+        let translation = testCase.translation()
+        let selecting = SidecarInput.selectingLabelKeys(translation.meshHTTPRoutes)
+        var snapshot = testCase.snapshot
+        let template = try #require(snapshot.meshDataplanes.first)
+        snapshot.meshDataplanes = (0..<3).map { index in
+            var dataplane = template
+            dataplane.metadata?.name = "workload-\(index)"
+            dataplane.metadata?.labels = ["pod-template-hash": "hash-\(index)"]
+            return dataplane
+        }
+        let inputs = ProxyInputs.sidecars(snapshot, translation, defaultMesh: testCase.options.defaultMesh).map(\.input)
+        #expect(Set(inputs.map(\.shape)).count == 1)
+        #expect(selecting == [MeshMembership.namespaceTag])
+    }
 }

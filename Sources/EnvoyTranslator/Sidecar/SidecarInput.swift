@@ -96,12 +96,20 @@ extension SidecarInput {
                             services: meshServices, endpointSlices: slices, routes: routes)
     }
 
-    /// `make` for the workload a `Dataplane` registers: its namespace, name, labels and mesh
-    /// (`mesh`, else its namespace's, else `defaultMesh`), and its first outbound listener.
-    /// Nil when the Dataplane has no name or no outbound listener with an address and port.
-    public static func make(for dataplane: Dataplane, services: [Service], endpointSlices: [EndpointSlice],
-                            meshHTTPRoutes: [MeshHTTPRoute], namespaces: [Namespace],
-                            defaultMesh: String = "default") -> SidecarInput? {
+    /// The workload a `Dataplane` registers: what `make` needs besides the pass's lists.
+    public struct Workload: Sendable {
+        public var namespace: String
+        public var name: String
+        public var mesh: String
+        public var labels: [String: String]
+        public var outboundAddress: String
+        public var outboundPort: Int
+    }
+
+    /// The Dataplane's namespace, name, labels and mesh (`mesh`, else its namespace's, else
+    /// `defaultMesh`), and its first outbound listener. Nil when the Dataplane has no name or
+    /// no outbound listener with an address and port.
+    public static func workload(of dataplane: Dataplane, namespaces: [Namespace], defaultMesh: String = "default") -> Workload? {
         guard let name = dataplane.metadata?.name, let outbound = dataplane.spec?.networking?.outbound?.first,
               let address = outbound.address, !address.isEmpty, let port = outbound.port
         else { return nil }
@@ -109,9 +117,28 @@ extension SidecarInput {
         let namespaceMetadata = namespaces.first { $0.metadata?.name == namespace }?.metadata
         let mesh = dataplane.mesh.flatMap { $0.isEmpty ? nil : $0 }
             ?? MeshMembership.mesh(of: nil, namespace: namespaceMetadata, defaultMesh: defaultMesh)
-        return make(namespace: namespace, name: name, mesh: mesh, labels: dataplane.metadata?.labels ?? [:],
-                    outboundAddress: address, outboundPort: port, services: services, endpointSlices: endpointSlices,
-                    meshHTTPRoutes: meshHTTPRoutes, namespaces: namespaces, defaultMesh: defaultMesh)
+        return Workload(namespace: namespace, name: name, mesh: mesh, labels: dataplane.metadata?.labels ?? [:],
+                        outboundAddress: address, outboundPort: port)
+    }
+
+    /// `make` for the workload a `Dataplane` registers (`workload(of:)`).
+    public static func make(for dataplane: Dataplane, services: [Service], endpointSlices: [EndpointSlice],
+                            meshHTTPRoutes: [MeshHTTPRoute], namespaces: [Namespace],
+                            defaultMesh: String = "default") -> SidecarInput? {
+        guard let workload = workload(of: dataplane, namespaces: namespaces, defaultMesh: defaultMesh) else { return nil }
+        return make(namespace: workload.namespace, name: workload.name, mesh: workload.mesh, labels: workload.labels,
+                    outboundAddress: workload.outboundAddress, outboundPort: workload.outboundPort, services: services,
+                    endpointSlices: endpointSlices, meshHTTPRoutes: meshHTTPRoutes, namespaces: namespaces, defaultMesh: defaultMesh)
+    }
+
+    /// The label keys that `MeshSubset` targets of `routes` select by: a workload's other
+    /// labels do not change which routes apply to it.
+    public static func selectingLabelKeys(_ routes: [MeshHTTPRoute]) -> Set<String> {
+        var keys = Set<String>()
+        for route in routes where route.spec?.targetRef?.kind == "MeshSubset" {
+            if let tags = route.spec?.targetRef?.tags { keys.formUnion(tags.keys) }
+        }
+        return keys
     }
 
     /// The routes of `mesh` that apply to a proxy with `tags`, each cut down to the `to`

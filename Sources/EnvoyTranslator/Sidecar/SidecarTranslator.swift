@@ -30,12 +30,35 @@ public enum SidecarTranslator {
     /// Translates one sidecar's input; `routeFormat` is the format of the route configuration
     /// file the listener names (by a path relative to the agent's config directory).
     public static func translate(_ input: SidecarInput, routeFormat: XDSFile.Format = .json) -> EnvoyResources {
+        resources(input, routing: routing(input.shape), routeFormat: routeFormat)
+    }
+
+    /// `input`'s resources around its shape's routing: the listener and the route
+    /// configuration's name are the sidecar's own.
+    static func resources(_ input: SidecarInput, routing: SidecarRouting, routeFormat: XDSFile.Format) -> EnvoyResources {
         let name = listenerName(input)
-        var catalog = BackendCatalog(services: input.services, endpointSlices: input.endpointSlices)
-        let destinations = routedDestinations(input.routes)
+        var configuration: [String: JSONValue] = ["@type": .string(EnvoyType.routeConfiguration), "name": .string(name)]
+        if !routing.virtualHosts.isEmpty { configuration["virtual_hosts"] = .array(routing.virtualHosts) }
+        var resources = EnvoyResources()
+        resources.routeConfigurations = [.object(configuration)]
+        resources.listeners = [listener(input, needsCORS: routing.needsCORS, routeFormat: routeFormat)]
+        resources.clusters = routing.clusters
+        return resources
+    }
+
+    /// The sidecar's outbound listener.
+    static func listener(_ input: SidecarInput, needsCORS: Bool, routeFormat: XDSFile.Format) -> JSONValue {
+        SidecarListener.outbound(name: listenerName(input), address: input.outboundAddress, port: input.outboundPort,
+                                 routeFormat: routeFormat, httpFilters: needsCORS ? [CorsPolicy.httpFilter] : [])
+    }
+
+    /// The virtual hosts and clusters of a shape (`SidecarInput.shape`: what they depend on).
+    static func routing(_ shape: SidecarInput) -> SidecarRouting {
+        var catalog = BackendCatalog(services: shape.services, endpointSlices: shape.endpointSlices)
+        let destinations = routedDestinations(shape.routes)
         var virtualHosts: [JSONValue] = []
         var needsCORS = false
-        for service in input.services {
+        for service in shape.services {
             guard let serviceName = service.metadata?.name else { continue }
             let serviceNamespace = service.metadata?.namespace ?? "default"
             let ports = Set((service.spec?.ports ?? []).filter { ($0.protocol ?? "TCP").uppercased() == "TCP" }.compactMap(\.port))
@@ -43,7 +66,7 @@ public enum SidecarTranslator {
                 let target = MeshServicePort(namespace: serviceNamespace, service: serviceName, port: port)
                 var routes: [JSONValue]
                 if let routed = destinations[target], !routed.isEmpty {
-                    let entries = orderedEntries(routed, of: input.routes, port: port)
+                    let entries = orderedEntries(routed, of: shape.routes, port: port)
                     needsCORS = needsCORS || RouteEntryBuilder.usesCORS(entries)
                     routes = entries.map { RouteEntryBuilder.route($0, catalog: &catalog) }
                 } else {
@@ -52,30 +75,21 @@ public enum SidecarTranslator {
                     routes = [forwardingRoute(name: "\(target)/forward", cluster: cluster.name)]
                 }
                 let domains = SidecarHostnames.serviceDomains(service: serviceName, namespace: serviceNamespace, port: port,
-                                                              clientNamespace: input.namespace)
+                                                              clientNamespace: shape.namespace)
                 virtualHosts.append(["name": .string(target.description), "domains": .array(domains.map(JSONValue.string)),
                                      "routes": .array(routes)])
             }
         }
-        let endpoints = SidecarHostnames.endpointClusters(input.endpointSlices)
+        let endpoints = SidecarHostnames.endpointClusters(shape.endpointSlices)
         for cluster in endpoints {
             guard let endpoint = cluster.endpoints.first else { continue }
             let domains = SidecarHostnames.endpointDomains(address: endpoint.address, port: endpoint.port)
             virtualHosts.append(["name": .string(cluster.name), "domains": .array(domains.map(JSONValue.string)),
                                  "routes": [forwardingRoute(name: "\(cluster.name)/forward", cluster: cluster.name)]])
         }
-        var configuration: [String: JSONValue] = ["@type": .string(EnvoyType.routeConfiguration), "name": .string(name)]
-        if !virtualHosts.isEmpty { configuration["virtual_hosts"] = .array(virtualHosts) }
-        var resources = EnvoyResources()
-        resources.routeConfigurations = [.object(configuration)]
-        resources.listeners = [SidecarListener.outbound(
-            name: name, address: input.outboundAddress, port: input.outboundPort,
-            routeFormat: routeFormat, httpFilters: needsCORS ? [CorsPolicy.httpFilter] : [])]
         let serviceClusters = catalog.usedClusters.values.sorted { $0.name < $1.name }
-        resources.clusters = (serviceClusters + endpoints).map {
-            ResourceBuilders.cluster($0, endpoints: .inline)
-        }
-        return resources
+        let clusters = (serviceClusters + endpoints).map { ResourceBuilders.cluster($0, endpoints: .inline) }
+        return SidecarRouting(virtualHosts: virtualHosts, clusters: clusters, needsCORS: needsCORS)
     }
 
     /// Where each Service port's routes are: (route position, `to` position) pairs, in input order.
