@@ -45,24 +45,26 @@ extension DataplaneAgent {
             return
         }
         let written = ContinuousClock.now
-        var outcome = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline,
-                                           clock: ContinuousClock()).wait()
+        var (outcome, rejections) = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline,
+                                                          clock: ContinuousClock()).waitCounting()
         if case .unconfirmed(let missing) = outcome {
             logger.warning("envoy does not show the version after the timeout; writing its files again",
                            metadata: ["version": "\(version)", "files": "\(missing.map(\.path))"])
             try? writer.rewrite(missing.map(\.path))
-            outcome = await AcceptanceCheck(admin: admin, version: version, changes: missing, baseline: baseline,
-                                           clock: ContinuousClock()).wait()
+            (outcome, rejections) = await AcceptanceCheck(admin: admin, version: version, changes: missing, baseline: baseline,
+                                                         clock: ContinuousClock()).waitCounting()
         }
         let pending = UnconfirmedVersion(version: version, changes: changes, baseline: baseline, applied: applied, received: received)
-        await settle(outcome, pending, admin: admin)
+        // Envoy binds ports only for listeners: without a listener change they are as reported.
+        await settle(outcome, pending, admin: admin, readPorts: changes.contains { $0.type == .listeners })
         if outcome == .accepted {
             logger.debug("config accepted", metadata: [
                 "version": "\(version)", "files": "\(changes.count)", "toWrite": "\(written - received)",
                 "toAccepted": "\(ContinuousClock.now - received)"])
         }
-        // The next push's baseline, read now that this version is settled and reported.
-        let settled = try? await rejectionCount(admin)
+        // The next push's baseline: the counters of the reading that accepted this version
+        // (after a rejection the last good files were written again: read them afresh).
+        let settled = outcome == .accepted ? rejections : nil
         state.withLock { $0.rejectionBaseline = settled }
     }
 
@@ -81,11 +83,12 @@ extension DataplaneAgent {
 
     /// Records what happened to a version and reports it, unless a newer version was applied
     /// meanwhile.
-    private func settle(_ outcome: AcceptanceCheck<ContinuousClock>.Outcome, _ pending: UnconfirmedVersion, admin: EnvoyAdmin) async {
+    private func settle(_ outcome: AcceptanceCheck<ContinuousClock>.Outcome, _ pending: UnconfirmedVersion, admin: EnvoyAdmin,
+                        readPorts: Bool = true) async {
         let version = pending.version
         switch outcome {
         case .accepted:
-            let ports = (try? await admin.boundPorts()) ?? []
+            let ports = readPorts ? ((try? await admin.boundPorts()) ?? []) : nil
             let current = state.withLock { state -> Bool in
                 guard state.applied == pending.applied else { return false }
                 // Read under the state lock: a newer version's files are not written before
@@ -95,7 +98,7 @@ extension DataplaneAgent {
                 state.report.acceptedVersion = version
                 state.report.rejectedVersion = nil
                 state.report.rejectionMessage = nil
-                state.report.readyPorts = ports
+                if let ports { state.report.readyPorts = ports }
                 return true
             }
             guard current else { return }
