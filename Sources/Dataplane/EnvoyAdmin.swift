@@ -14,8 +14,16 @@ struct EnvoyAdmin: Sendable {
 
     /// Counters and text readouts whose names match `regex`: name -> value (quotes removed).
     func stats(matching regex: String) async throws -> [String: String] {
-        let encoded = regex.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? regex
-        let text = try await get("/stats?filter=\(encoded)")
+        try await stats(query: "filter=\(regex.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? regex)")
+    }
+
+    /// Text readouts whose names match `regex`: name -> value (quotes removed).
+    func textReadouts(matching regex: String) async throws -> [String: String] {
+        try await stats(query: "filter=\(regex.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? regex)&type=TextReadouts")
+    }
+
+    private func stats(query: String) async throws -> [String: String] {
+        let text = try await get("/stats?\(query)")
         var result: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.range(of: ": ") else { continue }

@@ -60,6 +60,8 @@ enum MeshFanOut {
         var loadAverage: String
         /// The control plane's part of one change, measured offline on the same objects.
         var offline: SidecarTranslationTiming.Result
+        /// CPU milliseconds per change, by part (each change's pause included).
+        var cpuPerChange: MeshCPU
 
         var report: String {
             let changes = changeLatencies.sorted(), each = sidecarLatencies.sorted()
@@ -76,6 +78,10 @@ enum MeshFanOut {
                     "    apply to first matching response at every sidecar: p50 \(format(percentile(changes, 50))) ms, p99 \(format(p99)) ms, max \(format(changes.last ?? .nan)) ms   target p99 < 50 ms: \(verdict(p99 < 50))",
                     "    single sidecars' first matching response (\(each.count)): p50 \(format(percentile(each, 50))) ms, p99 \(format(percentile(each, 99))) ms, min \(format(each.first ?? .nan)) ms",
                 ]
+            }
+            if !changes.isEmpty {
+                let cpu = cpuPerChange, cores = ProcessInfo.processInfo.activeProcessorCount
+                lines.append("    CPU per change until the next (the pause included), summed over processes: Envoys \(format(cpu.envoys)) ms (\(format(cpu.envoys / Double(settings.sidecars))) ms each), agents \(format(cpu.agents)) ms, control plane \(format(cpu.controlPlane)) ms, this benchmark's polling \(format(cpu.benchmark)) ms; on \(cores) cores the Envoys' part alone takes \(format(cpu.envoys / Double(cores))) ms")
             }
             lines.append(offline.report)
             lines += [
@@ -128,6 +134,7 @@ enum MeshFanOut {
             let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
                 .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
             var changeLatencies: [Double] = [], sidecarLatencies: [Double] = []
+            let cpuBefore = MeshCPU.spent(server: server, sidecars: sidecars)
             for change in 0..<settings.changes {
                 let firsts = try await measureChange(change, server: server.server, sidecars: sidecars, settings: settings)
                 changeLatencies.append(firsts.max() ?? .nan)
@@ -135,12 +142,14 @@ enum MeshFanOut {
                 LiveGatewayBenchmark.progress("(g) change \(change + 1): every sidecar after \(format(firsts.max() ?? .nan)) ms (first \(format(firsts.min() ?? .nan)) ms)")
                 try await Task.sleep(for: settings.pause)
             }
+            let cpuPerChange = MeshCPU.perChange(before: cpuBefore, after: MeshCPU.spent(server: server, sidecars: sidecars),
+                                                 changes: settings.changes)
             try await Task.sleep(for: .seconds(2))
             let afterChanges = memory(server: server, sidecars: sidecars)
             await stopAll(sidecars)
             return Result(settings: settings, changeLatencies: changeLatencies, sidecarLatencies: sidecarLatencies,
                           readySeconds: readySeconds, atReady: atReady, afterChanges: afterChanges, loadAverage: loadAverage,
-                          offline: offline)
+                          offline: offline, cpuPerChange: cpuPerChange)
         } catch {
             await stopAll(sidecars)
             throw error

@@ -13,12 +13,23 @@ final class RecordedStats: EnvoyStatsSource {
     init(_ answers: [String]) { self.answers = Mutex(answers) }
 
     func stats(matching regex: String) async throws -> [String: String] {
+        read(textReadoutsOnly: false)
+    }
+
+    /// The next answer's text readouts (the quoted values), as `type=TextReadouts` gives them.
+    func textReadouts(matching regex: String) async throws -> [String: String] {
+        read(textReadoutsOnly: true)
+    }
+
+    private func read(textReadoutsOnly: Bool) -> [String: String] {
         let text = answers.withLock { $0.count > 1 ? $0.removeFirst() : ($0.first ?? "") }
         var result: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.range(of: ": ") else { continue }
             var value = String(line[colon.upperBound...])
-            if value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            let quoted = value.hasPrefix("\"") && value.hasSuffix("\"")
+            if quoted { value = String(value.dropFirst().dropLast()) }
+            if textReadoutsOnly && !quoted { continue }
             result[String(line[..<colon.lowerBound])] = value
         }
         return result
@@ -41,6 +52,23 @@ struct AcceptanceCheckTests {
         let check = AcceptanceCheck(admin: RecordedStats([before, before, after]), version: "1by5nvv-3",
                                     changes: Self.routeChange, baseline: 0, clock: ImmediateClock())
         #expect(await check.wait() == .accepted)
+    }
+
+    @Test("a version the versions alone show accepted keeps the baseline; a reading of the counters gives theirs")
+    func baselineAfterAcceptance() async throws {
+        let before = try Self.recorded("stats-before.txt")
+        let after = try Self.recorded("stats-route-accepted.txt")
+        // First reading (versions alone) shows it.
+        let byVersions = AcceptanceCheck(admin: RecordedStats([after]), version: "1by5nvv-3",
+                                         changes: Self.routeChange, baseline: 7, clock: ImmediateClock())
+        let first = await byVersions.waitCounting()
+        #expect(first.outcome == .accepted && first.rejections == 7)
+        // The third reading (counters too) is the first to show it.
+        let byCounters = AcceptanceCheck(admin: RecordedStats([before, before, after]), version: "1by5nvv-3",
+                                         changes: Self.routeChange, baseline: 0, clock: ImmediateClock())
+        let (outcome, rejections) = await byCounters.waitCounting()
+        let counted = AcceptanceCheck<ImmediateClock>.rejections(in: try await RecordedStats([after]).stats(matching: ""))
+        #expect(outcome == .accepted && rejections == counted)
     }
 
     @Test("rejected as soon as a rejection counter moves past the baseline")
