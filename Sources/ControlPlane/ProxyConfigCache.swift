@@ -42,8 +42,9 @@ final class ProxyConfigCache: Sendable {
         var waiters: [String: [UInt64: CheckedContinuation<Void, Never>]] = [:]
         var closed = false
         var translations = 0
-        /// The sidecar shapes of the last update.
+        /// The sidecar shapes of the last update, and the translation memo of each mesh.
         var shapes: [SidecarShapeEntry] = []
+        var sidecarMemos: [String: EnvoyTranslationMemo] = [:]
         var lastShapeID: UInt64 = 0
     }
 
@@ -78,7 +79,7 @@ final class ProxyConfigCache: Sendable {
         let previous = state.withLock { $0.entries }
         var kept = Set<String>()
         kept.reserveCapacity(inputs.count)
-        var shapes = SidecarShapes(previous: state.withLock { $0.shapes }, serialize: routeFormat == .protobuf)
+        var shapes = state.withLock { SidecarShapes(previous: $0.shapes, memos: $0.sidecarMemos, serialize: routeFormat == .protobuf) }
         for (key, input) in inputs {
             kept.insert(key)
             let files: [XDSFile]?
@@ -113,8 +114,13 @@ final class ProxyConfigCache: Sendable {
             // are translated (with many sidecars, the first need not wait for the last).
             publish(key, entry: entry, changed: changed)
         }
-        let usedShapes = shapes.used
-        state.withLock { $0.shapes = usedShapes }
+        let (usedShapes, memos) = (shapes.used, shapes.memos)
+        // A mesh without shapes now keeps no memo.
+        let meshes = Set(usedShapes.map(\.shape.mesh))
+        state.withLock { state in
+            state.shapes = usedShapes
+            state.sidecarMemos = memos.filter { meshes.contains($0.key) }
+        }
         summary.removed = previous.keys.filter { !kept.contains($0) }.sorted()
         for key in summary.removed { publish(key, entry: nil, changed: true) }
         return summary

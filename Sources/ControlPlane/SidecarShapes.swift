@@ -9,8 +9,6 @@ struct SidecarShapeEntry: Sendable {
     /// The shape's protobuf parts; nil when route configurations are delivered as JSON (each
     /// sidecar is then serialized on its own).
     let files: Result<SidecarShapeFiles, ProtobufEncodingError>?
-    /// Route bytes kept across serializations.
-    let fragments: RouteFragments
 }
 
 /// The sidecar shapes of one cache update: a shape is found among this update's, else among
@@ -21,10 +19,14 @@ struct SidecarShapes {
     private let serialize: Bool
     /// The shapes this update used: the next update's `previous`.
     private(set) var used: [SidecarShapeEntry] = []
+    /// One translation memo per mesh (its shapes share Services, EndpointSlices and most
+    /// routes), kept across updates.
+    private(set) var memos: [String: EnvoyTranslationMemo]
 
     /// `serialize`: whether shapes are serialized as protobuf.
-    init(previous: [SidecarShapeEntry], serialize: Bool) {
+    init(previous: [SidecarShapeEntry], memos: [String: EnvoyTranslationMemo], serialize: Bool) {
         self.previous = previous
+        self.memos = memos
         self.serialize = serialize
     }
 
@@ -39,13 +41,12 @@ struct SidecarShapes {
             used.append(kept)
             return kept
         }
-        // A changed shape reuses the route bytes of the one it replaces.
-        let fragments = previous.first { $0.shape.namespace == shape.namespace && $0.shape.mesh == shape.mesh }?.fragments
-            ?? RouteFragments()
+        let memo = memos[shape.mesh] ?? EnvoyTranslationMemo()
+        memos[shape.mesh] = memo
         let files = serialize ? Result { () throws(ProtobufEncodingError) -> SidecarShapeFiles in
-            try SidecarTranslator.shapeFiles(shape, fragments: fragments)
+            try SidecarTranslator.shapeFiles(shape, memo: memo)
         } : nil
-        let entry = SidecarShapeEntry(id: newID(), shape: shape, files: files, fragments: fragments)
+        let entry = SidecarShapeEntry(id: newID(), shape: shape, files: files)
         used.append(entry)
         return entry
     }

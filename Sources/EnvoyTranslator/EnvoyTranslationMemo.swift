@@ -73,15 +73,19 @@ public final class EnvoyTranslationMemo: Sendable {
     public init() {}
 
     /// The entries of one destination of `route` as seen from `origin`, from the memo when the
-    /// route is unchanged since the last translation.
-    func entries(of route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int, origin: ListenerOrigin) -> [RouteEntry] {
-        let stored = StoredKey(storage: route.storageIdentity, destination: toIndex, origin: origin)
+    /// route is unchanged since the last translation. `slot` tells the destination apart in
+    /// the memo when `toIndex` does not (a sidecar names a route's entries by their rank among
+    /// those for one Service port, so two Services' entries can share a `toIndex`); by default
+    /// `toIndex`.
+    func entries(of route: MeshHTTPRoute, destination: MeshHTTPRoute.To, toIndex: Int, origin: ListenerOrigin,
+                 slot: Int? = nil) -> [RouteEntry] {
+        let stored = StoredKey(storage: route.storageIdentity, destination: slot ?? toIndex, origin: origin)
         return state.withLock { state in
             if let known = state.currentByStorage[stored] ?? state.previousByStorage[stored] {
                 state.currentByStorage[stored] = known
                 return known.entries
             }
-            let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: toIndex, origin: origin)
+            let key = Key(namespace: route.namespace ?? "", name: route.name ?? "", destination: slot ?? toIndex, origin: origin)
             let entry: Entry
             if let known = state.byName[key], known.route == route {
                 // Equal content in new storage: the new copy is kept, so that the next pass

@@ -48,8 +48,7 @@ enum SidecarTranslationTiming {
         guard before.count == settings.sidecars, translation.meshHTTPRoutes.count == settings.routes else {
             throw HarnessError("offline pipeline: \(before.count) sidecar inputs and \(translation.meshHTTPRoutes.count) mesh routes, expected \(settings.sidecars) and \(settings.routes)")
         }
-        let fragments = RouteFragments()
-        var shapes = Shapes(fragments: fragments)
+        var shapes = Shapes(memo: EnvoyTranslationMemo())
         for proxy in before { _ = try shapes.files(of: proxy.input) }
 
         objects = self.objects(settings, routes: settings.routes + 1)
@@ -79,13 +78,13 @@ enum SidecarTranslationTiming {
 
     /// Stage 2 once per shape, then per sidecar (what the control plane's cache does).
     private struct Shapes {
-        let fragments: RouteFragments
+        let memo: EnvoyTranslationMemo
         var known: [(shape: SidecarInput, files: SidecarShapeFiles)] = []
 
         mutating func files(of input: SidecarInput) throws -> [XDSFile] {
             let shape = input.shape
             if let found = known.first(where: { $0.shape == shape }) { return SidecarTranslator.files(input, shape: found.files) }
-            let files = try SidecarTranslator.shapeFiles(shape, fragments: fragments)
+            let files = try SidecarTranslator.shapeFiles(shape, memo: memo)
             known.append((shape, files))
             return SidecarTranslator.files(input, shape: files)
         }

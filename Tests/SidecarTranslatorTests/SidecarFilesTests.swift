@@ -33,7 +33,7 @@ import Testing
             let input = try testCase.input(for: dataplane)
             let key = ProxyInputs.sidecarKey(namespace: input.namespace, name: input.name)
             #expect(selected.first { $0.key == key }?.input == input)
-            let shape = try SidecarTranslator.shapeFiles(input.shape, fragments: RouteFragments())
+            let shape = try SidecarTranslator.shapeFiles(input.shape)
             #expect(SidecarTranslator.files(input, shape: shape) == (try SidecarTranslator.files(input, routeFormat: .protobuf)))
         }
     }

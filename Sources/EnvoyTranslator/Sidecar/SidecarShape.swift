@@ -38,12 +38,15 @@ public struct SidecarShapeFiles: Sendable {
 
 extension SidecarTranslator {
     /// Translates and serializes `shape` (`SidecarInput.shape`) with protobuf route
-    /// configurations; with `fragments` kept across calls for the same shape, unchanged
-    /// routes reuse their bytes. Throws when a route cannot be encoded faithfully as protobuf
-    /// (the caller then serializes each sidecar with `files(_:routeFormat: .json)`).
-    public static func shapeFiles(_ shape: SidecarInput, fragments: RouteFragments) throws(ProtobufEncodingError) -> SidecarShapeFiles {
+    /// configurations. With a `memo` kept across calls for the shapes of one mesh, unchanged
+    /// routes reuse their entries, their Envoy routes and their bytes (`routing`). Throws when
+    /// a route cannot be encoded faithfully as protobuf (the caller then serializes each
+    /// sidecar with `files(_:routeFormat: .json)`).
+    public static func shapeFiles(_ shape: SidecarInput, memo: EnvoyTranslationMemo? = nil)
+        throws(ProtobufEncodingError) -> SidecarShapeFiles {
+        let fragments = memo?.fragments ?? RouteFragments()
         defer { fragments.finishPass() }
-        let routing = routing(shape)
+        let routing = routing(shape, memo: memo)
         var configuration: [String: JSONValue] = ["@type": .string(EnvoyType.routeConfiguration)]
         if !routing.virtualHosts.isEmpty { configuration["virtual_hosts"] = .array(routing.virtualHosts) }
         let body = try fragments.protobufMessage(.object(configuration))

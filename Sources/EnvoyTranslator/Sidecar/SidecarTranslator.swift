@@ -53,7 +53,13 @@ public enum SidecarTranslator {
     }
 
     /// The virtual hosts and clusters of a shape (`SidecarInput.shape`: what they depend on).
-    static func routing(_ shape: SidecarInput) -> SidecarRouting {
+    /// With a `memo` kept across calls (one per mesh: its shapes share the Services and
+    /// EndpointSlices), each route's entries, their order per Service port and their Envoy
+    /// routes are reused while the route is unchanged: one changed route re-renders one route
+    /// for every shape. The result is the same with or without it.
+    static func routing(_ shape: SidecarInput, memo: EnvoyTranslationMemo? = nil) -> SidecarRouting {
+        memo?.startTranslation(services: shape.services, endpointSlices: shape.endpointSlices)
+        defer { memo?.finishTranslation() }
         var catalog = BackendCatalog(services: shape.services, endpointSlices: shape.endpointSlices)
         let destinations = routedDestinations(shape.routes)
         var virtualHosts: [JSONValue] = []
@@ -66,9 +72,9 @@ public enum SidecarTranslator {
                 let target = MeshServicePort(namespace: serviceNamespace, service: serviceName, port: port)
                 var routes: [JSONValue]
                 if let routed = destinations[target], !routed.isEmpty {
-                    let entries = orderedEntries(routed, of: shape.routes, port: port)
+                    let entries = orderedEntries(routed, of: shape.routes, port: port, memo: memo, orderKey: "sidecar/\(target)")
                     needsCORS = needsCORS || RouteEntryBuilder.usesCORS(entries)
-                    routes = entries.map { RouteEntryBuilder.route($0, catalog: &catalog) }
+                    routes = entries.map { memo?.route($0, catalog: &catalog) ?? RouteEntryBuilder.route($0, catalog: &catalog) }
                 } else {
                     let reference = KumaBackendRef(kind: "MeshService", name: serviceName, namespace: serviceNamespace, port: Int64(port))
                     guard let cluster = catalog.cluster(for: reference, defaultNamespace: serviceNamespace) else { continue }
@@ -109,7 +115,11 @@ public enum SidecarTranslator {
     /// Gateway API precedence, then the entry name), each name once. A route's entries are
     /// named as on a gateway (`httproute/<namespace>/<name>/rule/<i>/match/<j>`), the same on
     /// every port; only a second `to` entry of one route for the same port adds `/to/<k>`.
-    static func orderedEntries(_ routed: [(route: Int, to: Int)], of routes: [MeshHTTPRoute], port: Int) -> [RouteEntry] {
+    ///
+    /// With a `memo`, the order `orderKey` got last time is adjusted instead of sorting anew
+    /// (`EnvoyTranslationMemo.ordered`).
+    static func orderedEntries(_ routed: [(route: Int, to: Int)], of routes: [MeshHTTPRoute], port: Int,
+                               memo: EnvoyTranslationMemo? = nil, orderKey: String = "") -> [RouteEntry] {
         let origin = ListenerOrigin(scheme: "http", port: port)
         var entries: [RouteEntry] = []
         var perRoute: [Int: Int] = [:]
@@ -117,10 +127,13 @@ public enum SidecarTranslator {
             guard let destination = routes[route].spec?.to?[to] else { continue }
             let index = perRoute[route, default: 0]
             perRoute[route] = index + 1
-            entries += EnvoyTranslator.entriesOf(routes[route], destination: destination, toIndex: index, origin: origin)
+            entries += memo?.entries(of: routes[route], destination: destination, toIndex: index, origin: origin, slot: to)
+                ?? EnvoyTranslator.entriesOf(routes[route], destination: destination, toIndex: index, origin: origin)
         }
+        let sorted = memo?.ordered(entries, key: orderKey, by: VirtualHostPlan.precedes) { $0.sorted(by: VirtualHostPlan.precedes) }
+            ?? entries.sorted(by: VirtualHostPlan.precedes)
         var seen = Set<String>()
-        return entries.sorted(by: VirtualHostPlan.precedes).filter { seen.insert($0.name).inserted }
+        return sorted.filter { seen.insert($0.name).inserted }
     }
 
     /// A route that forwards every request (no route filters) to `cluster`.
