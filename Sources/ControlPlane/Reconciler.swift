@@ -43,6 +43,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     private let assignedAddresses = Mutex<[String: String]>([:])
     /// Route evaluations reused across passes while their inputs are unchanged.
     private let memo = TranslationMemo()
+    /// The sidecar shapes of the last pass, reused while what they were selected from is unchanged.
+    private let sidecarSelection = SidecarSelectionMemo()
     /// Dataplane statuses and the cleanup of sidecars gone for good.
     let sidecarStatuses: SidecarStatuses
     /// What the previous passes wrote, so an unchanged pass writes nothing.
@@ -222,7 +224,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         let translated = ContinuousClock.now
         assignedAddresses.withLock { $0 = Self.assignedAddresses(of: translation) }
         let gateways = ProxyInputs.gateways(snapshot, translation).map { (key: $0.key, input: ProxySource.gateway($0.input)) }
-        let sidecars = ProxyInputs.sidecars(snapshot, translation, defaultMesh: options.defaultMesh)
+        let sidecars = ProxyInputs.sidecars(snapshot, translation, defaultMesh: options.defaultMesh, memo: sidecarSelection)
             .map { (key: $0.key, input: ProxySource.sidecar($0.input)) }
         let summary = cache.update(gateways + sidecars)
         let published = ContinuousClock.now

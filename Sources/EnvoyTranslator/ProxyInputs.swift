@@ -40,24 +40,28 @@ extension ProxyInputs {
     /// to its namespace), so a change elsewhere leaves its input, and its config, as it was.
     ///
     /// Sidecars of one shape (namespace, mesh, and the labels some route selects by) share
-    /// one selection: `make` runs once per shape, and their inputs share its lists.
-    public static func sidecars(_ snapshot: ResourceSnapshot, _ translation: Translation,
-                                defaultMesh: String) -> [(key: String, input: SidecarInput)] {
-        struct ShapeKey: Hashable {
-            var namespace: String, mesh: String, labels: [String: String]
-        }
-        let selecting = SidecarInput.selectingLabelKeys(translation.meshHTTPRoutes)
-        var shapes: [ShapeKey: SidecarInput] = [:]
+    /// one selection: `make` runs once per shape, and their inputs share its lists. With a
+    /// `memo` kept across passes, the shapes of the last pass are reused while what they were
+    /// selected from is unchanged.
+    public static func sidecars(_ snapshot: ResourceSnapshot, _ translation: Translation, defaultMesh: String,
+                                memo: SidecarSelectionMemo? = nil) -> [(key: String, input: SidecarInput)] {
+        // Routes for gateways never apply to sidecars (`SidecarInput.applyingRoutes`).
+        let meshRoutes = translation.meshHTTPRoutes.filter { $0.spec?.targetRef?.kind != "MeshGateway" }
+        let sources = SidecarSelectionMemo.Sources(services: snapshot.services, endpointSlices: snapshot.endpointSlices,
+                                                   namespaces: snapshot.namespaces, routes: meshRoutes, defaultMesh: defaultMesh)
+        let selecting = SidecarInput.selectingLabelKeys(meshRoutes)
+        let kept = memo?.shapes(for: sources) ?? [:]
+        var shapes: [SidecarShapeKey: SidecarInput] = [:]
         var inputs: [(key: String, input: SidecarInput)] = []
         for dataplane in snapshot.meshDataplanes {
             guard let workload = SidecarInput.workload(of: dataplane, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
             else { continue }
-            let shapeKey = ShapeKey(namespace: workload.namespace, mesh: workload.mesh,
-                                    labels: workload.labels.filter { selecting.contains($0.key) })
-            let shape = shapes[shapeKey] ?? SidecarInput.make(
+            let shapeKey = SidecarShapeKey(namespace: workload.namespace, mesh: workload.mesh,
+                                           labels: workload.labels.filter { selecting.contains($0.key) })
+            let shape = shapes[shapeKey] ?? kept[shapeKey] ?? SidecarInput.make(
                 namespace: workload.namespace, name: "", mesh: workload.mesh, labels: shapeKey.labels, outboundAddress: "",
                 outboundPort: 0, services: snapshot.services, endpointSlices: snapshot.endpointSlices,
-                meshHTTPRoutes: translation.meshHTTPRoutes, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
+                meshHTTPRoutes: meshRoutes, namespaces: snapshot.namespaces, defaultMesh: defaultMesh)
             shapes[shapeKey] = shape
             var input = shape
             input.name = workload.name
@@ -65,6 +69,7 @@ extension ProxyInputs {
             input.outboundPort = workload.outboundPort
             inputs.append((sidecarKey(namespace: input.namespace, name: input.name), input))
         }
+        memo?.keep(shapes, for: sources)
         return inputs.sorted { $0.key < $1.key }
     }
 }

@@ -44,7 +44,8 @@ enum SidecarTranslationTiming {
         var snapshot = ResourceSnapshot(objects: objects)
         let memo = TranslationMemo()
         var translation = GatewayTranslator.translate(snapshot, options: TranslationOptions(), memo: memo)
-        let before = ProxyInputs.sidecars(snapshot, translation, defaultMesh: "default")
+        let selection = SidecarSelectionMemo()
+        let before = ProxyInputs.sidecars(snapshot, translation, defaultMesh: "default", memo: selection)
         guard before.count == settings.sidecars, translation.meshHTTPRoutes.count == settings.routes else {
             throw HarnessError("offline pipeline: \(before.count) sidecar inputs and \(translation.meshHTTPRoutes.count) mesh routes, expected \(settings.sidecars) and \(settings.routes)")
         }
@@ -57,7 +58,7 @@ enum SidecarTranslationTiming {
         let clock = ContinuousClock()
         let stage1 = clock.measure { translation = GatewayTranslator.translate(snapshot, options: TranslationOptions(), memo: memo) }
         var after: [(key: String, input: SidecarInput)] = []
-        let inputs = clock.measure { after = ProxyInputs.sidecars(snapshot, translation, defaultMesh: "default") }
+        let inputs = clock.measure { after = ProxyInputs.sidecars(snapshot, translation, defaultMesh: "default", memo: selection) }
         var changed = 0
         let comparison = clock.measure {
             for proxy in after where !shapes.known.contains(where: { $0.shape == proxy.input.shape }) { changed += 1 }

@@ -41,6 +41,28 @@ import Testing
         }
     }
 
+    /// A kept selection is handed back (the very lists) while its sources are unchanged, and
+    /// selected afresh, equal to a selection without memo, once a route changes.
+    @Test func aKeptSelectionIsReusedUntilItsSourcesChange() throws {
+        let testCase = try SidecarCase.load("sidecar-consumer-overrides-producer")
+        let memo = SidecarSelectionMemo(), mesh = testCase.options.defaultMesh
+        let translation = testCase.translation()
+        let first = ProxyInputs.sidecars(testCase.snapshot, translation, defaultMesh: mesh, memo: memo)
+        let again = ProxyInputs.sidecars(testCase.snapshot, translation, defaultMesh: mesh, memo: memo)
+        let fresh = ProxyInputs.sidecars(testCase.snapshot, translation, defaultMesh: mesh)
+        #expect(again.map(\.input) == fresh.map(\.input))
+        let storage = { (input: SidecarInput) in input.services.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(zip(first, again).allSatisfy { storage($0.input) == storage($1.input) }, "the kept lists themselves")
+        #expect(zip(first, fresh).allSatisfy { storage($0.input) != storage($1.input) })
+
+        var snapshot = testCase.snapshot
+        AffectedSidecarsTests.editHeader(&snapshot, route: "shop", "catalog", to: "producer-2")
+        let edited = testCase.translation(snapshot)
+        let afterEdit = ProxyInputs.sidecars(snapshot, edited, defaultMesh: mesh, memo: memo)
+        #expect(afterEdit.map(\.input) == ProxyInputs.sidecars(snapshot, edited, defaultMesh: mesh).map(\.input))
+        #expect(afterEdit.map(\.input) != first.map(\.input))
+    }
+
     /// A MeshHTTPRoute a user wrote with one `to` entry per Service, both Services on port
     /// 8080: each entry is the first for its Service port, so both get the same entry names;
     /// the memo still keeps them apart.
