@@ -39,6 +39,9 @@ struct AcceptanceCheck<WaitClock: Clock> where WaitClock.Duration == Duration {
     var firstPoll: Duration = .milliseconds(1)
     /// The longest wait between two readings.
     var longestPoll: Duration = .milliseconds(25)
+    /// Raised when a newer version waits to be written: the current wait ends, and later
+    /// ones are `firstPoll`, so the newer version is not held up by this one's backoff.
+    var interrupt: AcceptanceInterrupt?
     let clock: WaitClock
 
     /// The stats that decide.
@@ -60,8 +63,13 @@ struct AcceptanceCheck<WaitClock: Clock> where WaitClock.Duration == Duration {
         var last: [String: String]?
         var wait = firstPoll
         var readings = 0
-        while clock.now < deadline {
-            try? await clock.sleep(for: wait)
+        // Cancelled (the agent stops): undecided, without readings that would fail anyway.
+        while clock.now < deadline && !Task.isCancelled {
+            if let interrupt, !interrupt.isRaised {
+                await interrupt.sleep(for: wait, clock: clock)
+            } else {
+                try? await clock.sleep(for: interrupt == nil ? wait : firstPoll)
+            }
             wait = min(wait * 2, longestPoll)
             readings += 1
             if readings.isMultiple(of: 3) {

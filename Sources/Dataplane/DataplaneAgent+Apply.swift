@@ -26,7 +26,9 @@ extension DataplaneAgent {
     /// does not show it, the version is not reported as accepted (`Programmed` waits) until
     /// Envoy shows it (`recheckUnconfirmed`), rather than taken as accepted with whatever
     /// listeners happened to be bound then.
-    func apply(_ desired: DesiredConfig, received: ContinuousClock.Instant = .now) async {
+    ///
+    /// `interrupt`, raised when a newer version arrives, shortens the acceptance check's waits.
+    func apply(_ desired: DesiredConfig, received: ContinuousClock.Instant = .now, interrupt: AcceptanceInterrupt? = nil) async {
         let version = desired.version
         let (admin, known, applied) = state.withLock { state in
             state.applied += 1
@@ -46,13 +48,13 @@ extension DataplaneAgent {
         }
         let written = ContinuousClock.now
         var (outcome, rejections) = await AcceptanceCheck(admin: admin, version: version, changes: changes, baseline: baseline,
-                                                          clock: ContinuousClock()).waitCounting()
+                                                          interrupt: interrupt, clock: ContinuousClock()).waitCounting()
         if case .unconfirmed(let missing) = outcome {
             logger.warning("envoy does not show the version after the timeout; writing its files again",
                            metadata: ["version": "\(version)", "files": "\(missing.map(\.path))"])
             try? writer.rewrite(missing.map(\.path))
             (outcome, rejections) = await AcceptanceCheck(admin: admin, version: version, changes: missing, baseline: baseline,
-                                                         clock: ContinuousClock()).waitCounting()
+                                                         interrupt: interrupt, clock: ContinuousClock()).waitCounting()
         }
         let pending = UnconfirmedVersion(version: version, changes: changes, baseline: baseline, applied: applied, received: received)
         // Envoy binds ports only for listeners: without a listener change they are as reported.

@@ -277,17 +277,27 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
         AgentMetrics.controlPlaneConnected(true)
         defer { AgentMetrics.controlPlaneConnected(false) }
-        var pending: [UInt8] = []
-        var desired = DesiredConfig()
-        for try await buffer in response.body {
-            pending += Array(buffer: buffer)
-            // Messages carry only what changed since the previous one, so each is folded into
-            // the desired state; those that arrived while the previous version was being
-            // checked are written together, as their newest version.
-            let messages = try ConfigPush.takeMessages(from: &pending)
-            guard !messages.isEmpty else { continue }
-            for message in messages { desired.fold(message) }
-            await apply(desired, received: ContinuousClock.now)
+        // Messages carry only what changed since the previous one, so each is folded into
+        // the desired state. The stream is read while a version is being checked: the
+        // messages that arrive meanwhile are written together, as their newest version, as
+        // soon as Envoy has decided the one before.
+        let inbox = ConfigInbox()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while let (desired, received) = await inbox.next() {
+                    await self.apply(desired, received: received, interrupt: inbox.interrupt)
+                }
+            }
+            // However reading ends, the applying task ends after the version it has.
+            defer { inbox.finish() }
+            var pending: [UInt8] = []
+            for try await buffer in response.body {
+                pending += Array(buffer: buffer)
+                let messages = try ConfigPush.takeMessages(from: &pending)
+                if !messages.isEmpty { inbox.add(messages) }
+            }
+            inbox.finish()
+            try await group.waitForAll()
         }
     }
 
