@@ -27,8 +27,9 @@ final class ProxyConfigCache: Sendable {
     private struct Entry {
         var input: ProxySource
         var config: ProxyConfig
-        /// Gateways: rendered routes and their bytes kept across translations.
-        let memo: EnvoyTranslationMemo
+        /// Gateways: rendered routes and their bytes kept across translations (sidecars share
+        /// their mesh's, in `State.sidecarMemos`).
+        let memo: EnvoyTranslationMemo?
         /// Sidecars: the shape the config was made from.
         var shapeID: UInt64?
     }
@@ -84,10 +85,13 @@ final class ProxyConfigCache: Sendable {
             kept.insert(key)
             let files: [XDSFile]?
             var shapeID: UInt64?
+            var memo: EnvoyTranslationMemo?
             switch input {
-            case .gateway:
+            case .gateway(let gateway):
                 if let known = previous[key], known.input == input { continue }
-                files = self.files(of: input, proxy: key, memo: previous[key]?.memo ?? EnvoyTranslationMemo())
+                let gatewayMemo = previous[key]?.memo ?? EnvoyTranslationMemo()
+                memo = gatewayMemo
+                files = self.files(of: gateway, proxy: key, memo: gatewayMemo)
             case .sidecar(let sidecar):
                 let shape = shapes.entry(for: sidecar.shape) {
                     state.withLock { state in
@@ -106,8 +110,7 @@ final class ProxyConfigCache: Sendable {
             // Nothing can be delivered when even JSON fails: the proxy keeps its last config.
             guard let files else { continue }
             let revision = previous[key].map { $0.config.files == files ? $0.config.revision : $0.config.revision + 1 } ?? 1
-            let entry = Entry(input: input, config: ProxyConfig(revision: revision, files: files),
-                              memo: previous[key]?.memo ?? EnvoyTranslationMemo(), shapeID: shapeID)
+            let entry = Entry(input: input, config: ProxyConfig(revision: revision, files: files), memo: memo, shapeID: shapeID)
             let changed = revision != previous[key]?.config.revision
             if changed { summary.changed.append(key) }
             // Published at once: this proxy's agents get their config while the next proxies
@@ -201,8 +204,7 @@ final class ProxyConfigCache: Sendable {
 
     /// The gateway's files in `routeFormat`, else (a value the protobuf schema cannot carry
     /// faithfully) with JSON route configurations; nil when neither can be made.
-    private func files(of input: ProxySource, proxy: String, memo: EnvoyTranslationMemo) -> [XDSFile]? {
-        guard case .gateway(let gateway) = input else { return nil }
+    private func files(of gateway: ProxyInput, proxy: String, memo: EnvoyTranslationMemo) -> [XDSFile]? {
         do {
             return try EnvoyTranslator.files(gateway, routeFormat: routeFormat, memo: memo)
         } catch {
