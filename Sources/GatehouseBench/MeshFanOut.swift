@@ -78,8 +78,6 @@ enum MeshFanOut {
                     "    apply to first matching response at every sidecar: p50 \(format(percentile(changes, 50))) ms, p99 \(format(p99)) ms, max \(format(changes.last ?? .nan)) ms   target p99 < 50 ms: \(verdict(p99 < 50))",
                     "    single sidecars' first matching response (\(each.count)): p50 \(format(percentile(each, 50))) ms, p99 \(format(percentile(each, 99))) ms, min \(format(each.first ?? .nan)) ms",
                 ]
-            }
-            if !changes.isEmpty {
                 let cpu = cpuPerChange, cores = ProcessInfo.processInfo.activeProcessorCount
                 lines.append("    CPU per change until the next (the pause included), summed over processes: Envoys \(format(cpu.envoys)) ms (\(format(cpu.envoys / Double(settings.sidecars))) ms each), agents \(format(cpu.agents)) ms, control plane \(format(cpu.controlPlane)) ms, this benchmark's polling \(format(cpu.benchmark)) ms; on \(cores) cores the Envoys' part alone takes \(format(cpu.envoys / Double(cores))) ms")
             }

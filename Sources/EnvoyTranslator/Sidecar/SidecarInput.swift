@@ -98,11 +98,17 @@ extension SidecarInput {
 
     /// The workload a `Dataplane` registers: what `make` needs besides the pass's lists.
     public struct Workload: Sendable {
+        /// The Dataplane's namespace.
         public var namespace: String
+        /// The Dataplane's name.
         public var name: String
+        /// Its mesh, resolved.
         public var mesh: String
+        /// The Dataplane's labels.
         public var labels: [String: String]
+        /// Its first outbound listener's address.
         public var outboundAddress: String
+        /// That listener's port.
         public var outboundPort: Int
     }
 
