@@ -6,9 +6,6 @@ import ResourceStore
 /// hand) and deletes the generated objects to match the latest translation.
 struct MeshResourceWriter {
     let store: any ObjectStore
-    /// The generated objects' common parts (labels, targetRefs, backendRefs), held once across
-    /// the thousands of MeshHTTPRoutes a large Gateway has.
-    static let commonParts = ValueInterner()
 
     /// Writes the given generated objects (those already equal in the store are left alone)
     /// and deletes `removed` ones. On the first pass after a start, generated objects left in the
@@ -36,9 +33,9 @@ struct MeshResourceWriter {
                 if existing["spec"] == wanted["spec"], existing.labels == wanted.labels,
                    existing[path: ["metadata", "annotations"]] == wanted[path: ["metadata", "annotations"]] { continue }
                 wanted[path: ["metadata", "resourceVersion"]] = nil
-                _ = try? await store.update(kind, Self.commonParts.internParts(wanted))
+                _ = try? await store.update(kind, wanted)
             } else {
-                _ = try? await store.create(kind, Self.commonParts.internParts(wanted))
+                _ = try? await store.create(kind, wanted)
             }
         }
         for key in removed {

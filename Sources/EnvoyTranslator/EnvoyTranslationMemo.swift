@@ -120,6 +120,10 @@ public final class EnvoyTranslationMemo: Sendable {
                 state.previousRendered = [:]
                 state.currentRendered = [:]
             }
+            // Sized for as many entries as the last translation used, here rather than when it
+            // ended: between translations (most of the time) only what is in use is held.
+            state.currentByStorage.reserveCapacity(state.previousByStorage.count)
+            state.currentRendered.reserveCapacity(state.previousRendered.count)
         }
     }
 
@@ -156,13 +160,11 @@ public final class EnvoyTranslationMemo: Sendable {
             state.currentOrders = [:]
             state.previousByStorage = state.currentByStorage
             state.currentByStorage = [:]
-            state.currentByStorage.reserveCapacity(state.previousByStorage.count)
             if state.byName.count > 2 * state.previousByStorage.count + 64 {
                 state.byName = Dictionary(state.previousByStorage.values.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
             }
             state.previousRendered = state.currentRendered
             state.currentRendered = [:]
-            state.currentRendered.reserveCapacity(state.previousRendered.count)
         }
     }
 }

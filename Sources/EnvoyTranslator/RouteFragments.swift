@@ -98,7 +98,7 @@ public final class RouteFragments: Sendable {
             state.withLock { $0.current[key] = known }
             return known.bytes
         }
-        let fragment = Fragment(route: route, bytes: try make())
+        let fragment = Fragment(route: route, bytes: try make().exactlySized)
         state.withLock { $0.current[key] = fragment }
         return fragment.bytes
     }

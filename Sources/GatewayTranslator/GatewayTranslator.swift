@@ -104,9 +104,12 @@ public enum GatewayTranslator {
             if let remembered {
                 entry = remembered
             } else if let evaluation {
-                entry = TranslationMemo.Entry(route: route(source), evaluation: evaluation,
-                                              output: routeOutput(evaluation, gateways: gateways, options: options,
-                                                                  statusPool: memo?.statuses))
+                let output = routeOutput(evaluation, gateways: gateways, options: options, statusPool: memo?.statuses)
+                // The parent entries made the status (now in `output`); only the stream-route
+                // conflict check reads them again, so other routes' entries keep none.
+                var kept = evaluation
+                if !source.isStream { kept.parents = [] }
+                entry = TranslationMemo.Entry(evaluation: kept, output: output)
             } else {
                 continue
             }

@@ -16,6 +16,9 @@ struct GatewayEvaluation {
     let accepted: Verdict
     /// The mesh of its generated resources.
     let mesh: String
+    /// The labels of its generated resources (`MeshResources.labels`), made once: the
+    /// thousands of routes generated for the Gateway share one dictionary.
+    let generatedLabels: [String: String]
     /// The IPv4 address requested in `spec.addresses`, if any.
     let requestedAddress: String?
     /// The address assigned from the pool (standalone): Envoy binds it.
@@ -53,9 +56,10 @@ enum Gateways {
         }
         let accepted = acceptance(gateway, gatewayClass: gatewayClass, listeners: listeners, addressProblem: addressProblem,
                                   index: index, maxReplicas: options.maxReplicas)
+        let meshName = mesh(gateway.metadata, namespace: namespace, index: index, options: options)
         return GatewayEvaluation(
             gateway: gateway, namespace: namespace, name: name, gatewayClass: gatewayClass, listeners: listeners,
-            accepted: accepted, mesh: mesh(gateway.metadata, namespace: namespace, index: index, options: options),
+            accepted: accepted, mesh: meshName, generatedLabels: MeshResources.labels(mesh: meshName),
             requestedAddress: requested, address: nil, serviceAddress: nil, addressProblem: nil,
             attachedRoutes: Array(repeating: [], count: listeners.count))
     }

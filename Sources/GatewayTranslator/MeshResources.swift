@@ -15,7 +15,7 @@ enum MeshResources {
     /// listeners name the mesh secret copies of their certificates (`secretNames`, from
     /// `MeshSecrets.plan`).
     static func meshGateway(_ gateway: GatewayEvaluation, secretNames: [MeshSecrets.Identity: String]) -> MeshGateway {
-        var metadata = ObjectMeta(name: gateway.meshGatewayName, labels: labels(mesh: gateway.mesh))
+        var metadata = ObjectMeta(name: gateway.meshGatewayName, labels: gateway.generatedLabels)
         metadata.annotations = [GeneratedLabels.source: "gateway/\(gateway.key)"]
         let listeners = gateway.listeners.filter(\.isServable).map { evaluation in
             let listener = evaluation.listener
@@ -57,7 +57,7 @@ enum MeshResources {
         // HTTPRoute of the same name on the same listener (which would rename both).
         let kindSuffix = route.routeKindName == GRPCRoutes.kind ? ".grpcroute" : ""
         let name = boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)\(kindSuffix)")
-        var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: labels(mesh: gateway.mesh))
+        var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: gateway.generatedLabels)
         metadata.annotations = [
             GeneratedLabels.source: route.generatedSource,
             GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",

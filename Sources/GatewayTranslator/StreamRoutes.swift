@@ -33,7 +33,7 @@ enum StreamRoutes {
         let routeNamespace = route.metadata?.namespace ?? ""
         let routeName = route.metadata?.name ?? ""
         let name = MeshResources.boundedName("\(routeName).\(routeNamespace).\(gateway.name).\(gateway.namespace).\(listener.name)")
-        var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: MeshResources.labels(mesh: gateway.mesh))
+        var metadata = ObjectMeta(name: name, namespace: options.systemNamespace, labels: gateway.generatedLabels)
         metadata.annotations = [
             GeneratedLabels.source: route.generatedSource,
             GeneratedLabels.sourceCreated: route.metadata?.creationTimestamp ?? "",

@@ -15,13 +15,14 @@ public final class TranslationMemo: Sendable {
     /// One route's evaluation (a class: passes hand entries around by reference instead of
     /// copying large values thousands of times).
     final class Entry: Sendable {
-        let route: HTTPRoute
         let evaluation: RouteEvaluation
         /// The route's status and generated mesh routes in this context.
         let output: RouteOutput
 
-        init(route: HTTPRoute, evaluation: RouteEvaluation, output: RouteOutput) {
-            self.route = route
+        /// The route the entry was made for (the evaluation's: one copy, not two).
+        var route: HTTPRoute { evaluation.route }
+
+        init(evaluation: RouteEvaluation, output: RouteOutput) {
             self.evaluation = evaluation
             self.output = output
         }

@@ -2,10 +2,28 @@ import GatewayModel
 
 /// A store's recent changes, oldest first: what a watch from a past version replays, and what
 /// a paged list at a past version undoes. The SQLite store and the Kubernetes informer cache
-/// keep one each.
+/// keep one each. Objects are kept in the form the store holds them (`StoredObject`): the SQLite
+/// store's serialized versions take a fraction of the memory of parsed trees, and are parsed
+/// again only when replayed.
 public struct EventHistory: Sendable {
+    /// One kept change.
+    struct Kept: Sendable {
+        var type: ChangeType
+        var key: ObjectKey
+        var resourceVersion: UInt64
+        var object: StoredObject
+        var previous: StoredObject?
+
+        /// The change as a watcher receives it (the serialized bytes go along, to be sent as
+        /// they are).
+        var event: StoreEvent {
+            StoreEvent(type: type, key: key, resourceVersion: resourceVersion, object: object.value, previous: previous?.value,
+                       encodedObject: object.serializedBytes)
+        }
+    }
+
     /// The kept changes, oldest first, with consecutive versions.
-    public private(set) var events: [StoreEvent] = []
+    private var kept: [Kept] = []
     /// Watches and lists from versions below this are `gone`: their changes are no longer kept.
     public private(set) var oldestVersion: UInt64
 
@@ -14,28 +32,34 @@ public struct EventHistory: Sendable {
         oldestVersion = version
     }
 
-    /// Keeps a committed change (without its serialized bytes, which would double the
-    /// history's memory: they serve the watchers the change is delivered to now).
+    /// The kept changes, oldest first, parsed again (for tests and diagnostics).
+    public var events: [StoreEvent] { kept.map(\.event) }
+
+    /// Keeps a committed change with its objects as parsed trees (without its serialized
+    /// bytes, which serve the watchers the change is delivered to now).
     public mutating func record(_ event: StoreEvent) {
-        var kept = event
-        kept.encodedObject = nil
-        events.append(kept)
+        record(event, object: .tree(event.object), previous: event.previous.map(StoredObject.tree))
+    }
+
+    /// Keeps a committed change with its object and previous object in the given forms.
+    public mutating func record(_ event: StoreEvent, object: StoredObject, previous: StoredObject?) {
+        kept.append(Kept(type: event.type, key: event.key, resourceVersion: event.resourceVersion, object: object, previous: previous))
     }
 
     /// Drops the oldest changes down to `limit` once half as many again are kept (in batches,
     /// not one per change).
     public mutating func trim(to limit: Int) {
-        guard events.count > limit + limit / 2 else { return }
-        let dropped = events.count - limit
-        oldestVersion = events[dropped - 1].resourceVersion
-        events.removeFirst(dropped)
+        guard kept.count > limit + limit / 2 else { return }
+        let dropped = kept.count - limit
+        oldestVersion = kept[dropped - 1].resourceVersion
+        kept.removeFirst(dropped)
     }
 
     /// The changes after `version`, oldest first; `gone` when some are no longer kept.
-    public func changes(after version: UInt64) throws(StoreError) -> ArraySlice<StoreEvent> {
+    public func changes(after version: UInt64) throws(StoreError) -> [StoreEvent] {
         try requireKept(version)
-        let first = events.firstIndex { $0.resourceVersion > version } ?? events.endIndex
-        return events[first...]
+        let first = kept.firstIndex { $0.resourceVersion > version } ?? kept.endIndex
+        return kept[first...].map(\.event)
     }
 
     /// The objects passing `filter` at `version`, sorted by key: `current` (the objects at
@@ -44,16 +68,30 @@ public struct EventHistory: Sendable {
     public func objects(
         _ filter: ObjectFilter, at version: UInt64, current: [ObjectKey: JSONValue], newest: UInt64
     ) throws(StoreError) -> [JSONValue] {
+        filter.sortedMatches(in: try undone(filter, at: version, current: current.mapValues(StoredObject.tree), newest: newest))
+    }
+
+    /// `objects(_:at:current:newest:)` for a store that holds `StoredObject`s.
+    public func objects(
+        _ filter: ObjectFilter, at version: UInt64, current: [ObjectKey: StoredObject], newest: UInt64
+    ) throws(StoreError) -> [JSONValue] {
+        filter.sortedMatches(in: try undone(filter, at: version, current: current, newest: newest))
+    }
+
+    /// The objects of `filter`'s kind and namespace at `version`.
+    private func undone(
+        _ filter: ObjectFilter, at version: UInt64, current: [ObjectKey: StoredObject], newest: UInt64
+    ) throws(StoreError) -> [ObjectKey: StoredObject] {
         guard version <= newest else { throw Self.gone(version, oldest: oldestVersion) }
         try requireKept(version)
-        var selected: [ObjectKey: JSONValue] = [:]
+        var selected: [ObjectKey: StoredObject] = [:]
         for (key, object) in current where filter.matchesKey(key) { selected[key] = object }
-        for event in events.reversed() {
-            guard event.resourceVersion > version else { break }
-            guard filter.matchesKey(event.key) else { continue }
-            selected[event.key] = event.type == .added ? nil : event.previous
+        for change in kept.reversed() {
+            guard change.resourceVersion > version else { break }
+            guard filter.matchesKey(change.key) else { continue }
+            selected[change.key] = change.type == .added ? nil : change.previous
         }
-        return filter.sortedMatches(in: selected)
+        return selected
     }
 
     private func requireKept(_ version: UInt64) throws(StoreError) {

@@ -46,7 +46,7 @@ public final class SQLiteStore: ObjectStore {
         self.state = Mutex(loaded)
         // A namespace left Terminating by a stop before its contents went: finish it now.
         for (key, object) in loaded.objects where key.plural == "namespaces" && key.group.isEmpty {
-            if object[path: ["metadata", "deletionTimestamp"]] != nil { finalizeNamespace(key.name) }
+            if object.value[path: ["metadata", "deletionTimestamp"]] != nil { finalizeNamespace(key.name) }
         }
     }
 
@@ -72,8 +72,11 @@ public final class SQLiteStore: ObjectStore {
             let rows = try Row.fetchCursor(db, sql: "SELECT api_group, plural, namespace, name, body FROM objects")
             while let row = try rows.next() {
                 let key = ObjectKey(group: row["api_group"], plural: row["plural"], namespace: row["namespace"], name: row["name"])
-                let body: Data = row["body"]
-                state.objects[key] = try JSONParser.parse(body)
+                let body = [UInt8](row["body"] as Data)
+                // Parsed once to refuse a damaged database at start, as before the objects were
+                // kept serialized.
+                _ = try JSONParser.parse(body)
+                state.objects[key] = .serialized(body)
             }
             state.history = EventHistory(startingAt: state.resourceVersion)
             return state
@@ -88,14 +91,16 @@ public final class SQLiteStore: ObjectStore {
     /// One object, or nil.
     public func get(_ kind: ResourceKind, namespace: String?, name: String) -> JSONValue? {
         let key = ObjectKey(kind: kind, namespace: namespace, name: name)
-        return state.withLock { $0.objects[key] }
+        return state.withLock { $0.objects[key] }?.value
     }
 
     /// The objects passing `filter`, sorted by key, and the version they were read at.
     public func list(_ filter: ObjectFilter) -> (items: [JSONValue], resourceVersion: UInt64) {
-        state.withLock { state in
-            (filter.sortedMatches(in: state.objects), state.resourceVersion)
+        // Parsed outside the lock: writes need not wait for a large list.
+        let (objects, version) = state.withLock { state in
+            (state.objects.filter { filter.matchesKey($0.key) }, state.resourceVersion)
         }
+        return (filter.sortedMatches(in: objects), version)
     }
 
     /// The objects passing `filter` at `version`: today's objects with the changes made after
@@ -111,9 +116,8 @@ public final class SQLiteStore: ObjectStore {
     /// Every object in the store with its key (in no particular order: sorting is the reader's
     /// business, and most readers only want a few kinds), and the version read at.
     public func snapshot() -> (objects: [(key: ObjectKey, object: JSONValue)], resourceVersion: UInt64) {
-        state.withLock { state in
-            (state.objects.map { ($0.key, $0.value) }, state.resourceVersion)
-        }
+        let (objects, version) = state.withLock { ($0.objects, $0.resourceVersion) }
+        return (objects.map { ($0.key, $0.value.value) }, version)
     }
 
     // MARK: Writes
@@ -198,7 +202,7 @@ public final class SQLiteStore: ObjectStore {
     ) throws(StoreError) -> JSONValue {
         let key = ObjectKey(kind: kind, namespace: namespace, name: name)
         return try write(dryRun: dryRun) { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
-            guard let stored = state.objects[key] else {
+            guard let stored = state.objects[key]?.value else {
                 throw StoreError(.notFound, "\(kind.qualifiedPlural) \"\(name)\" not found")
             }
             let submitted = try transform(stored)
@@ -283,7 +287,7 @@ public final class SQLiteStore: ObjectStore {
     ) throws(StoreError) -> JSONValue {
         let key = ObjectKey(kind: kind, namespace: namespace, name: name)
         return try write(dryRun: dryRun) { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> JSONValue in
-            guard let stored = state.objects[key] else {
+            guard let stored = state.objects[key]?.value else {
                 throw StoreError(.notFound, "\(kind.qualifiedPlural) \"\(name)\" not found")
             }
             if let violation = preconditions.violation(by: stored) { throw violation }
@@ -312,7 +316,7 @@ public final class SQLiteStore: ObjectStore {
             // Serialized once: the row's body, and every watcher's line.
             var events = pending.events
             for index in events.indices where events[index].type != .deleted {
-                events[index].encodedObject = JSONSerializer.data(events[index].object)
+                events[index].encodedObject = JSONSerializer.data(events[index].object).exactlySized
             }
             do {
                 try database.write { db in
@@ -435,9 +439,9 @@ public final class SQLiteStore: ObjectStore {
     func finalizeNamespace(_ name: String) {
         let key = ObjectKey(kind: ResourceKinds.namespace, namespace: nil, name: name)
         _ = try? write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> Void in
-            guard let stored = state.objects[key], stored[path: ["metadata", "deletionTimestamp"]] != nil else { return }
+            guard let stored = state.objects[key]?.value, stored[path: ["metadata", "deletionTimestamp"]] != nil else { return }
             for contained in state.objects.keys.filter({ $0.namespace == name }).sorted() {
-                guard let object = state.objects[contained] else { continue }
+                guard let object = state.objects[contained]?.value else { continue }
                 _ = Self.deleteOne(contained, stored: object, pending: &pending, state: state)
             }
             Self.finishNamespaceIfEmpty(name, state: state, pending: &pending)
@@ -461,7 +465,7 @@ public final class SQLiteStore: ObjectStore {
         let namespaceKey = ObjectKey(kind: ResourceKinds.namespace, namespace: nil, name: namespace)
         guard let stored = pending.current(for: namespaceKey, in: state),
               stored[path: ["metadata", "deletionTimestamp"]] != nil, stored.finalizers.isEmpty else { return }
-        let anyLeft = state.objects.keys.contains { $0.namespace == namespace && pending.current(for: $0, in: state) != nil }
+        let anyLeft = state.objects.keys.contains { $0.namespace == namespace && pending.exists($0, in: state) }
         if !anyLeft { _ = deleteOne(namespaceKey, stored: stored, pending: &pending, state: state) }
     }
 
@@ -470,7 +474,7 @@ public final class SQLiteStore: ObjectStore {
             throw StoreError(.badRequest, "an empty namespace may not be set during creation")
         }
         let key = ObjectKey(kind: ResourceKinds.namespace, namespace: nil, name: namespace)
-        guard let object = state.objects[key] else {
+        guard let object = state.objects[key]?.value else {
             throw StoreError(.notFound, "namespaces \"\(namespace)\" not found")
         }
         if object[path: ["metadata", "deletionTimestamp"]] != nil {
@@ -504,9 +508,12 @@ public final class SQLiteStore: ObjectStore {
                     if let delivered = filter.view(of: event) { continuation.yield(.event(delivered)) }
                 }
             } else {
-                for (key, object) in state.objects.sorted(by: { $0.key < $1.key }) where filter.matches(key, object) {
+                for (key, stored) in state.objects.sorted(by: { $0.key < $1.key }) where filter.matchesKey(key) {
+                    let object = stored.value
+                    guard filter.matches(key, object) else { continue }
                     let version = UInt64(object.resourceVersion ?? "") ?? state.resourceVersion
-                    continuation.yield(.event(StoreEvent(type: .added, key: key, resourceVersion: version, object: object)))
+                    continuation.yield(.event(StoreEvent(type: .added, key: key, resourceVersion: version, object: object,
+                                                         encodedObject: stored.serializedBytes)))
                 }
             }
             state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)

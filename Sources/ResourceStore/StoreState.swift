@@ -15,7 +15,8 @@ struct VersionWaiter: Sendable {
 
 /// Everything the store guards with its lock.
 struct StoreState: Sendable {
-    var objects: [ObjectKey: JSONValue] = [:]
+    /// The objects, serialized (see `StoredObject`).
+    var objects: [ObjectKey: StoredObject] = [:]
     var resourceVersion: UInt64 = 0
     /// Recent events, for watches and lists at a past version.
     var history = EventHistory()
@@ -34,13 +35,17 @@ struct StoreState: Sendable {
     /// Applies committed events: memory, history, and delivery to watchers, in order.
     mutating func apply(_ events: [StoreEvent], historyLimit: Int) {
         for event in events {
+            // The object before this change, in the form it was held (the event's own
+            // `previous` is a tree parsed from it).
+            let previous = event.previous.map { objects[event.key] ?? .tree($0) }
+            let stored = event.encodedObject.map(StoredObject.serialized) ?? .tree(event.object)
             if event.type == .deleted {
                 objects[event.key] = nil
             } else {
-                objects[event.key] = event.object
+                objects[event.key] = stored
             }
             resourceVersion = event.resourceVersion
-            history.record(event)
+            history.record(event, object: stored, previous: previous)
             for subscriber in subscribers.values {
                 if let delivered = subscriber.filter.view(of: event) {
                     subscriber.continuation.yield(.event(delivered))
@@ -70,6 +75,12 @@ struct PendingChanges {
     /// The object under `key` as this write has left it so far.
     func current(for key: ObjectKey, in state: StoreState) -> JSONValue? {
         if let changed = overlay[key] { return changed }
-        return state.objects[key]
+        return state.objects[key]?.value
+    }
+
+    /// Whether an object is under `key` as this write has left it so far (without parsing it).
+    func exists(_ key: ObjectKey, in state: StoreState) -> Bool {
+        if let changed = overlay[key] { return changed != nil }
+        return state.objects[key] != nil
     }
 }

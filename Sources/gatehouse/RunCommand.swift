@@ -105,6 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         // Everything this process and its children write under the data directory (the store,
         // the agents' certificate files) is for this user only.
         umask(0o077)
+        AllocatorTuning.apply()
         bootstrapLogging(level: logLevel, format: logFormat)
         Telemetry.bootstrapMetrics()
         let logger = Logger(label: "gatehouse")

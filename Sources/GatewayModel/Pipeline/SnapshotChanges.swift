@@ -16,10 +16,10 @@ extension ResourceSnapshot {
             switch (key.group, key.plural) {
             case (ResourceKinds.gatewayGroup, "gatewayclasses"): try Self.place(object, key, in: &gatewayClasses)
             case (ResourceKinds.gatewayGroup, "gateways"): try Self.place(object, key, in: &gateways)
-            case (ResourceKinds.gatewayGroup, "httproutes"): try Self.place(object, key, in: &httpRoutes)
-            case (ResourceKinds.gatewayGroup, "grpcroutes"): try Self.place(object, key, in: &grpcRoutes)
-            case (ResourceKinds.gatewayGroup, "tlsroutes"): try Self.place(object, key, in: &tlsRoutes)
-            case (ResourceKinds.gatewayGroup, "tcproutes"): try Self.place(object, key, in: &tcpRoutes)
+            case (ResourceKinds.gatewayGroup, "httproutes"): try Self.place(object, key, in: &httpRoutes) { Self.share(&$0.status) }
+            case (ResourceKinds.gatewayGroup, "grpcroutes"): try Self.place(object, key, in: &grpcRoutes) { Self.share(&$0.status) }
+            case (ResourceKinds.gatewayGroup, "tlsroutes"): try Self.place(object, key, in: &tlsRoutes) { Self.share(&$0.status) }
+            case (ResourceKinds.gatewayGroup, "tcproutes"): try Self.place(object, key, in: &tcpRoutes) { Self.share(&$0.status) }
             case (ResourceKinds.gatewayGroup, "referencegrants"): try Self.place(object, key, in: &referenceGrants)
             case ("", "namespaces"): try Self.place(object, key, in: &namespaces)
             case ("", "services"): try Self.place(object, key, in: &services)
@@ -41,21 +41,31 @@ extension ResourceSnapshot {
     /// Replaces, inserts or removes the element stored under `key`, keeping `list` sorted by
     /// namespace/name (the `ObjectKey` order within one kind). A value that fails to decode
     /// removes the old element before the error is thrown.
-    private static func place<T: Decodable & SnapshotElement>(_ object: JSONValue?, _ key: ObjectKey, in list: inout [T]) throws {
+    private static func place<T: Decodable & SnapshotElement>(_ object: JSONValue?, _ key: ObjectKey, in list: inout [T],
+                                                               sharing share: (inout T) -> Void = { _ in }) throws {
         let position = insertionPoint(of: key, in: list)
         let present = position < list.count && elementKey(list[position], kind: key) == key
         guard let object else {
             if present { list.remove(at: position) }
             return
         }
-        let value: T
+        var value: T
         do {
             value = try object.decode(T.self)
         } catch {
             if present { list.remove(at: position) }
             throw error
         }
+        share(&value)
         if present { list[position] = value } else { list.insert(value, at: position) }
+    }
+
+    /// Equal route statuses, held once across the snapshot (thousands of routes accepted by one
+    /// Gateway in the same second have equal ones; each decoded its own copy of the arrays).
+    private static let routeStatuses = SharedValues<RouteStatus>()
+
+    private static func share(_ status: inout RouteStatus?) {
+        if let decoded = status { status = routeStatuses.shared(decoded) }
     }
 
     /// The first position whose key is not below `key` (binary search).
