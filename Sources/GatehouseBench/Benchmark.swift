@@ -74,7 +74,7 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Seconds per write-rate round (h).")
     var writeSeconds: Int = 5
 
-    @Option(help: "HTTPRoutes stored when (h) reads the control plane's RSS.")
+    @Option(help: "HTTPRoutes stored when (h) reads the RSS (of a control plane of its own, the watches open).")
     var writeRSSRoutes: Int = 10_000
 
     @Flag(help: "Run only the route-kind measurements: (i) gRPC calls/s through a GRPCRoute vs a hand-written Envoy, (j) TLS passthrough connection setup vs direct.")

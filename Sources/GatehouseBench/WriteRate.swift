@@ -35,10 +35,26 @@ enum WriteRate {
         let envoy = try locatedEnvoy()
         let backend = try await StaticEnvoy.backend(envoy: envoy)
         defer { backend.stop() }
+        let rounds = try await rounds(writerCounts: writerCounts, watches: watches, seconds: seconds, logLevel: logLevel,
+                                      backendPort: backend.port)
+        // The rounds create as many routes as they can, usually past the mark: the memory at
+        // the mark is read on a control plane of its own, with the same watches open.
+        let rss = try await residentMiB(routes: routesForRSS, watches: watches, logLevel: logLevel, backendPort: backend.port)
+        var lines = ["(h) API write rate: HTTPRoute creates on a Programmed Gateway, \(watches) watches open, \(seconds) s per round"]
+        for round in rounds {
+            let rate = Double(round.writes) / max(round.seconds, 0.001)
+            lines.append("    \(round.writers) writers: \(round.writes) writes in \(format(round.seconds)) s = \(format(rate)) writes/s, p50 \(format(round.p50)) ms, p99 \(format(round.p99)) ms, failed \(round.failures)   target >= 1000/s and p99 < 50 ms: \(verdict(rate >= 1000 && round.p99 < 50 && round.failures == 0))")
+        }
+        lines.append("    control-plane RSS with \(routesForRSS) HTTPRoutes and \(watches) watches (a control plane of its own): \(format(rss)) MiB   target < 200 MiB at 10000: \(verdict(routesForRSS < 10_000 || rss < 200))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// One round per writer count on one control plane, the watches open throughout.
+    static func rounds(writerCounts: [Int], watches: Int, seconds: Int, logLevel: String, backendPort: Int) async throws -> [Round] {
         let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
         defer { server.stop() }
         LiveGatewayBenchmark.progress("write rate: control plane on \(server.server)")
-        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backend.port)
+        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backendPort)
         _ = try await LiveGatewayBenchmark.waitForAddress(server)
         let collection = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
         // Clients of their own, with a connection per watch and per writer: a shared pool (8
@@ -78,24 +94,29 @@ enum WriteRate {
                                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                                 p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures: tally.failures.withLock { $0 }))
         }
-        // Top up to the RSS mark, then let the controller settle before reading it.
-        if created < routesForRSS {
-            try await LiveGatewayBenchmark.createRoutes(range: created..<routesForRSS, prefix: "rss", collection: collection, concurrency: 16)
-        }
-        let total = max(created, routesForRSS)
+        watchTasks.forEach { $0.cancel() }
+        try? await watchClient.shutdown()
+        try? await writeClient.shutdown()
+        return rounds
+    }
+
+    /// The resident memory of a control plane with `routes` HTTPRoutes on the bench Gateway,
+    /// created 16 at a time while `watches` watches stream them, 5 s after the last.
+    static func residentMiB(routes: Int, watches: Int, logLevel: String, backendPort: Int) async throws -> Double {
+        let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
+        defer { server.stop() }
+        LiveGatewayBenchmark.progress("write rate: RSS at \(routes) routes on \(server.server)")
+        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backendPort)
+        _ = try await LiveGatewayBenchmark.waitForAddress(server)
+        let collection = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
+        let watchClient = client(connections: watches)
+        let watchTasks = (0..<watches).map { _ in Task { await consumeWatch(collection + "?watch=true", client: watchClient) } }
+        try await LiveGatewayBenchmark.createRoutes(range: 0..<routes, prefix: "rss", collection: collection, concurrency: 16)
         try await Task.sleep(for: .seconds(5))
         let rss = LiveGatewayBenchmark.residentMiB(server.process.pid)
         watchTasks.forEach { $0.cancel() }
         try? await watchClient.shutdown()
-        try? await writeClient.shutdown()
-
-        var lines = ["(h) API write rate: HTTPRoute creates on a Programmed Gateway, \(watches) watches open, \(seconds) s per round"]
-        for round in rounds {
-            let rate = Double(round.writes) / max(round.seconds, 0.001)
-            lines.append("    \(round.writers) writers: \(round.writes) writes in \(format(round.seconds)) s = \(format(rate)) writes/s, p50 \(format(round.p50)) ms, p99 \(format(round.p99)) ms, failed \(round.failures)   target >= 1000/s and p99 < 50 ms: \(verdict(rate >= 1000 && round.p99 < 50 && round.failures == 0))")
-        }
-        lines.append("    control-plane RSS with \(total) HTTPRoutes: \(format(rss)) MiB   target < 200 MiB at 10000: \(verdict(total < 10_000 || rss < 200))")
-        return lines.joined(separator: "\n")
+        return rss
     }
 
     /// A client keeping up to `connections` connections to one host.
