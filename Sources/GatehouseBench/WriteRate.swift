@@ -53,15 +53,11 @@ enum WriteRate {
     static func rounds(writerCounts: [Int], watches: Int, seconds: Int, logLevel: String, backendPort: Int) async throws -> [Round] {
         let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
         defer { server.stop() }
-        LiveGatewayBenchmark.progress("write rate: control plane on \(server.server)")
-        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backendPort)
-        _ = try await LiveGatewayBenchmark.waitForAddress(server)
-        let collection = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
+        let collection = try await prepare(server, backendPort: backendPort)
         // Clients of their own, with a connection per watch and per writer: a shared pool (8
         // connections per host) would queue the writers behind the watches.
-        let watchClient = client(connections: watches)
+        let (watchClient, watchTasks) = openWatches(watches, on: collection)
         let writeClient = client(connections: writerCounts.max() ?? 1)
-        let watchTasks = (0..<watches).map { _ in Task { await consumeWatch(collection + "?watch=true", client: watchClient) } }
 
         var rounds: [Round] = []
         var created = 0
@@ -105,18 +101,29 @@ enum WriteRate {
     static func residentMiB(routes: Int, watches: Int, logLevel: String, backendPort: Int) async throws -> Double {
         let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
         defer { server.stop() }
-        LiveGatewayBenchmark.progress("write rate: RSS at \(routes) routes on \(server.server)")
-        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backendPort)
-        _ = try await LiveGatewayBenchmark.waitForAddress(server)
-        let collection = server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
-        let watchClient = client(connections: watches)
-        let watchTasks = (0..<watches).map { _ in Task { await consumeWatch(collection + "?watch=true", client: watchClient) } }
+        let collection = try await prepare(server, backendPort: backendPort)
+        let (watchClient, watchTasks) = openWatches(watches, on: collection)
         try await LiveGatewayBenchmark.createRoutes(range: 0..<routes, prefix: "rss", collection: collection, concurrency: 16)
         try await Task.sleep(for: .seconds(5))
         let rss = LiveGatewayBenchmark.residentMiB(server.process.pid)
         watchTasks.forEach { $0.cancel() }
         try? await watchClient.shutdown()
         return rss
+    }
+
+    /// The bench Gateway and its backend on `server`, once it has an address; returns the
+    /// HTTPRoute collection's URL.
+    static func prepare(_ server: GatehouseProcess, backendPort: Int) async throws -> String {
+        LiveGatewayBenchmark.progress("write rate: control plane on \(server.server)")
+        try await LiveGatewayBenchmark.setUp(server: server, backendPort: backendPort)
+        _ = try await LiveGatewayBenchmark.waitForAddress(server)
+        return server.server + "/apis/gateway.networking.k8s.io/v1/namespaces/bench/httproutes"
+    }
+
+    /// `count` watches of `collection`, each on a connection of its own client, read until cancelled.
+    static func openWatches(_ count: Int, on collection: String) -> (client: HTTPClient, tasks: [Task<Void, Never>]) {
+        let watchClient = client(connections: count)
+        return (watchClient, (0..<count).map { _ in Task { await consumeWatch(collection + "?watch=true", client: watchClient) } })
     }
 
     /// A client keeping up to `connections` connections to one host.
