@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Hands out one shared instance for equal JSON values, so that values repeated across
 /// thousands of objects (a route's status is the same for every route accepted by the same
 /// Gateway) are held once instead of once per object. A `JSONValue`'s arrays and dictionaries
@@ -8,13 +6,13 @@ import Synchronization
 /// Bounded: when `capacity` distinct values are held, the pool starts over (values handed out
 /// stay valid; only later sharing is lost).
 public final class ValueInterner: Sendable {
-    private let pool = Mutex<[JSONValue: JSONValue]>([:])
+    private let pool: SharedValues<JSONValue>
     /// The most distinct values held.
-    public let capacity: Int
+    public var capacity: Int { pool.capacity }
 
     /// An empty pool.
     public init(capacity: Int = 4096) {
-        self.capacity = capacity
+        pool = SharedValues(capacity: capacity)
     }
 
     /// `value` rebuilt from shared instances of its parts, bottom up: objects and arrays, and
@@ -38,12 +36,5 @@ public final class ValueInterner: Sendable {
     }
 
     /// The shared instance equal to `value` (`value` itself the first time it is seen).
-    public func intern(_ value: JSONValue) -> JSONValue {
-        pool.withLock { pool in
-            if let shared = pool[value] { return shared }
-            if pool.count >= capacity { pool.removeAll(keepingCapacity: true) }
-            pool[value] = value
-            return value
-        }
-    }
+    public func intern(_ value: JSONValue) -> JSONValue { pool.shared(value) }
 }

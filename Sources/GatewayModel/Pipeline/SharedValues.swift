@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Hands out one shared instance for equal typed values, as `ValueInterner` does for JSON: the
-/// arrays inside equal values then share their storage. A snapshot decodes every route's
-/// status on its own, though thousands of routes on one Gateway have equal ones.
+/// Hands out one shared instance for equal values: the arrays and dictionaries inside equal
+/// values then share their storage. A snapshot decodes every route's status on its own, though
+/// thousands of routes on one Gateway have equal ones; `ValueInterner` pools JSON parts here.
 ///
 /// Bounded: when `capacity` distinct values are held, the pool starts over (values handed out
 /// stay valid; only later sharing is lost).
