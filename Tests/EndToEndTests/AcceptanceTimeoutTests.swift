@@ -30,16 +30,7 @@ struct AcceptanceTimeoutTests {
 
         #expect(kill(envoy, SIGSTOP) == 0)
         defer { kill(envoy, SIGCONT) }
-        try await apply("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: while-stopped, namespace: kuma-demo}
-            spec:
-              parentRefs: [{name: kuma}]
-              rules:
-                - matches: [{path: {type: PathPrefix, value: /while-stopped}}]
-                  filters: [{type: RequestRedirect, requestRedirect: {statusCode: 302, hostname: example.com}}]
-            """, to: seed.server)
+        try await apply(redirectRoute("while-stopped"), to: seed.server)
         let agentLog = files.directory + "/container.log"
         _ = try await eventually(40, "the agent gave up waiting for the stopped Envoy") { () -> Bool? in
             let log = (try? String(contentsOfFile: agentLog, encoding: .utf8)) ?? ""

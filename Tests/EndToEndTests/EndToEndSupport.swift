@@ -93,6 +93,21 @@ let gatewayPath = "/apis/gateway.networking.k8s.io/v1/namespaces/kuma-demo/gatew
 
 /// Waits for the seed Gateway to be Programmed and returns its address; on timeout the error
 /// carries what the Gateway and its pods showed last and the end of the control plane's log.
+/// An HTTPRoute on the seed Gateway `kuma` that redirects `/<name>` to example.com with a 302:
+/// a route whose effect needs no backend.
+func redirectRoute(_ name: String) -> String {
+    """
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: HTTPRoute
+    metadata: {name: \(name), namespace: kuma-demo}
+    spec:
+      parentRefs: [{name: kuma}]
+      rules:
+        - matches: [{path: {type: PathPrefix, value: /\(name)}}]
+          filters: [{type: RequestRedirect, requestRedirect: {statusCode: 302, hostname: example.com}}]
+    """
+}
+
 func programmedAddress(_ server: GatehouseProcess) async throws -> String {
     do {
         return try await eventually(30, "Gateway kuma-demo/kuma Programmed") {

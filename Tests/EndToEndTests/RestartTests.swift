@@ -44,16 +44,7 @@ struct RestartTests {
         let restarted = try await GatehouseProcess(dataDirectory: seed.server.dataDirectory, port: port)
         defer { restarted.stop() }
         _ = try await programmedAddress(restarted)
-        try await apply("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: after-restart, namespace: kuma-demo}
-            spec:
-              parentRefs: [{name: kuma}]
-              rules:
-                - matches: [{path: {type: PathPrefix, value: /after-restart}}]
-                  filters: [{type: RequestRedirect, requestRedirect: {statusCode: 302, hostname: example.com}}]
-            """, to: restarted)
+        try await apply(redirectRoute("after-restart"), to: restarted)
         _ = try await eventually(10, "a route created after the restart is served") { () -> Bool? in
             try await HTTP.exchange("GET", "http://\(seed.address):8080/after-restart").status == 302 ? true : nil
         }
