@@ -142,6 +142,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A small HTTP/1.1 client and server on SwiftNIO without Foundation: what the dataplane
+        // agent speaks (config stream, status reports, Envoy's admin API, its metrics port).
+        .target(
+            name: "AgentHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The agent beside each Envoy: config stream in, files out, Envoy supervised.
         .target(
             name: "Dataplane",
@@ -291,6 +302,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "AgentHTTPTests", dependencies: ["AgentHTTP", .product(name: "NIOCore", package: "swift-nio"),
+                                                         .product(name: "NIOPosix", package: "swift-nio"),
+                                                         .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(
             name: "DataplaneTests",
             dependencies: ["Dataplane", "GatewayModel", .product(name: "Clocks", package: "swift-clocks")],
