@@ -34,8 +34,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        // Pure: object model, JSON values, validation. No NIO, no Logging.
-        .target(name: "GatewayModel"),
+        // Pure: JSON values and the config stream's wire format (ConfigPush, XDSFile): what the
+        // control plane and the dataplane agent share. No Foundation (the agent links none).
+        .target(name: "DataplaneWire"),
+        // Pure: object model, validation (re-exports DataplaneWire). No NIO, no Logging.
+        .target(name: "GatewayModel", dependencies: ["DataplaneWire"]),
         // Pure stage 1: Gateway API objects -> status, mesh resources, infra IR.
         // swift-certificates parses and checks TLS certificates and keys (pure, no I/O).
         .target(

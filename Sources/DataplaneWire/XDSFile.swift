@@ -70,26 +70,3 @@ extension XDSFiles.ResourceType {
         }
     }
 }
-
-extension XDSFiles {
-    /// The files of one resource set in write order: files others refer to first (RDS, EDS and
-    /// SDS before the clusters and listeners naming them), LDS last. Every resource is
-    /// serialized as JSON.
-    public static func files(for resources: EnvoyResources) -> [XDSFile] {
-        var files: [XDSFile] = []
-        for (type, items, nameKey) in [(ResourceType.routes, resources.routeConfigurations, "name"),
-                                       (.endpoints, resources.clusterLoadAssignments, "cluster_name"),
-                                       (.secrets, resources.secrets.map(\.resource), "name")] {
-            for item in items {
-                let name = item[nameKey]?.stringValue ?? "default"
-                files.append(XDSFile(type: type, name: name, path: path(type, name: name),
-                                     resources: JSONSerializer.data(.array([item]))))
-            }
-        }
-        files.append(XDSFile(type: .clusters, name: "", path: path(.clusters),
-                             resources: JSONSerializer.data(.array(resources.clusters))))
-        files.append(XDSFile(type: .listeners, name: "", path: path(.listeners),
-                             resources: JSONSerializer.data(.array(resources.listeners))))
-        return files
-    }
-}
