@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Gatehouse: a Gateway API control plane with Envoy as its data plane.
@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gatehouse", targets: ["gatehouse"]),
+        // The dataplane agent alone (`gatehouse dataplane` and `gatehouse sidecar` exec it).
+        .executable(name: "gatehouse-dataplane", targets: ["gatehouse-dataplane"]),
         .executable(name: "gatehouse-bench", targets: ["GatehouseBench"]),
     ],
     dependencies: [
@@ -28,7 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Without its Foundation trait: the dataplane agent links no Foundation (not even
+        // FoundationEssentials), and nothing here uses Subprocess' Foundation conveniences.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -157,19 +161,22 @@ let package = Package(
             ]
         ),
         // The agent beside each Envoy: config stream in, files out, Envoy supervised.
+        // No Foundation anywhere below it: the agent is one per Envoy, and its resident memory
+        // is mostly the code it maps (see Sources/README.md, "The dataplane agent").
         .target(
             name: "Dataplane",
             dependencies: [
-                "GatewayModel",
+                "DataplaneWire",
+                "AgentHTTP",
                 "Processes",
                 "Telemetry",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // Trusting an https control plane's own CA.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -178,7 +185,6 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -246,6 +252,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The dataplane agent's executable: Dataplane and nothing of the control plane, no Foundation.
+        // The Swift runtime linked in: it maps ~2 MiB less per agent than the shared libraries
+        // (notes-lean-agent.md).
+        .executableTarget(name: "gatehouse-dataplane", dependencies: ["Dataplane"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Benchmarks (not tests): `swift run -c release gatehouse-bench`.
         .executableTarget(
             name: "GatehouseBench",

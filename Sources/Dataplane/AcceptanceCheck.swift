@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where the acceptance check reads Envoy's stats: the admin API, or recorded output in tests.
 protocol EnvoyStatsSource: Sendable {
     /// Counters and text readouts whose names match `regex`: name -> value (quotes removed).

@@ -1,8 +1,8 @@
-import Foundation
-import GatewayModel
-import Hummingbird
+import AgentHTTP
+import CoreMetrics
+import DataplaneWire
 import Logging
-import Metrics
+import NIOHTTP1
 import Telemetry
 
 /// The agent's metrics port (`--metrics-address`): `GET /metrics` answers the agent's own
@@ -28,46 +28,42 @@ struct AgentMetricsServer {
     let onListening: @Sendable (String) async -> Void
 
     func run() async throws {
-        let router = Router()
         let admin = self.admin
-        router.get("metrics") { _, _ -> Response in
-            var text = Telemetry.exposition()
-            if let envoy = admin(), let stats = try? await envoy.prometheusStats() {
-                text += stats
-            }
-            return Response(status: .ok, headers: [.contentType: Telemetry.expositionContentType],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-        }
         let ready = self.ready
-        router.get("ready") { _, _ -> Response in
-            ready() ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
-                : Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy has no accepted configuration yet\n")))
-        }
-        router.get("healthz") { _, _ -> Response in
-            admin() != nil ? Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
-                : Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy is not running\n")))
-        }
         let drain = self.drain
-        router.get("drain") { _, _ -> Response in
-            await drain()
-            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "drained\n")))
-        }
-        router.get("config_dump") { _, _ -> Response in
-            guard let envoy = admin() else {
-                return Response(status: .serviceUnavailable, body: ResponseBody(byteBuffer: ByteBuffer(string: "envoy is not running\n")))
+        try await AgentHTTPServer(host: host, port: port).run(onListening: onListening) { request in
+            guard request.method == .GET else { return Self.plain(.notFound, "not found\n") }
+            switch request.path {
+            case "/metrics":
+                var text = Telemetry.exposition()
+                if let envoy = admin(), let stats = try? await envoy.prometheusStats() {
+                    text += stats
+                }
+                return AgentHTTPServerResponse(status: .ok, headers: ["Content-Type": Telemetry.expositionContentType], body: Array(text.utf8))
+            case "/ready":
+                return ready() ? Self.plain(.ok, "ready\n") : Self.plain(.serviceUnavailable, "envoy has no accepted configuration yet\n")
+            case "/healthz":
+                return admin() != nil ? Self.plain(.ok, "ok\n") : Self.plain(.serviceUnavailable, "envoy is not running\n")
+            case "/drain":
+                await drain()
+                return Self.plain(.ok, "drained\n")
+            case "/config_dump":
+                guard let envoy = admin() else { return Self.plain(.serviceUnavailable, "envoy is not running\n") }
+                do {
+                    let dump = KeyMaterialRedaction.redact(try await envoy.configDump())
+                    return AgentHTTPServerResponse(status: .ok, headers: ["Content-Type": "application/json"],
+                                                   body: Array(JSONSerializer.prettyString(dump).utf8))
+                } catch {
+                    return Self.plain(.internalServerError, "cannot read envoy's config dump: \(error)\n")
+                }
+            default:
+                return Self.plain(.notFound, "not found\n")
             }
-            let dump = KeyMaterialRedaction.redact(try await envoy.configDump())
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONSerializer.prettyString(dump))))
         }
-        let host = self.host
-        let onListening = self.onListening
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in await onListening("\(host):\(channel.localAddress?.port ?? 0)") },
-            logger: logger)
-        try await app.runService(gracefulShutdownSignals: [])
+    }
+
+    private static func plain(_ status: HTTPResponseStatus, _ text: String) -> AgentHTTPServerResponse {
+        AgentHTTPServerResponse(status: status, body: Array(text.utf8))
     }
 }
 
@@ -76,7 +72,8 @@ enum AgentMetrics {
     /// A version this agent's Envoy accepted or rejected, and how long it took from receipt.
     static func settled(accepted: Bool, after latency: Duration) {
         Counter(label: "gatehouse_agent_config_versions_total", dimensions: [("result", accepted ? "accepted" : "rejected")]).increment()
-        Metrics.Timer(label: "gatehouse_agent_config_apply_seconds").record(duration: latency)
+        let (seconds, attoseconds) = latency.components
+        CoreMetrics.Timer(label: "gatehouse_agent_config_apply_seconds").recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Envoy was (re)started by the agent.

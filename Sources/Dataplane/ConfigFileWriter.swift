@@ -1,6 +1,9 @@
-import Foundation
-import GatewayModel
+import DataplaneWire
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes a proxy's Envoy resources as filesystem xDS files, each replaced by an atomic rename
 /// inside its watched directory, writing only what changed.
@@ -39,8 +42,7 @@ final class ConfigFileWriter: Sendable {
     init(configDirectory: String) throws {
         self.configDirectory = configDirectory
         for type in XDSFiles.ResourceType.allCases {
-            try FileManager.default.createDirectory(atPath: "\(configDirectory)/\(XDSFiles.directory(type))",
-                                                    withIntermediateDirectories: true)
+            try FileSystem.createDirectories("\(configDirectory)/\(XDSFiles.directory(type))")
         }
     }
 
@@ -49,7 +51,7 @@ final class ConfigFileWriter: Sendable {
         try state.withLock { state in
             for type in [XDSFiles.ResourceType.listeners, .clusters] {
                 let path = XDSFiles.path(type)
-                if !FileManager.default.fileExists(atPath: absolute(path)) {
+                if !FileSystem.exists(absolute(path)) {
                     try replace(path, with: JSONSerializer.data(EnvoyBootstrap.emptyDiscoveryResponse()), state: &state)
                 }
             }
@@ -149,9 +151,9 @@ final class ConfigFileWriter: Sendable {
     /// `path`: Envoy never reads a half-written file.
     private func replace(_ relativePath: String, with content: [UInt8], state: inout State) throws {
         let path = absolute(relativePath)
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FileSystem.directory(of: path)
         state.temporaryCounter += 1
-        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(getpid()).\(state.temporaryCounter).tmp"
+        let temporary = "\(directory)/.\(FileSystem.lastComponent(of: path)).\(getpid()).\(state.temporaryCounter).tmp"
         // Only the agent and Envoy (same user) may read the files: SDS files hold private keys.
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw DataplaneError("cannot create \(temporary): errno \(errno)") }

@@ -1,4 +1,4 @@
-import GatewayModel
+import DataplaneWire
 import Synchronization
 
 /// Hands the config stream's messages from the task reading the stream to the task applying

@@ -1,19 +1,21 @@
-import AsyncHTTPClient
+import AgentHTTP
 import NIOSSL
 
 /// How an agent trusts an `https` control plane whose certificate a CA of its own signed
 /// (`gatehouse run --secure-api`, or a Kubernetes-mode control plane's generated CA).
 public enum ControlPlaneTrust {
-    /// An HTTP client that accepts only certificates chaining to `authorityPEM` (TLS 1.2 or
-    /// newer). The caller shuts it down.
-    public static func client(trusting authorityPEM: String) throws -> HTTPClient {
-        let roots = try NIOSSLCertificate.fromPEMBytes(Array(authorityPEM.utf8))
-        guard !roots.isEmpty else { throw DataplaneError("the control plane CA certificate holds no PEM certificate") }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(roots)
-        tls.minimumTLSVersion = .tlsv12
-        tls.shutdownTimeout = .seconds(1)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                          configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+    /// The HTTP client for the control plane at `url`: for `https`, one that accepts only
+    /// certificates chaining to `authorityPEM` (TLS 1.2 or newer), or to the system's trust
+    /// roots when it is nil; for `http`, one without TLS (no trust roots loaded).
+    public static func client(for url: String, trusting authorityPEM: String?) throws -> AgentHTTPClient {
+        guard url.hasPrefix("https:") else { return AgentHTTPClient() }
+        guard let authorityPEM else {
+            return AgentHTTPClient(tls: try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        do {
+            return AgentHTTPClient(tls: try AgentHTTPClient.tlsContext(trusting: authorityPEM))
+        } catch let error as AgentHTTPError {
+            throw DataplaneError("the control plane CA certificate: \(error)")
+        }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A version whose files Envoy's subscriptions did not show within the acceptance timeout.
 struct UnconfirmedVersion: Sendable {
     /// The version's name.

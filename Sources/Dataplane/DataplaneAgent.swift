@@ -1,10 +1,14 @@
-import AsyncHTTPClient
-import Foundation
-import GatewayModel
+import AgentHTTP
+import DataplaneWire
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a dataplane agent is set up.
 public struct DataplaneConfiguration: Sendable {
@@ -28,15 +32,15 @@ public struct DataplaneConfiguration: Sendable {
     public var workDirectory: String
     /// The Envoy binary.
     public var envoyBinary: String
-    /// The `gatehouse` executable, whose `envoy-keeper` command runs Envoy (`EnvoyKeeper`):
-    /// this process's own executable.
+    /// The `gatehouse-dataplane` executable, whose `envoy-keeper` command runs Envoy
+    /// (`EnvoyKeeper`): this process's own executable.
     public var keeperExecutable: String = DataplaneConfiguration.ownExecutable
 
     /// This process's executable: its path, or `/proc/self/exe` when the file was replaced
     /// since it started (a rebuild; executing that link still runs this very binary).
     static var ownExecutable: String {
-        let path = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : "/proc/self/exe"
+        guard let path = FileSystem.resolved("/proc/self/exe"), FileSystem.isExecutableFile(path) else { return "/proc/self/exe" }
+        return path
     }
     /// The process that started the agent, if it must not outlive it (standalone mode): when
     /// the parent is gone, the agent stops its Envoy and exits.
@@ -85,10 +89,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     let logger: Logger
     /// Writes the xDS files Envoy watches.
     let writer: ConfigFileWriter
-    /// The HTTP client for the control plane: the shared one, or one trusting
-    /// `controlPlaneCACertificate` (shut down when the agent stops).
-    private let client: HTTPClient
-    private let ownsClient: Bool
+    /// The HTTP client for the control plane (with TLS trusting `controlPlaneCACertificate`
+    /// for an `https` one).
+    private let client: AgentHTTPClient
 
     /// What the agent knows of its Envoy and reports.
     struct State {
@@ -117,13 +120,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         writer = try ConfigFileWriter(configDirectory: configuration.workDirectory + "/xds")
-        if let authority = configuration.controlPlaneCACertificate {
-            client = try ControlPlaneTrust.client(trusting: authority)
-            ownsClient = true
-        } else {
-            client = HTTPClient.shared
-            ownsClient = false
-        }
+        client = try ControlPlaneTrust.client(for: configuration.controlPlane, trusting: configuration.controlPlaneCACertificate)
     }
 
     public func run() async throws {
@@ -131,7 +128,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         let bootstrapPath = configuration.workDirectory + "/bootstrap.json"
         let bootstrap = EnvoyBootstrap.make(
             nodeID: "\(configuration.gateway)/\(configuration.replica)", cluster: configuration.gateway)
-        try Data(JSONSerializer.prettyString(bootstrap).utf8).write(to: URL(fileURLWithPath: bootstrapPath))
+        try FileSystem.write(Array(JSONSerializer.prettyString(bootstrap).utf8), to: bootstrapPath)
         try await startEnvoy(bootstrapPath: bootstrapPath)
 
         try await withGracefulShutdownHandler {
@@ -148,7 +145,6 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             self.logger.info("draining")
         }
         await shutdownEnvoy()
-        if ownsClient { try? await client.shutdown() }
     }
 
     // MARK: Metrics port
@@ -224,7 +220,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         await drain(graceful: false)
         await process?.stop()
         state.withLock { $0.report.running = false }
-        await sendReport()
+        // Briefly: a control plane that is stopping too (and stopping this agent) may accept
+        // the connection without answering, and must not wait for this report.
+        await sendReport(timeout: .seconds(1))
     }
 
     /// Drains Envoy's listeners and waits until its downstream connections have closed, at
@@ -254,33 +252,40 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     private func streamOnce() async throws {
         let query = (configuration.kind == .gateway
-            ? "gateway=\(escape(configuration.gateway))&replica=\(configuration.replica)"
-            : "sidecar=\(escape(configuration.gateway))") + "&protocol=\(ConfigPush.protocolVersion)"
-        var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
+            ? "gateway=\(percentEncoded(configuration.gateway))&replica=\(configuration.replica)"
+            : "sidecar=\(percentEncoded(configuration.gateway))") + "&protocol=\(ConfigPush.protocolVersion)"
+        var request = AgentHTTPRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/config?\(query)")
         authorize(&request, reread: true)
-        let response = try await client.execute(request, deadline: .distantFuture)
-        if response.status == .badRequest {
-            // Not a passing outage either: another protocol version, or a request this
-            // control plane does not understand.
-            let reason = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
-            logger.error("the control plane refused this agent's config request",
-                         metadata: ["reason": "\(reason.trimmingCharacters(in: .whitespacesAndNewlines))"])
-            throw DataplaneError("config stream answered \(response.status)")
+        try await client.stream(request) { head, body in
+            if head.status == .badRequest {
+                // Not a passing outage either: another protocol version, or a request this
+                // control plane does not understand.
+                let reason = (try? await body.collect(upTo: 4096)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                logger.error("the control plane refused this agent's config request",
+                             metadata: ["reason": "\(reason.trimmingWhitespace)"])
+                throw DataplaneError("config stream answered \(head.status)")
+            }
+            if head.status == .unauthorized || head.status == .forbidden {
+                // Not a passing outage: this agent's token is wrong for this proxy (or missing).
+                let reason = (try? await body.collect(upTo: 4096)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                logger.error("the control plane refused this agent's dataplane token",
+                             metadata: ["status": "\(head.status.code)", "reason": "\(reason.trimmingWhitespace)"])
+                throw DataplaneError("config stream answered \(head.status)")
+            }
+            guard head.status == .ok else { throw DataplaneError("config stream answered \(head.status)") }
+            AgentMetrics.controlPlaneConnected(true)
+            defer { AgentMetrics.controlPlaneConnected(false) }
+            try await follow(&body)
         }
-        if response.status == .unauthorized || response.status == .forbidden {
-            // Not a passing outage: this agent's token is wrong for this proxy (or missing).
-            let reason = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
-            logger.error("the control plane refused this agent's dataplane token",
-                         metadata: ["status": "\(response.status.code)", "reason": "\(reason.trimmingCharacters(in: .whitespacesAndNewlines))"])
-            throw DataplaneError("config stream answered \(response.status)")
-        }
-        guard response.status == .ok else { throw DataplaneError("config stream answered \(response.status)") }
-        AgentMetrics.controlPlaneConnected(true)
-        defer { AgentMetrics.controlPlaneConnected(false) }
-        // Messages carry only what changed since the previous one, so each is folded into
-        // the desired state. The stream is read while a version is being checked: the
-        // messages that arrive meanwhile are written together, as their newest version, as
-        // soon as Envoy has decided the one before.
+    }
+
+    /// Reads config messages off the stream's body and applies them.
+    ///
+    /// Messages carry only what changed since the previous one, so each is folded into the
+    /// desired state. The stream is read while a version is being checked: the messages that
+    /// arrive meanwhile are written together, as their newest version, as soon as Envoy has
+    /// decided the one before.
+    private func follow(_ body: inout AgentHTTPBodyReader) async throws {
         let inbox = ConfigInbox()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -291,8 +296,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             // However reading ends, the applying task ends after the version it has.
             defer { inbox.finish() }
             var pending: [UInt8] = []
-            for try await buffer in response.body {
-                pending += Array(buffer: buffer)
+            while var buffer = try await body.next() {
+                pending += buffer.readBytes(length: buffer.readableBytes) ?? []
                 let messages = try ConfigPush.takeMessages(from: &pending)
                 if !messages.isEmpty { inbox.add(messages) }
             }
@@ -303,22 +308,21 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     // MARK: Reports
 
-    func sendReport() async {
+    /// Posts the report to the control plane (failures are only logged: the next one says it all).
+    func sendReport(timeout: Duration = .seconds(5)) async {
         let body = state.withLock { $0.report.json(kind: configuration.kind, proxy: configuration.gateway, replica: configuration.replica) }
-        var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: JSONSerializer.data(body)))
+        var request = AgentHTTPRequest(method: .POST, url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status",
+                                       headers: ["Content-Type": "application/json"], body: JSONSerializer.data(body))
         authorize(&request, reread: false)
         do {
-            _ = try await client.execute(request, timeout: .seconds(5))
+            _ = try await client.execute(request, timeout: timeout)
         } catch {
             logger.debug("status report failed", metadata: ["error": "\(error)"])
         }
     }
 
     /// Adds `Authorization: Bearer <token>`; `reread` reads a token file again first.
-    private func authorize(_ request: inout HTTPClientRequest, reread: Bool) {
+    private func authorize(_ request: inout AgentHTTPRequest, reread: Bool) {
         let token: String?
         switch configuration.token {
         case .value(let value):
@@ -327,8 +331,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             let cached = state.withLock { $0.token }
             if !reread, let cached {
                 token = cached
-            } else if let contents = FileManager.default.contents(atPath: path) {
-                let read = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            } else if let contents = FileSystem.text(of: path) {
+                let read = contents.trimmingWhitespace
                 state.withLock { $0.token = read }
                 token = read
             } else {
@@ -339,10 +343,6 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             token = nil
         }
         if let token, !token.isEmpty { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
-    }
-
-    private func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 }
 

@@ -1,35 +1,36 @@
-import AsyncHTTPClient
-import Foundation
-import GatewayModel
-import NIOCore
+import AgentHTTP
+import DataplaneWire
 
 /// Reads Envoy's admin API: xDS update counters and versions, and bound listeners.
 struct EnvoyAdmin: Sendable {
     let address: String
 
     private func get(_ path: String) async throws -> String {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://\(address)\(path)"), timeout: .seconds(5))
-        return String(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+        try await AgentHTTPClient().execute(AgentHTTPRequest(url: "http://\(address)\(path)"), timeout: .seconds(5)).text
     }
 
     /// Counters and text readouts whose names match `regex`: name -> value (quotes removed).
     func stats(matching regex: String) async throws -> [String: String] {
-        try await stats(query: "filter=\(regex.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? regex)")
+        try await stats(query: "filter=\(percentEncoded(regex))")
     }
 
     /// Text readouts whose names match `regex`: name -> value (quotes removed).
     func textReadouts(matching regex: String) async throws -> [String: String] {
-        try await stats(query: "filter=\(regex.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? regex)&type=TextReadouts")
+        try await stats(query: "filter=\(percentEncoded(regex))&type=TextReadouts")
     }
 
     private func stats(query: String) async throws -> [String: String] {
         let text = try await get("/stats?\(query)")
         var result: [String: String] = [:]
         for line in text.split(separator: "\n") {
-            guard let colon = line.range(of: ": ") else { continue }
-            var value = String(line[colon.upperBound...])
+            // `name: value`; names hold no ": ".
+            guard let colon = line.utf8.indices.first(where: { index in
+                line.utf8[index] == UInt8(ascii: ":") && line.utf8.index(after: index) < line.utf8.endIndex
+                    && line.utf8[line.utf8.index(after: index)] == UInt8(ascii: " ")
+            }) else { continue }
+            var value = String(line[line.utf8.index(colon, offsetBy: 2)...])
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            result[String(line[..<colon.lowerBound])] = value
+            result[String(line[..<colon])] = value
         }
         return result
     }
@@ -77,9 +78,8 @@ struct EnvoyAdmin: Sendable {
     /// endpoints): the listeners keep accepting for the drain time, telling every connection to
     /// close, before they stop.
     func drainListeners(graceful: Bool = false) async {
-        var request = HTTPClientRequest(url: "http://\(address)/drain_listeners\(graceful ? "?graceful" : "")")
-        request.method = .POST
-        _ = try? await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let request = AgentHTTPRequest(method: .POST, url: "http://\(address)/drain_listeners\(graceful ? "?graceful" : "")")
+        _ = try? await AgentHTTPClient().execute(request, timeout: .seconds(5))
     }
 
     /// Drains every listener (`drainListeners`), then waits until the downstream connections

@@ -1,4 +1,4 @@
-import GatewayModel
+import DataplaneWire
 
 /// The bootstrap a dataplane gives its Envoy: identity, an admin listener on loopback, and
 /// listeners and clusters from the watched files of `XDSFiles` (filesystem xDS; paths relative

@@ -1,5 +1,5 @@
-import Foundation
 import Logging
+import NIOPosix
 import Processes
 import ServiceLifecycle
 import Synchronization
@@ -8,7 +8,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// `gatehouse envoy-keeper`: the parent of one Envoy, between it and its agent, so that the
+/// `gatehouse-dataplane envoy-keeper`: the parent of one Envoy, between it and its agent, so that the
 /// agent's death (`kill -9`, a crash) costs no request.
 ///
 /// Envoy, with hot restart enabled (its default), makes SIGTERM its own parent-death signal
@@ -27,6 +27,9 @@ import Glibc
 ///   then stops it. The restarted agent meanwhile starts an Envoy of its own, so no Envoy is
 ///   left behind and none is adopted twice.
 public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
+    /// The `gatehouse-dataplane` subcommand that runs a keeper (`DataplaneProgram`).
+    public static let subcommand = "envoy-keeper"
+
     /// The Envoy binary.
     let binary: String
     /// Envoy's arguments.
@@ -72,7 +75,7 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
     public func run() async throws {
         let envoy = try await ChildProcess.launch(ChildProcess.Options(
             executable: binary, arguments: arguments, logPath: logPath, ownProcessGroup: false))
-        try? Data("\(envoy.pid)\n".utf8).write(to: URL(fileURLWithPath: pidPath))
+        try? FileSystem.write(Array("\(envoy.pid)\n".utf8), to: pidPath)
         logger.info("envoy started", metadata: ["pid": "\(envoy.pid)"])
         let event = await withGracefulShutdownHandler {
             await withTaskGroup(of: Event?.self) { group in
@@ -104,7 +107,7 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
             await envoy.stop(grace: .seconds(5))
         }
         let termination = await envoy.waitForExit()
-        try? FileManager.default.removeItem(atPath: adminAddressPath)
+        unlink(adminAddressPath)
         outcome.withLock { $0 = termination }
         logger.info("envoy exited", metadata: ["pid": "\(envoy.pid)", "termination": "\(termination)"])
     }
@@ -112,10 +115,7 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
     /// The admin address Envoy writes at `path`, once it has (nil if Envoy exits first).
     private static func adminAddress(at path: String, while envoy: ChildProcess) async -> String? {
         while envoy.isRunning, !Task.isCancelled {
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                let address = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !address.isEmpty { return address }
-            }
+            if let address = FileSystem.text(of: path)?.trimmingWhitespace, !address.isEmpty { return address }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
@@ -126,13 +126,14 @@ public final class EnvoyKeeper: ServiceLifecycle.Service, Sendable {
 /// file means the agent is gone, however it ended.
 enum InputPipe {
     /// Returns at end of file on standard input, or when the waiting task is cancelled. The
-    /// blocking read runs on a thread of its own, never on Swift's cooperative pool.
+    /// blocking read runs on a thread of NIO's blocking pool (it stays blocked there), never on
+    /// Swift's cooperative pool.
     static func waitForEndOfFile() async {
         let waiter = OnceWaiter()
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 waiter.install(continuation)
-                Thread.detachNewThread {
+                NIOThreadPool.singleton.submit { _ in
                     var buffer = [UInt8](repeating: 0, count: 64)
                     while true {
                         let count = read(STDIN_FILENO, &buffer, buffer.count)

@@ -1,4 +1,3 @@
-import Foundation
 import Processes
 
 #if canImport(Glibc)
@@ -23,7 +22,7 @@ final class EnvoyProcess: Sendable {
         self.adminAddressPath = adminAddressPath
     }
 
-    /// Starts Envoy through its keeper (`EnvoyKeeper`: `keeper` is the `gatehouse` executable),
+    /// Starts Envoy through its keeper (`EnvoyKeeper`: `keeper` is the `gatehouse-dataplane` executable),
     /// whose standard input is a pipe only this process writes to, so that the keeper learns at
     /// once when this agent is gone. `--reject-unknown-dynamic-fields` makes a misspelled field
     /// a rejection instead of being silently ignored (DESIGN.md section 6).
@@ -40,7 +39,7 @@ final class EnvoyProcess: Sendable {
         ]
         let process = try await ChildProcess.launch(ChildProcess.Options(
             executable: keeper,
-            arguments: ["envoy-keeper", "--log-file", logPath, "--admin-address-path", adminAddressPath,
+            arguments: [EnvoyKeeper.subcommand, "--log-file", logPath, "--admin-address-path", adminAddressPath,
                         "--pid-file", pidPath(workDirectory), "--", binary] + envoyArguments,
             workingDirectory: configDirectory, logPath: logPath, input: .pipe))
         return EnvoyProcess(process: process, logPath: logPath, adminAddressPath: adminAddressPath)
@@ -57,9 +56,8 @@ final class EnvoyProcess: Sendable {
     func adminAddress(timeout: Duration = .seconds(20)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: adminAddressPath, encoding: .utf8),
-               !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let address = FileSystem.text(of: adminAddressPath)?.trimmingWhitespace, !address.isEmpty {
+                return address
             }
             if let termination = process.termination {
                 throw DataplaneError("envoy exited during start-up (\(termination)); see \(logPath)")
@@ -71,7 +69,7 @@ final class EnvoyProcess: Sendable {
 
     /// The last lines of Envoy's log that explain a rejected update.
     func rejectionMessage() -> String? {
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return nil }
+        guard let text = FileSystem.text(of: logPath) else { return nil }
         let lines = text.split(separator: "\n").suffix(200)
         let relevant = lines.last { $0.contains("rejected") || $0.contains("Unable to") || $0.contains("error") }
         return relevant.map { String($0) }

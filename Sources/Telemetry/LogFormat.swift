@@ -1,5 +1,8 @@
-import Foundation
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How log lines are written: `text` (swift-log's stream format) or `json` (one object per
 /// line: `time`, `level`, `logger`, `message`, then every metadata key, e.g. `kind`,
@@ -40,7 +43,14 @@ public struct JSONLogHandler: LogHandler {
     /// A handler writing to standard error.
     public init(label: String) {
         self.init(label: label) { line in
-            FileHandle.standardError.write(Data(line.utf8))
+            var bytes = Array(line.utf8)
+            var written = 0
+            while written < bytes.count {
+                let result = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress.map { $0 + written }, $0.count - written) }
+                if result < 0 && errno == EINTR { continue }
+                guard result > 0 else { return }
+                written += result
+            }
         }
     }
 
@@ -59,11 +69,11 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         if let error = event.error, merged["error"] == nil { merged["error"] = .string("\(error)") }
-        sink(Self.line(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged))
+        sink(Self.line(time: LogTimestamp.now(), level: event.level, label: label, message: "\(event.message)", metadata: merged))
     }
 
     /// One line: fixed keys first, then metadata keys in sorted order (stable output).
-    static func line(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+    static func line(time: LogTimestamp, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
         var fields: [(String, String)] = [
             ("time", quoted(timestamp(time))), ("level", quoted(level.rawValue)), ("logger", quoted(label)), ("message", quoted(message)),
         ]
@@ -84,8 +94,8 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func timestamp(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+    private static func timestamp(_ time: LogTimestamp) -> String {
+        time.iso8601
     }
 
     /// `text` as a JSON string literal.
@@ -100,12 +110,41 @@ public struct JSONLogHandler: LogHandler {
             case "\t": result += "\\t"
             default:
                 if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     result.unicodeScalars.append(scalar)
                 }
             }
         }
         return result + "\""
+    }
+}
+
+/// A wall-clock time for log lines, read without Foundation (the dataplane agent links none).
+struct LogTimestamp {
+    /// Seconds since 1970-01-01 UTC.
+    var seconds: Int
+    /// Milliseconds within the second.
+    var milliseconds: Int
+
+    /// The current time.
+    static func now() -> LogTimestamp {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return LogTimestamp(seconds: Int(time.tv_sec), milliseconds: Int(time.tv_nsec) / 1_000_000)
+    }
+
+    /// ISO 8601 in UTC with milliseconds, `2026-01-31T12:00:00.123Z`.
+    var iso8601: String {
+        var clock = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&clock, &parts)
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
+            + "T\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(Int32(milliseconds), 3))Z"
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Dataplane
 import Foundation
 import Logging
-import ServiceLifecycle
 import Telemetry
 
 /// `gatehouse dataplane`: the agent beside one Envoy (started by the control plane in
@@ -79,11 +78,11 @@ struct DataplaneCommand: AsyncParsableCommand {
         return inline.isEmpty ? nil : inline
     }
 
+    /// Checks what the agent needs, then becomes the `gatehouse-dataplane` agent (same
+    /// process: see `AgentExecutable`).
     func run() async throws {
         bootstrapLogging(level: logLevel, format: logFormat)
-        Telemetry.bootstrapMetrics()
         var logger = Logger(label: "gatehouse.dataplane")
-        // Every line of the agent is about its Gateway.
         let parts = gateway.split(separator: "/").map(String.init)
         logger[metadataKey: "kind"] = "Gateway"
         logger[metadataKey: "namespace"] = .string(parts.first ?? "")
@@ -92,17 +91,30 @@ struct DataplaneCommand: AsyncParsableCommand {
         let binary = try locateEnvoy(envoy, logger: logger)
         // Absolute: Envoy runs with its config directory as working directory.
         let directory = URL(fileURLWithPath: workDir, isDirectory: true).standardizedFileURL.path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let agent = try DataplaneAgent(
-            configuration: DataplaneConfiguration(controlPlane: controlPlane, gateway: gateway, replica: replica,
-                                                  workDirectory: directory, envoyBinary: binary,
-                                                  parentPID: parentPid,
-                                                  token: try tokenSource(), metricsAddress: metricsAddress,
-                                                  controlPlaneCACertificate: try controlPlaneAuthority()),
-            logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        var invocation = AgentInvocation(controlPlane: controlPlane, kind: .gateway, proxy: gateway, workDirectory: directory,
+                                         envoyBinary: binary)
+        invocation.replica = replica
+        invocation.parentPID = parentPid
+        invocation.metricsAddress = metricsAddress
+        invocation.logLevel = logLevel
+        invocation.logFormat = logFormat.rawValue
+        var environment: [String: String] = [:]
+        switch try tokenSource() {
+        case .file(let path): invocation.tokenFile = path
+        case .value(let token): environment[AgentInvocation.Environment.token] = token
+        }
+        if let authority = try controlPlaneAuthority() { environment[AgentInvocation.Environment.controlPlaneCACertificate] = authority }
+        try becomeAgent(invocation, environment: environment, logger: logger)
+    }
+}
+
+/// Replaces this process with the `gatehouse-dataplane` agent; on failure, says why and exits 1.
+func becomeAgent(_ invocation: AgentInvocation, environment: [String: String], logger: Logger) throws -> Never {
+    do {
+        try AgentExecutable.exec(try AgentExecutable.path(), arguments: invocation.arguments, environment: environment)
+    } catch {
+        logger.critical("\(error)")
+        throw ExitCode(1)
     }
 }
 

@@ -7,6 +7,6 @@ struct Gatehouse: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "A Gateway API control plane with Envoy as its data plane.",
         subcommands: [RunCommand.self, InstallCommand.self, ApplyCommand.self, GetCommand.self, DeleteCommand.self, DescribeCommand.self, InspectCommand.self,
-                      DataplaneCommand.self, SidecarCommand.self, EchoCommand.self, EnvoyKeeperCommand.self]
+                      DataplaneCommand.self, SidecarCommand.self, EchoCommand.self]
     )
 }

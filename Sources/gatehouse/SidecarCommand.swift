@@ -5,7 +5,6 @@ import GatehouseClient
 import GatewayModel
 import Logging
 import NIOHTTP1
-import ServiceLifecycle
 import Telemetry
 
 /// `gatehouse sidecar`: makes a local process a mesh workload (DESIGN.md 4.1). It registers the
@@ -98,9 +97,10 @@ struct SidecarCommand: AsyncParsableCommand {
         return result
     }
 
+    /// Registers the Dataplane and gets its token, then becomes the `gatehouse-dataplane` agent
+    /// (same process: see `AgentExecutable`), which removes the Dataplane when it stops.
     func run() async throws {
         bootstrapLogging(level: logLevel, format: logFormat)
-        Telemetry.bootstrapMetrics()
         var logger = Logger(label: "gatehouse.sidecar")
         // Every line of the sidecar is about its Dataplane.
         logger[metadataKey: "kind"] = "Dataplane"
@@ -129,19 +129,16 @@ struct SidecarCommand: AsyncParsableCommand {
         let ownsDirectory = workDir == nil
         let directory = workDir ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("gatehouse-sidecar-\(namespace)-\(name)-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) } }
-        let agent = try DataplaneAgent(
-            configuration: DataplaneConfiguration(controlPlane: serverURL, kind: .sidecar, gateway: "\(namespace)/\(name)", replica: "0",
-                                                  workDirectory: directory, envoyBinary: binary, parentPID: getppid(),
-                                                  token: .value(token), metricsAddress: metricsAddress),
-            logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: agent)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var invocation = AgentInvocation(controlPlane: client.server, kind: .sidecar, proxy: "\(namespace)/\(name)",
+                                         workDirectory: URL(fileURLWithPath: directory).standardizedFileURL.path, envoyBinary: binary)
+        invocation.parentPID = getppid()
+        invocation.metricsAddress = metricsAddress
+        invocation.logLevel = logLevel
+        invocation.logFormat = logFormat.rawValue
+        invocation.removeWorkDirectory = ownsDirectory
+        invocation.dataplaneObjectPath = registration.objectPath
         logger.info("sidecar starting", metadata: ["outbound": "\(address):\(port)"])
-        try await group.run()
-        // Stopped on purpose: the workload leaves the mesh.
-        await registration.remove(logger: logger)
+        try becomeAgent(invocation, environment: [AgentInvocation.Environment.token: token], logger: logger)
     }
 }
 
@@ -203,6 +200,9 @@ struct DataplaneRegistration {
         }
         return token
     }
+
+    /// The Dataplane's API path (the agent deletes it there when it stops).
+    var objectPath: String { client.path(ResourceKinds.dataplane, namespace: namespace, name: name) }
 
     /// Deletes the Dataplane (a failure is logged: the control plane removes offline ones).
     func remove(logger: Logger) async {
