@@ -25,7 +25,9 @@ public enum AgentExecutable {
     ///
     /// The calling thread's signal mask and the signals this process set to be ignored would
     /// survive `exec`; they are reset first, so the agent receives SIGTERM and SIGINT like any
-    /// process (Swift's cooperative threads block some signals).
+    /// process (Swift's cooperative threads block some signals). So would every descriptor not
+    /// marked close-on-exec (SwiftNIO's sockets are not: a sidecar's pooled connection to the
+    /// API); all but standard input, output and error are marked first.
     public static func exec(_ executable: String, arguments: [String], environment: [String: String] = [:]) throws -> Never {
         var fields: [String] = []
         var index = 0
@@ -36,6 +38,7 @@ public enum AgentExecutable {
             index += 1
         }
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) { fields.append("\(name)=\(value)") }
+        closeOnExec(above: STDERR_FILENO)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2] {
             Glibc.signal(signal, SIG_DFL)
         }
@@ -49,5 +52,17 @@ public enum AgentExecutable {
         argv.forEach { free($0) }
         envp.forEach { free($0) }
         throw DataplaneError("cannot run \(executable): \(failure)")
+    }
+
+    /// Marks every open descriptor above `lowest` close-on-exec.
+    private static func closeOnExec(above lowest: Int32) {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let descriptor = Int32(name), descriptor > lowest, descriptor != own else { continue }
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        }
     }
 }
