@@ -50,6 +50,7 @@ public struct AgentHTTPBodyReader: ~Copyable {
     private var parts: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
     private var ended = false
 
+    /// Reads the body from `parts`, positioned after the response head.
     init(parts: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator) {
         self.parts = parts
     }

@@ -27,6 +27,7 @@ struct AgentMetricsServer {
     /// Receives the bound `host:port`.
     let onListening: @Sendable (String) async -> Void
 
+    /// Serves until cancelled.
     func run() async throws {
         let admin = self.admin
         let ready = self.ready
