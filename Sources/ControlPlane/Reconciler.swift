@@ -207,7 +207,7 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// The thread passes run on. A pass at thousands of routes is tens of milliseconds of
     /// CPU without a suspension point: on one of Swift's cooperative threads (two on a 2-core
     /// machine) it would hold back every API request queued behind it.
-    static let passes = DedicatedThreadExecutor(name: "reconcile-passes")
+    static let passes = DedicatedThreadExecutor(name: "reconcile-pass")
 
     /// The longest rest after a pass (see `run`).
     static let maximumRest: Duration = .milliseconds(50)
@@ -264,7 +264,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
             ControlPlaneMetrics.statusesWritten(statusWrites)
         } catch {
             ControlPlaneMetrics.statusWriteFailed(reason: error.code.rawValue)
-            // Nothing of the batch was stored: the next pass writes these statuses again.
+            // The next pass writes these statuses again (those stored before the failure now
+            // compare equal and are skipped).
             logger.error("status write failed", metadata: ["error": "\(error)", "statuses": "\(changedStatuses.count)"])
             memory.withLock { $0.forgetStatuses() }
         }
