@@ -54,7 +54,8 @@ enum WriteRate {
     /// One round per writer count on one control plane, the watches open throughout.
     static func rounds(writerCounts: [Int], watches: Int, seconds: Int, logLevel: String, backendPort: Int) async throws -> [Round] {
         let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
-        defer { server.stop() }
+        // Only when a step failed: the normal end waits without blocking (`stopWaiting`).
+        defer { if server.process.isRunning { server.stop() } }
         let collection = try await prepare(server, backendPort: backendPort)
         // Clients of their own, with a connection per watch and per writer: a shared pool (8
         // connections per host) would queue the writers behind the watches.
@@ -95,6 +96,7 @@ enum WriteRate {
         watchTasks.forEach { $0.cancel() }
         try? await watchClient.shutdown()
         try? await writeClient.shutdown()
+        await server.stopWaiting()
         return rounds
     }
 
@@ -102,7 +104,7 @@ enum WriteRate {
     /// created 16 at a time while `watches` watches stream them, 5 s after the last.
     static func residentMiB(routes: Int, watches: Int, logLevel: String, backendPort: Int) async throws -> Double {
         let server = try await GatehouseProcess(extraArguments: ["--log-level", logLevel])
-        defer { server.stop() }
+        defer { if server.process.isRunning { server.stop() } }
         let collection = try await prepare(server, backendPort: backendPort)
         let (watchClient, watchTasks) = openWatches(watches, on: collection)
         try await LiveGatewayBenchmark.createRoutes(range: 0..<routes, prefix: "rss", collection: collection, concurrency: 16)
@@ -110,6 +112,7 @@ enum WriteRate {
         let rss = LiveGatewayBenchmark.residentMiB(server.process.pid)
         watchTasks.forEach { $0.cancel() }
         try? await watchClient.shutdown()
+        await server.stopWaiting()
         return rss
     }
 
