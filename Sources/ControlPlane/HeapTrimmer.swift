@@ -29,14 +29,18 @@ public struct HeapTrimmer: ServiceLifecycle.Service {
 
     public func run() async throws {
         guard let trim = Self.mallocTrim else { return }
-        var schedule = TrimSchedule(version: activity())
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard schedule.observe(activity()) else { continue }
-            let started = ContinuousClock.now
-            let released = trim(0)
-            logger.debug("heap trimmed after a burst", metadata: [
-                "released": "\(released != 0)", "took": "\(ContinuousClock.now - started)"])
+        let activity = self.activity, interval = self.interval, logger = self.logger
+        // A shutdown ends the sleep at once: the services after this one wait for it.
+        try? await cancelWhenGracefulShutdown {
+            var schedule = TrimSchedule(version: activity())
+            while true {
+                try await Task.sleep(for: interval)
+                guard schedule.observe(activity()) else { continue }
+                let started = ContinuousClock.now
+                let released = trim(0)
+                logger.debug("heap trimmed after a burst", metadata: [
+                    "released": "\(released != 0)", "took": "\(ContinuousClock.now - started)"])
+            }
         }
     }
 
