@@ -212,8 +212,8 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
     /// The longest rest after a pass (see `run`). Passes of up to this long keep to "at most
     /// half the time". Under 2,000 HTTPRoute creates/s, passes over 4,000 to 19,000 routes took
     /// 110-230 ms each (sharing the CPU with the writes); with a 50 ms cap they had most of a
-    /// core, which the writes then lacked (50 writers: p99 44-54 ms with that cap, 39-47 ms
-    /// with this one). Passes at a thousand routes take a few milliseconds and rest as long.
+    /// core, which the writes then lacked. Passes at a thousand routes take a few milliseconds
+    /// and rest as long.
     static let maximumRest: Duration = .milliseconds(200)
 
     /// One pass of the pipeline.
