@@ -281,6 +281,12 @@ final class Reconciler: ServiceLifecycle.Service, Sendable {
         }
         await meshWriter.write(meshGateways: changedMeshGateways, meshHTTPRoutes: changedMeshRoutes, meshTCPRoutes: changedTCPRoutes,
                                removed: (removedMesh + removedTCPRoutes).sorted())
+        if Task.isCancelled {
+            // Shutting down: the writers stopped early. What they left unwritten is not
+            // remembered as written, should this reconciler run again.
+            memory.withLock { $0 = PassMemory() }
+            return
+        }
         _ = await MeshSecretWriter(store: store, systemNamespace: options.systemNamespace, logger: logger).write(translation.meshSecrets)
         if memory.withLock({ $0.needsLeftoverSweep() }) {
             var keep = Set(translation.meshGateways.compactMap { $0.metadata?.name }.map {

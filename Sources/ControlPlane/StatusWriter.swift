@@ -15,6 +15,7 @@ struct StatusWriter {
     /// Writes every update, `batchSize` objects per store transaction; returns how many objects
     /// changed. Objects gone since the translation are skipped (the next pass settles them). A
     /// failed batch throws; the batches before it stay written and their events are recorded.
+    /// Stops between batches when the task is cancelled.
     @discardableResult
     func write(_ updates: [StatusUpdate], now: String) async throws(StoreError) -> Int {
         var computed: [ObjectKey: JSONValue] = [:]
@@ -28,7 +29,7 @@ struct StatusWriter {
         // second) are stored as one shared value.
         let shared = ValueInterner()
         var changed = 0
-        for start in stride(from: 0, to: targets.count, by: Self.batchSize) {
+        for start in stride(from: 0, to: targets.count, by: Self.batchSize) where !Task.isCancelled {
             var transitions: [ControllerEvent] = []
             let batch = Array(targets[start..<min(start + Self.batchSize, targets.count)])
             changed += try await store.modifyEach(batch, status: true) { key, stored in

@@ -102,6 +102,27 @@ struct MeshWriterTests {
         return try object.decode(MeshHTTPRoute.self)
     }
 
+    @Test("a cancelled writer (a shutdown) writes nothing more")
+    func cancelledWriterStops() async throws {
+        let (store, directory) = try await makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await store.create(ResourceKinds.gatewayClass, ["metadata": ["name": "kuma"], "spec": ["controllerName": "c"]])
+        let routes = try (0..<50).map { try Self.meshRoute("r\($0)") }
+        let status: JSONValue = ["conditions": [StatusWriterTests.condition("Accepted", "True")]]
+        let writing = Task {
+            // Starts writing only once cancelled.
+            while !Task.isCancelled { await Task.yield() }
+            await MeshResourceWriter(store: store).write(meshGateways: [], meshHTTPRoutes: routes, removed: [])
+            return try await StatusWriter(store: store, controllerName: "c").write(
+                [StatusUpdate(key: ObjectKey(kind: ResourceKinds.gatewayClass, namespace: nil, name: "kuma"), status: status)],
+                now: "2026-01-01T00:00:00Z")
+        }
+        writing.cancel()
+        #expect(try await writing.value == 0)
+        #expect(store.list(ObjectFilter(kind: ResourceKinds.meshHTTPRoute)).items.isEmpty)
+        #expect(store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma")?["status"] == nil)
+    }
+
     @Test("generated routes are created, a hand edit is re-asserted, removed ones are deleted")
     func reassertsAndRemoves() async throws {
         let (store, directory) = try await makeStore()
