@@ -56,15 +56,15 @@ public struct HeapTrimmer: ServiceLifecycle.Service {
 }
 
 /// When to trim: after the activity counter moved and then held still for one look.
-public struct TrimSchedule: Sendable, Equatable {
+struct TrimSchedule: Sendable {
     private var lastSeen: UInt64
     private var movedSinceTrim = false
 
     /// Starts from the counter's current value (a start is not a burst).
-    public init(version: UInt64) { lastSeen = version }
+    init(version: UInt64) { lastSeen = version }
 
     /// Records one look at the counter; true when the heap should be trimmed now.
-    public mutating func observe(_ version: UInt64) -> Bool {
+    mutating func observe(_ version: UInt64) -> Bool {
         if version != lastSeen {
             lastSeen = version
             movedSinceTrim = true
