@@ -111,6 +111,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     /// The agent's state, shared by its stream, supervisor and metrics tasks.
     let state = Mutex(State())
+    /// Keeps status reports in order.
+    private let reports = ReportSender()
 
     /// Creates the agent (nothing runs until `run`).
     public init(configuration: DataplaneConfiguration, logger: Logger) throws {
@@ -193,6 +195,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     /// Restarts Envoy when it dies, with a short backoff; it reloads the last good files.
     private func superviseEnvoy(bootstrapPath: String) async throws {
         var backoff = RestartBackoff()
+        var ticks = 0
         while !Task.isCancelledOrShuttingDown {
             try await Task.sleep(for: .milliseconds(200))
             // An orphaned agent (its control plane killed) stops: returning ends the agent,
@@ -206,6 +209,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             if running {
                 backoff.succeeded()
                 await recheckUnconfirmed()
+                // A report that failed is sent again, once a second at most.
+                ticks += 1
+                if ticks % 5 == 0, reports.isBehind { await sendReport() }
                 continue
             }
             let delay = backoff.nextDelay()
@@ -303,7 +309,15 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     // MARK: Reports
 
+    /// Tells the control plane what the agent knows now (call after changing `state.report`).
+    /// Reports go one at a time (`ReportSender`); one that fails is sent again by the
+    /// supervisor loop.
     func sendReport() async {
+        await reports.send { await self.deliverReport() }
+    }
+
+    /// Posts the report as it is now; true when the control plane took it.
+    private func deliverReport() async -> Bool {
         let body = state.withLock { $0.report.json(kind: configuration.kind, proxy: configuration.gateway, replica: configuration.replica) }
         var request = HTTPClientRequest(url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status")
         request.method = .POST
@@ -311,9 +325,17 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
         request.body = .bytes(ByteBuffer(bytes: JSONSerializer.data(body)))
         authorize(&request, reread: false)
         do {
-            _ = try await client.execute(request, timeout: .seconds(5))
+            let response = try await client.execute(request, timeout: .seconds(5))
+            let answer = try await response.body.collect(upTo: 4096)
+            guard (200..<300).contains(response.status.code) else {
+                logger.warning("the control plane refused a status report",
+                               metadata: ["status": "\(response.status.code)", "reason": "\(String(buffer: answer))"])
+                return false
+            }
+            return true
         } catch {
             logger.debug("status report failed", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
