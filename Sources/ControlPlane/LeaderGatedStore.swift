@@ -61,12 +61,6 @@ public struct LeaderGatedStore: ObjectStore {
     }
 
     @discardableResult
-    public func putEach(_ objects: [(kind: ResourceKind, object: JSONValue)]) async throws(StoreError) -> [ObjectKey] {
-        try requireLeadership()
-        return try await base.putEach(objects)
-    }
-
-    @discardableResult
     public func delete(_ kind: ResourceKind, namespace: String?, name: String, preconditions: DeletePreconditions,
                        dryRun: Bool) async throws(StoreError) -> JSONValue {
         try requireLeadership()

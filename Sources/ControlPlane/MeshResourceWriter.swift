@@ -27,19 +27,19 @@ struct MeshResourceWriter {
             guard let object = try? JSONValue.encode(route), let name = object.name else { continue }
             desired.append((ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: object.namespace, name: name), ResourceKinds.meshHTTPRoute, object))
         }
-        var writes: [(kind: ResourceKind, object: JSONValue)] = []
         for (key, kind, object) in desired {
+            if Task.isCancelled { return }
             var wanted = object
             wanted["apiVersion"] = .string(kind.apiVersion())
             wanted["kind"] = .string(kind.kind)
-            if let existing = store.get(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name),
-               existing["spec"] == wanted["spec"], existing.labels == wanted.labels,
-               existing[path: ["metadata", "annotations"]] == wanted[path: ["metadata", "annotations"]] { continue }
-            writes.append((kind, wanted))
-        }
-        for start in stride(from: 0, to: writes.count, by: Self.batchSize) {
-            if Task.isCancelled { return }
-            _ = try? await store.putEach(Array(writes[start..<min(start + Self.batchSize, writes.count)]))
+            if let existing = store.get(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name) {
+                if existing["spec"] == wanted["spec"], existing.labels == wanted.labels,
+                   existing[path: ["metadata", "annotations"]] == wanted[path: ["metadata", "annotations"]] { continue }
+                wanted[path: ["metadata", "resourceVersion"]] = nil
+                _ = try? await store.update(kind, wanted)
+            } else {
+                _ = try? await store.create(kind, wanted)
+            }
         }
         for key in removed {
             if Task.isCancelled { return }
@@ -47,11 +47,6 @@ struct MeshResourceWriter {
             _ = try? await store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
         }
     }
-
-    /// Objects per store transaction: a burst of new routes generates thousands of mesh
-    /// objects, and one transaction each doubled the commits that the API's own writes queue
-    /// behind; batches as small as the status writer's keep that wait short.
-    static let batchSize = StatusWriter.batchSize
 
     /// Deletes generated objects that `keep` does not name (leftovers of an earlier run).
     func removeStale(keeping keep: Set<ObjectKey>) async {

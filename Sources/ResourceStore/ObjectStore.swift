@@ -50,13 +50,6 @@ public protocol ObjectStore: Sendable {
     func modifyEach(_ targets: [(kind: ResourceKind, key: ObjectKey)], status: Bool,
                     _ transform: (ObjectKey, JSONValue) -> JSONValue?) async throws(StoreError) -> [ObjectKey]
 
-    /// Creates each object that does not exist and replaces the main resource of each that
-    /// does (status kept, no resourceVersion precondition); skips objects the store refuses
-    /// (a namespace missing, say). Returns the keys that changed. `SQLiteStore` writes them in
-    /// one transaction.
-    @discardableResult
-    func putEach(_ objects: [(kind: ResourceKind, object: JSONValue)]) async throws(StoreError) -> [ObjectKey]
-
     /// Deletes an object (at once, or by `deletionTimestamp` while finalizers remain).
     @discardableResult
     func delete(_ kind: ResourceKind, namespace: String?, name: String, preconditions: DeletePreconditions,
@@ -106,29 +99,6 @@ extension ObjectStore {
     public func modifyEach(_ targets: [(kind: ResourceKind, key: ObjectKey)],
                            _ transform: (ObjectKey, JSONValue) -> JSONValue?) async throws(StoreError) -> [ObjectKey] {
         try await modifyEach(targets, status: false, transform)
-    }
-
-    /// `putEach` as one `create` or `update` per object (a store without batched writes).
-    @discardableResult
-    public func putEach(_ objects: [(kind: ResourceKind, object: JSONValue)]) async throws(StoreError) -> [ObjectKey] {
-        var changed: [ObjectKey] = []
-        for (kind, object) in objects {
-            guard let name = object.name else { continue }
-            let key = ObjectKey(kind: kind, namespace: object.namespace, name: name)
-            do throws(StoreError) {
-                if let existing = get(kind, namespace: object.namespace, name: name) {
-                    var replacement = object
-                    replacement[path: ["metadata", "resourceVersion"]] = nil
-                    if try await update(kind, replacement) != existing { changed.append(key) }
-                } else {
-                    try await create(kind, object)
-                    changed.append(key)
-                }
-            } catch where error.code != .internalError {
-                continue
-            }
-        }
-        return changed
     }
 
     /// `delete` without preconditions or dry run.

@@ -213,7 +213,12 @@ public final class SQLiteStore: ObjectStore {
             guard let updated = ObjectLifecycle.prepareUpdate(
                 submitted, stored: stored, kind: kind, scope: status ? .status : .main, resourceVersion: version)
             else { return stored }
-            Self.recordUpdate(key, updated: updated, stored: stored, version: version, state: state, pending: &pending)
+            if updated[path: ["metadata", "deletionTimestamp"]] != nil && updated.finalizers.isEmpty {
+                pending.record(.deleted, key: key, object: updated, previous: stored, version: version)
+                Self.finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
+            } else {
+                pending.record(.modified, key: key, object: updated, previous: stored, version: version)
+            }
             // A dry run consumes no version: the answer keeps the stored one (`kubectl diff`
             // compares it with the live object).
             return dryRun ? Self.withResourceVersion(stored.resourceVersion, updated) : updated
@@ -253,53 +258,11 @@ public final class SQLiteStore: ObjectStore {
                 guard let updated = ObjectLifecycle.prepareUpdate(
                     submitted, stored: stored, kind: kind, scope: status ? .status : .main, resourceVersion: version)
                 else { continue }
-                Self.recordUpdate(key, updated: updated, stored: stored, version: version, state: state, pending: &pending)
-                changed.append(key)
-            }
-            return changed
-        }
-    }
-
-    /// Records an update; one that leaves a deleted object without finalizers removes it.
-    private static func recordUpdate(_ key: ObjectKey, updated: JSONValue, stored: JSONValue, version: UInt64,
-                                     state: StoreState, pending: inout PendingChanges) {
-        if updated[path: ["metadata", "deletionTimestamp"]] != nil && updated.finalizers.isEmpty {
-            pending.record(.deleted, key: key, object: updated, previous: stored, version: version)
-            finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
-        } else {
-            pending.record(.modified, key: key, object: updated, previous: stored, version: version)
-        }
-    }
-
-    /// Creates each object that does not exist and replaces the main resource of each that
-    /// does (its status kept, no resourceVersion precondition), all in one transaction; each
-    /// change still gets its own resourceVersion and watch event, in order. Objects without a
-    /// name or in a namespace that is missing or terminating are skipped. Returns the keys of
-    /// the objects that changed.
-    @discardableResult
-    public func putEach(_ objects: [(kind: ResourceKind, object: JSONValue)]) async throws(StoreError) -> [ObjectKey] {
-        try await onWritesThread { () throws(StoreError) -> [ObjectKey] in try putEachNow(objects) }
-    }
-
-    private func putEachNow(_ objects: [(kind: ResourceKind, object: JSONValue)]) throws(StoreError) -> [ObjectKey] {
-        try write { (state: StoreState, pending: inout PendingChanges) throws(StoreError) -> [ObjectKey] in
-            var changed: [ObjectKey] = []
-            for (kind, object) in objects {
-                guard let name = object.name, !name.isEmpty else { continue }
-                let key = ObjectKey(kind: kind, namespace: object.namespace, name: name)
-                let version = pending.version + 1
-                if let stored = pending.current(for: key, in: state) {
-                    var submitted = object
-                    submitted[path: ["metadata", "resourceVersion"]] = nil
-                    guard let updated = ObjectLifecycle.prepareUpdate(submitted, stored: stored, kind: kind, scope: .main, resourceVersion: version)
-                    else { continue }
-                    Self.recordUpdate(key, updated: updated, stored: stored, version: version, state: state, pending: &pending)
+                if updated[path: ["metadata", "deletionTimestamp"]] != nil && updated.finalizers.isEmpty {
+                    pending.record(.deleted, key: key, object: updated, previous: stored, version: version)
+                    Self.finishNamespaceIfEmpty(key.namespace, state: state, pending: &pending)
                 } else {
-                    if kind.namespaced {
-                        do throws(StoreError) { try Self.requireLiveNamespace(key.namespace, in: state) } catch { continue }
-                    }
-                    pending.record(.added, key: key, object: ObjectLifecycle.prepareCreate(object, kind: kind, resourceVersion: version),
-                                   previous: nil, version: version)
+                    pending.record(.modified, key: key, object: updated, previous: stored, version: version)
                 }
                 changed.append(key)
             }

@@ -2,7 +2,6 @@
 import Foundation
 import GatewayModel
 import ResourceStore
-import Synchronization
 import Testing
 
 /// A fresh SQLite store in a temporary directory, with the `default` and `kuma-system` namespaces.
@@ -122,32 +121,6 @@ struct MeshWriterTests {
         #expect(try await writing.value == 0)
         #expect(store.list(ObjectFilter(kind: ResourceKinds.meshHTTPRoute)).items.isEmpty)
         #expect(store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma")?["status"] == nil)
-    }
-
-    @Test("mesh objects are written in transactions of batchSize: an API write lands only between two batches")
-    func meshWritesBatched() async throws {
-        let (store, directory) = try await makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let count = MeshResourceWriter.batchSize * 20
-        let routes = try (0..<count).map { try Self.meshRoute("r\($0)") }
-        let base = store.resourceVersion
-        let finished = Atomic<Bool>(false)
-        let writing = Task {
-            await MeshResourceWriter(store: store).write(meshGateways: [], meshHTTPRoutes: routes, removed: [])
-            finished.store(true, ordering: .sequentiallyConsistent)
-        }
-        var apiVersions: [UInt64] = []
-        while !finished.load(ordering: .sequentiallyConsistent), apiVersions.count < 10_000 {
-            let created = try await store.create(ResourceKinds.configMap, [
-                "metadata": ["name": .string("api-\(apiVersions.count)"), "namespace": "default"]])
-            apiVersions.append(try #require(UInt64(created.resourceVersion ?? "")))
-        }
-        await writing.value
-        #expect(store.list(ObjectFilter(kind: ResourceKinds.meshHTTPRoute)).items.count == count)
-        // The mesh objects written before each API write: a whole number of batches.
-        let meshBefore = apiVersions.enumerated().map { index, version in Int(version - base) - 1 - index }
-        #expect(meshBefore.allSatisfy { $0 % MeshResourceWriter.batchSize == 0 }, "\(meshBefore)")
-        #expect(meshBefore.contains { $0 > 0 && $0 < count }, "an API write went in while the mesh objects were written: \(meshBefore)")
     }
 
     @Test("generated routes are created, a hand edit is re-asserted, removed ones are deleted")

@@ -191,36 +191,4 @@ struct StoreBatchTests {
         let reopened = try SQLiteStore(directory: directory)
         #expect(reopened.get(ResourceKinds.gateway, namespace: "default", name: "a")?[path: ["status", "conditions"]]?.arrayValue?.count == 1)
     }
-
-    @Test("putEach: creates the absent, replaces the present (status kept), one version and event each; unchanged and homeless objects skipped")
-    func putEach() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try await store.create(ResourceKinds.namespace, namespace("default"))
-        var existing = try await store.create(ResourceKinds.gateway, gateway("a"))
-        existing["status"] = ["conditions": [["type": "Accepted", "status": "True"]]]
-        try await store.update(ResourceKinds.gateway, existing, status: true)
-        try await store.create(ResourceKinds.gateway, gateway("same"))
-        let before = store.resourceVersion
-        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.gateway), from: before)
-        var homeless = gateway("elsewhere")
-        homeless[path: ["metadata", "namespace"]] = "missing"
-        var stale = gateway("a", port: 8080)
-        stale[path: ["metadata", "resourceVersion"]] = "1"
-        let changed = try await store.putEach([(ResourceKinds.gateway, stale), (ResourceKinds.gateway, homeless),
-                                               (ResourceKinds.gateway, gateway("same")), (ResourceKinds.gateway, gateway("new"))])
-        #expect(changed.map(\.name) == ["a", "new"])
-        #expect(store.resourceVersion == before + 2)
-        let events = try await collect(subscription, count: 2)
-        #expect(events.map(\.type) == [.modified, .added])
-        #expect(events.map(\.resourceVersion) == [before + 1, before + 2])
-        let replaced = try #require(store.get(ResourceKinds.gateway, namespace: "default", name: "a"))
-        #expect(replaced[path: ["spec", "listeners"]]?.arrayValue?.first?["port"] == 8080, "no resourceVersion precondition")
-        #expect(replaced[path: ["status", "conditions"]]?.arrayValue?.count == 1, "the status is kept")
-        #expect(replaced[path: ["metadata", "generation"]] == 2)
-        #expect(store.get(ResourceKinds.gateway, namespace: "default", name: "new")?[path: ["metadata", "uid"]] != nil)
-        #expect(store.get(ResourceKinds.gateway, namespace: "missing", name: "elsewhere") == nil)
-        let reopened = try SQLiteStore(directory: directory)
-        #expect(reopened.get(ResourceKinds.gateway, namespace: "default", name: "new") != nil, "durable like any write")
-    }
 }
