@@ -288,6 +288,8 @@ let package = Package(
             name: "ControlPlaneTests",
             dependencies: ["ControlPlane", "APIServer", "Dataplane", "EnvoyTranslator", "GatewayModel", "GatewayTranslator", "ResourceStore",
                            .product(name: "X509", package: "swift-certificates"),
+                           // WatchLines' response body writer.
+                           .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(

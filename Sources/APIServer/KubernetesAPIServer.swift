@@ -276,10 +276,7 @@ struct APIResponder: HTTPResponder {
                 subscription.finish()
             }
             defer { ticker.cancel() }
-            for await item in subscription.items {
-                if case .bookmark = item, !watch.bookmarks && !watch.initialEventsEndBookmark { continue }
-                try await writer.write(ByteBuffer(bytes: watch.lineBytes(for: item)))
-            }
+            try await WatchLines.send(subscription.items, of: watch, to: &writer)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)

@@ -7,7 +7,7 @@ import ResourceStore
 /// order they came: an expensive request slows itself and those like it, never the rest.
 enum RequestWork {
     /// The thread heavy requests run on.
-    static let executor = DedicatedThreadExecutor(name: "api-heavy-requests")
+    static let executor = DedicatedThreadExecutor(name: "api-heavy-work")
 
     /// Bodies from this size on are heavy to decode and admit (a typical manifest is a few KiB).
     static let heavyBodyBytes = 64 * 1024

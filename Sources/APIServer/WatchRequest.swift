@@ -1,4 +1,5 @@
 import GatewayModel
+import NIOCore
 import ResourceStore
 
 /// A `?watch=1` request: a stream of `{"type": ..., "object": ...}` lines, one per change, in
@@ -42,25 +43,24 @@ struct WatchRequest: Sendable {
         }
     }
 
-    /// The bytes of the JSON line for one watch item, newline included. An event whose object
-    /// the store serialized already (and which needs no change for this watch: same
-    /// apiVersion, nothing to redact, no table) is sent as those bytes, so twenty watches of a
-    /// busy kind serialize each change once, not twenty times.
-    func lineBytes(for item: WatchItem) -> [UInt8] {
+    /// Appends the JSON line for one watch item, newline included. An event whose object the
+    /// store serialized already (and which needs no change for this watch: same apiVersion,
+    /// nothing to redact, no table) is sent as those bytes, so twenty watches of a busy kind
+    /// serialize each change once, not twenty times.
+    func appendLine(for item: WatchItem, to buffer: inout ByteBuffer) {
         if case .event(let event) = item, !asTable, let encoded = event.encodedObject,
            event.object["apiVersion"]?.stringValue == target.apiVersion,
            !MeshSecret.isProtected(event.object, systemNamespace: systemNamespace) {
-            var bytes = Array(#"{"type":""#.utf8)
-            bytes.reserveCapacity(encoded.count + 32)
-            bytes += event.type.rawValue.utf8
-            bytes += #"","object":"#.utf8
-            bytes += encoded
-            bytes += "}\n".utf8
-            return bytes
+            buffer.reserveCapacity(minimumWritableBytes: encoded.count + 32)
+            buffer.writeString(#"{"type":""#)
+            buffer.writeString(event.type.rawValue)
+            buffer.writeString(#"","object":"#)
+            buffer.writeBytes(encoded)
+            buffer.writeString("}\n")
+            return
         }
-        var bytes = JSONSerializer.data(line(for: item))
-        bytes.append(0x0A)
-        return bytes
+        buffer.writeBytes(JSONSerializer.data(line(for: item)))
+        buffer.writeInteger(UInt8(0x0A))
     }
 
     /// The JSON line for one watch item.

@@ -9,7 +9,9 @@ struct MeshResourceWriter {
 
     /// Writes the given generated objects (those already equal in the store are left alone)
     /// and deletes `removed` ones. On the first pass after a start, generated objects left in the
-    /// store by an earlier run that this run does not produce are deleted too.
+    /// store by an earlier run that this run does not produce are deleted too. Stops when the
+    /// task is cancelled (a shutdown need not wait for thousands of writes the next start
+    /// makes anyway).
     func write(meshGateways: [MeshGateway], meshHTTPRoutes: [MeshHTTPRoute], meshTCPRoutes: [MeshTCPRoute] = [],
                removed: [ObjectKey]) async {
         var desired: [(ObjectKey, ResourceKind, JSONValue)] = []
@@ -26,6 +28,7 @@ struct MeshResourceWriter {
             desired.append((ObjectKey(kind: ResourceKinds.meshHTTPRoute, namespace: object.namespace, name: name), ResourceKinds.meshHTTPRoute, object))
         }
         for (key, kind, object) in desired {
+            if Task.isCancelled { return }
             var wanted = object
             wanted["apiVersion"] = .string(kind.apiVersion())
             wanted["kind"] = .string(kind.kind)
@@ -39,6 +42,7 @@ struct MeshResourceWriter {
             }
         }
         for key in removed {
+            if Task.isCancelled { return }
             guard let kind = ResourceKinds.kind(of: key) else { continue }
             _ = try? await store.delete(kind, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name)
         }

@@ -120,7 +120,9 @@ public struct StandaloneControlPlane: Sendable {
         // The local runtime stops first (ServiceGroup stops in reverse order) so agents can
         // still report while they drain; the event recorder last, so it writes what they reported.
         let controllers: [any ServiceLifecycle.Service] = [events, ObjectCountMetrics(store: store), reconciler, infra]
+        let trimmer = HeapTrimmer(logger: logger) { store.resourceVersion }
         services = (settings.runsControllers ? controllers : [ObjectCountMetrics(store: store)]) + (settings.runsLocalRuntime ? [runtime] : [])
+            + [trimmer]
         resumeWriting = {
             reconciler.resumeWriting()
             infra.wakeUp()

@@ -12,8 +12,10 @@ struct StatusWriter {
     /// Receives the events the written statuses mean (`StatusEvents`), when set.
     var events: EventRecorder? = nil
 
-    /// Writes every update in one store transaction; returns how many objects changed.
-    /// Objects gone since the translation are skipped (the next pass settles them).
+    /// Writes every update, `batchSize` objects per store transaction; returns how many objects
+    /// changed. Objects gone since the translation are skipped (the next pass settles them). A
+    /// failed batch throws; the batches before it stay written and their events are recorded.
+    /// Stops between batches when the task is cancelled.
     @discardableResult
     func write(_ updates: [StatusUpdate], now: String) async throws(StoreError) -> Int {
         var computed: [ObjectKey: JSONValue] = [:]
@@ -23,23 +25,33 @@ struct StatusWriter {
             computed[update.key] = update.status
             targets.append((kind, update.key))
         }
-        var transitions: [ControllerEvent] = []
         // Equal merged statuses (every route a pass accepted on one Gateway, stamped in the same
         // second) are stored as one shared value.
         let shared = ValueInterner()
-        let changed = try await store.modifyEach(targets, status: true) { key, stored in
-            guard let status = computed[key], let kind = ResourceKinds.kind(of: key) else { return nil }
-            let merged = shared.intern(merge(status, onto: stored["status"], kind: kind, now: now))
-            if merged == (stored["status"] ?? .null) { return nil }
-            if events != nil { transitions += StatusEvents.transitions(kind: kind, stored: stored, status: merged) }
-            var object = stored
-            object["status"] = merged
-            return object
+        var changed = 0
+        for start in stride(from: 0, to: targets.count, by: Self.batchSize) where !Task.isCancelled {
+            var transitions: [ControllerEvent] = []
+            let batch = Array(targets[start..<min(start + Self.batchSize, targets.count)])
+            changed += try await store.modifyEach(batch, status: true) { key, stored in
+                guard let status = computed[key], let kind = ResourceKinds.kind(of: key) else { return nil }
+                let merged = shared.intern(merge(status, onto: stored["status"], kind: kind, now: now))
+                if merged == (stored["status"] ?? .null) { return nil }
+                if events != nil { transitions += StatusEvents.transitions(kind: kind, stored: stored, status: merged) }
+                var object = stored
+                object["status"] = merged
+                return object
+            }.count
+            // Only once the batch is stored: a failed one is retried and reports then.
+            for transition in transitions { events?.record(transition) }
         }
-        // Only once the statuses are stored: a failed write is retried and reports then.
-        for transition in transitions { events?.record(transition) }
-        return changed.count
+        return changed
     }
+
+    /// Status writes per store transaction. The store's writes take turns on one thread: a
+    /// pass's statuses in one transaction (5,703 of them at 1,700 HTTPRoute creates/s) held
+    /// every API write back for up to a second. In batches of this size, the writes that queue
+    /// meanwhile go in between and wait a few milliseconds at most.
+    static let batchSize = 32
 
     private func merge(_ computed: JSONValue, onto stored: JSONValue?, kind: ResourceKind, now: String) -> JSONValue {
         var result = computed

@@ -114,6 +114,8 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     /// The agent's state, shared by its stream, supervisor and metrics tasks.
     let state = Mutex(State())
+    /// Keeps status reports in order.
+    private let reports = ReportSender()
 
     /// Creates the agent (nothing runs until `run`).
     public init(configuration: DataplaneConfiguration, logger: Logger) throws {
@@ -189,6 +191,7 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
     /// Restarts Envoy when it dies, with a short backoff; it reloads the last good files.
     private func superviseEnvoy(bootstrapPath: String) async throws {
         var backoff = RestartBackoff()
+        var ticks = 0
         while !Task.isCancelledOrShuttingDown {
             try await Task.sleep(for: .milliseconds(200))
             // An orphaned agent (its control plane killed) stops: returning ends the agent,
@@ -202,6 +205,9 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
             if running {
                 backoff.succeeded()
                 await recheckUnconfirmed()
+                // A report that failed is sent again, once a second at most.
+                ticks += 1
+                if ticks % 5 == 0, reports.isBehind { await sendReport() }
                 continue
             }
             let delay = backoff.nextDelay()
@@ -308,16 +314,31 @@ public final class DataplaneAgent: ServiceLifecycle.Service, Sendable {
 
     // MARK: Reports
 
-    /// Posts the report to the control plane (failures are only logged: the next one says it all).
+    /// Tells the control plane what the agent knows now (call after changing `state.report`).
+    /// Reports go one at a time (`ReportSender`); one that fails is sent again by the
+    /// supervisor loop.
     func sendReport(timeout: Duration = .seconds(5)) async {
+        await reports.send { await self.deliverReport(timeout: timeout) }
+    }
+
+    /// Posts the report as it is now; true when the control plane took it (a 2xx answer).
+    private func deliverReport(timeout: Duration) async -> Bool {
         let body = state.withLock { $0.report.json(kind: configuration.kind, proxy: configuration.gateway, replica: configuration.replica) }
         var request = AgentHTTPRequest(method: .POST, url: "\(configuration.controlPlane)/gatehouse/v1/dataplanes/status",
                                        headers: ["Content-Type": "application/json"], body: JSONSerializer.data(body))
         authorize(&request, reread: false)
         do {
-            _ = try await client.execute(request, timeout: timeout)
+            // The answer is read whole (at most 4 KiB), so the connection can carry the next report.
+            let response = try await client.execute(request, timeout: timeout, limit: 4096)
+            guard (200..<300).contains(response.status.code) else {
+                logger.warning("the control plane refused a status report",
+                               metadata: ["status": "\(response.status.code)", "reason": "\(response.text)"])
+                return false
+            }
+            return true
         } catch {
             logger.debug("status report failed", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

@@ -144,6 +144,18 @@ public final class GatehouseProcess: Sendable {
         return -1
     }
 
+    /// Like `stop`, without blocking a thread while the control plane shuts down. `stop`
+    /// polls from the calling thread: called from a task, it holds one of the (on two cores,
+    /// two) cooperative threads, and the exit may then be noticed only after the 10 s are up
+    /// and the SIGKILL went out, too late for the gateway pods the control plane stops last.
+    @discardableResult
+    public func stopWaiting() async -> Int32 {
+        let termination = await process.stop(grace: .seconds(10))
+        cleanUp()
+        if case .exited(let status) = termination { return status }
+        return -1
+    }
+
     /// SIGKILL at once (crash simulation); the data directory is kept.
     public func kill() {
         process.killBlocking()

@@ -38,11 +38,22 @@ public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Runs jobs forever (the executor lives as long as the process: stores and servers do).
     private func runLoop() {
+        nameThread()
         while true {
             while sem_wait(ready) != 0 {}
             guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
+    }
+
+    /// Gives the thread its name, shown by `top -H`, perf and `/proc/PID/task/*/comm` (glibc's
+    /// `pthread_setname_np`, looked up at run time: the Glibc module does not export it).
+    private func nameThread() {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(nil, "pthread_setname_np") else { return }
+        typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+        _ = unsafeBitCast(symbol, to: SetName.self)(pthread_self(), String(decoding: name.utf8.prefix(15), as: UTF8.self))
+        #endif
     }
 
     /// Queues a job (called by the Swift runtime).

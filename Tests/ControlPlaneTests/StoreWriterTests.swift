@@ -39,6 +39,36 @@ struct StatusWriterTests {
         #expect(after?[path: ["status", "conditions"]]?.arrayValue?.first?["lastTransitionTime"] == "2026-01-03T00:00:00Z")
     }
 
+    @Test("a large status batch lets an API write in between its transactions")
+    func apiWritesInterleave() async throws {
+        let (store, directory) = try await makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let count = 2_000
+        var updates: [StatusUpdate] = []
+        for index in 0..<count {
+            let name = "r\(index)"
+            try await store.create(ResourceKinds.httpRoute, [
+                "metadata": ["name": .string(name), "namespace": "default"],
+                "spec": ["parentRefs": [["name": "g"]]],
+            ])
+            let status: JSONValue = ["parents": [["parentRef": ["name": "g"], "controllerName": "c",
+                                                  "conditions": [Self.condition("Accepted", "True")]]]]
+            updates.append(StatusUpdate(key: ObjectKey(kind: ResourceKinds.httpRoute, namespace: "default", name: name), status: status))
+        }
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.httpRoute), from: store.resourceVersion)
+        let writing = Task { try await StatusWriter(store: store, controllerName: "c").write(updates, now: "2026-01-01T00:00:00Z") }
+        // The first status is stored: the batch is under way. A write sent now waits for the
+        // transaction in progress, not for the whole batch.
+        var events = subscription.items.makeAsyncIterator()
+        _ = await events.next()
+        let created = try await store.create(ResourceKinds.httpRoute, ["metadata": ["name": "api-write", "namespace": "default"],
+                                                                       "spec": ["parentRefs": [["name": "g"]]]])
+        #expect(try await writing.value == count)
+        let createdVersion = try #require(UInt64(created.resourceVersion ?? ""))
+        #expect(createdVersion < store.resourceVersion - UInt64(count / 2),
+                "the API write went in early in the batch (version \(createdVersion), batch ended at \(store.resourceVersion))")
+    }
+
     @Test("route parents of other controllers are kept")
     func otherControllersKept() async throws {
         let (store, directory) = try await makeStore()
@@ -70,6 +100,27 @@ struct MeshWriterTests {
                                                                         "default": ["backendRefs": [["kind": "MeshService", "name": "s", "port": 80]]]]]]]],
         ]
         return try object.decode(MeshHTTPRoute.self)
+    }
+
+    @Test("a cancelled writer (a shutdown) writes nothing more")
+    func cancelledWriterStops() async throws {
+        let (store, directory) = try await makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await store.create(ResourceKinds.gatewayClass, ["metadata": ["name": "kuma"], "spec": ["controllerName": "c"]])
+        let routes = try (0..<50).map { try Self.meshRoute("r\($0)") }
+        let status: JSONValue = ["conditions": [StatusWriterTests.condition("Accepted", "True")]]
+        let writing = Task {
+            // Starts writing only once cancelled.
+            while !Task.isCancelled { await Task.yield() }
+            await MeshResourceWriter(store: store).write(meshGateways: [], meshHTTPRoutes: routes, removed: [])
+            return try await StatusWriter(store: store, controllerName: "c").write(
+                [StatusUpdate(key: ObjectKey(kind: ResourceKinds.gatewayClass, namespace: nil, name: "kuma"), status: status)],
+                now: "2026-01-01T00:00:00Z")
+        }
+        writing.cancel()
+        #expect(try await writing.value == 0)
+        #expect(store.list(ObjectFilter(kind: ResourceKinds.meshHTTPRoute)).items.isEmpty)
+        #expect(store.get(ResourceKinds.gatewayClass, namespace: nil, name: "kuma")?["status"] == nil)
     }
 
     @Test("generated routes are created, a hand edit is re-asserted, removed ones are deleted")

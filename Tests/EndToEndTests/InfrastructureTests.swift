@@ -15,7 +15,13 @@ struct InfrastructureTests {
 
     static func get(_ server: GatehouseProcess, _ path: String) async throws -> JSONValue? {
         let answer = try await HTTP.json("GET", server.server + path)
-        return answer.status == 200 ? answer.json : nil
+        guard answer.status == 200 else { return nil }
+        // A 200 whose body is not a JSON object is a server bug, not an absent object.
+        guard case .object = answer.json else {
+            Issue.record("GET \(path) answered 200 with a body that is not a JSON object: \(answer.text.prefix(2000))")
+            return nil
+        }
+        return answer.json
     }
 
     /// The gateway's pods (by the standard gateway-name label).
@@ -78,7 +84,7 @@ struct InfrastructureTests {
             let now = try await Self.get(seed.server, Self.deploymentPath)
             return now.flatMap { $0[path: ["metadata", "uid"]] != original[path: ["metadata", "uid"]] ? $0 : nil }
         }
-        #expect(recreated[path: ["spec", "replicas"]] == 1)
+        #expect(recreated[path: ["spec", "replicas"]] == 1, "recreated: \(recreated)")
 
         let patch = try await kubectl.run("patch", "service", "kuma", "-n", "kuma-demo", "--type=merge", "-p",
                                           #"{"metadata":{"labels":{"gatehouse.io/managed-by":null,"extra":"x"}},"spec":{"type":"ClusterIP"}}"#)

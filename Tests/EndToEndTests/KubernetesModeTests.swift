@@ -49,6 +49,11 @@ struct KubernetesModeTests {
         var log: String {
             (try? String(contentsOf: directory.appendingPathComponent("control-plane.log"), encoding: .utf8)) ?? ""
         }
+
+        /// The last `count` lines of the log, under a heading naming the replica.
+        func logTail(_ count: Int = 25) -> String {
+            "\(directory.lastPathComponent) log:\n" + log.split(separator: "\n").suffix(count).joined(separator: "\n")
+        }
     }
 
     static func gatewayJSON(_ kubectl: Kubectl) async throws -> JSONValue {
@@ -230,8 +235,7 @@ struct KubernetesModeTests {
         } catch {
             let gateway = try? await Self.gatewayJSON(kubectl)
             throw HarnessError("\(error)\ngateway status: \(gateway?["status"].map { "\($0)" } ?? "none")\n"
-                               + [first, second].map { "\($0.directory.lastPathComponent) log:\n" + $0.log.split(separator: "\n").suffix(25).joined(separator: "\n") }
-                                   .joined(separator: "\n")
+                               + [first, second].map { $0.logTail() }.joined(separator: "\n")
                                + "\n" + podLogTails(cluster.dataDirectory.appendingPathComponent("pods")).joined(separator: "\n"))
         }
 
@@ -243,9 +247,15 @@ struct KubernetesModeTests {
 
         first.process.killBlocking()
         let killed = ContinuousClock.now
-        _ = try await eventually(10, "replica-b holding the Lease") { () -> Bool? in
-            let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
-            return lease[path: ["spec", "holderIdentity"]] == "replica-b" ? true : nil
+        do {
+            _ = try await eventually(10, "replica-b holding the Lease") { () -> Bool? in
+                let lease = try JSONParser.parse(try await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "json").output)
+                return lease[path: ["spec", "holderIdentity"]] == "replica-b" ? true : nil
+            }
+        } catch {
+            let lease = try? await kubectl.run("get", "lease", "gatehouse-control-plane", "-n", "kuma-system", "-o", "yaml").output
+            throw HarnessError("\(error) (\(ContinuousClock.now - killed) after the kill)\nlease:\n\(lease ?? "unreadable")\n"
+                               + second.logTail(40) + "\ncluster log:\n" + cluster.log.split(separator: "\n").suffix(20).joined(separator: "\n"))
         }
         // Taken over within the lease duration (3 s), plus a retry period of slack.
         #expect(ContinuousClock.now - killed < .seconds(5), "took over after \(ContinuousClock.now - killed)")
