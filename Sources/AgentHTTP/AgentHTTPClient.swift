@@ -9,7 +9,7 @@ public struct AgentHTTPRequest: Sendable {
     public var method: HTTPMethod
     /// The absolute URL.
     public var url: String
-    /// Header fields beyond `Host`, `Content-Length` and `Connection`, which the client sets.
+    /// Header fields beyond `Host` and `Content-Length`, which the client sets.
     public var headers: HTTPHeaders
     /// The body, if any.
     public var body: [UInt8]?
@@ -47,11 +47,11 @@ public struct AgentHTTPError: Error, CustomStringConvertible, Sendable {
 
 /// The body of a response, read part by part as it arrives (`AgentHTTPClient.stream`).
 public struct AgentHTTPBodyReader: ~Copyable {
-    private var parts: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
+    private var parts: ResponseParts
     private var ended = false
 
     /// Reads the body from `parts`, positioned after the response head.
-    init(parts: NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator) {
+    init(parts: ResponseParts) {
         self.parts = parts
     }
 
@@ -70,6 +70,12 @@ public struct AgentHTTPBodyReader: ~Copyable {
         throw AgentHTTPError("the connection closed before the end of the response")
     }
 
+    /// The connection's response parts after this body, and whether the body was read to its
+    /// end (only then can the connection carry another request).
+    consuming func finish() -> (parts: ResponseParts, ended: Bool) {
+        (parts, ended)
+    }
+
     /// The rest of the body, at most `limit` bytes (more throws).
     public mutating func collect(upTo limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
@@ -83,14 +89,18 @@ public struct AgentHTTPBodyReader: ~Copyable {
     }
 }
 
-/// A small HTTP/1.1 client on SwiftNIO, without Foundation: one connection per request
-/// (`Connection: close`), `https` through NIOSSL with the trust given at creation.
+/// A small HTTP/1.1 client on SwiftNIO, without Foundation: keep-alive connections, one kept
+/// per target between requests (`ConnectionPool`); `https` through NIOSSL with the trust given
+/// at creation.
 ///
 /// What the dataplane agent needs and no more: the config stream (a response read as it
-/// arrives, for as long as the server sends), status reports, Envoy's admin API.
+/// arrives, for as long as the server sends), status reports, Envoy's admin API (polled many
+/// times per config change: a connection per request cost the agent and Envoy an accept, a
+/// connect and a close each time). Copies of a client share its connections.
 public struct AgentHTTPClient: Sendable {
     private let tls: NIOSSLContext?
     private let group: any EventLoopGroup
+    private let pool = ConnectionPool()
     /// How long a connection may take to open.
     public var connectTimeout: TimeAmount = .seconds(5)
 
@@ -121,36 +131,88 @@ public struct AgentHTTPClient: Sendable {
         }
     }
 
-    /// Sends `request` and hands its response's head and body, as they arrive, to `read`; the
-    /// connection closes when `read` returns.
+    /// Sends `request` and hands its response's head and body, as they arrive, to `read`.
+    ///
+    /// The request goes on the target's idle connection when there is one. A kept-alive
+    /// connection may have been closed by the server meanwhile (an idle timeout; the close may
+    /// still be on its way): when a reused connection ends or fails before a response head
+    /// arrived, the request is sent once more on a new connection. After `read`, the connection
+    /// is kept for the next request only if the body was read to its end and neither side
+    /// asked to close; otherwise it is closed.
     public func stream<Result: Sendable>(
         _ request: AgentHTTPRequest,
         _ read: (HTTPResponseHead, inout AgentHTTPBodyReader) async throws -> Result
     ) async throws -> Result {
         guard let endpoint = HTTPEndpoint(url: request.url) else { throw AgentHTTPError("not an http(s) URL: \(request.url)") }
-        let channel = try await connect(endpoint)
-        return try await channel.executeThenClose { inbound, outbound in
+        let target = endpoint.poolKey
+        if let reused = pool.take(target) {
+            switch try await exchange(request, endpoint, on: reused, read) {
+            case .answered(let result): return result
+            case .unanswered: try Task.checkCancellation()
+            }
+        }
+        let fresh = await PooledConnection.adopt(try await connect(endpoint))
+        switch try await exchange(request, endpoint, on: fresh, read) {
+        case .answered(let result): return result
+        case .unanswered(let error): throw error
+        }
+    }
+
+    /// What became of a request on one connection.
+    private enum Exchange<Result> {
+        case answered(Result)
+        /// The connection failed or closed before a response head arrived (it is closed now).
+        case unanswered(any Error)
+    }
+
+    /// Sends `request` on `connection` and reads the answer with `read`; gives the connection
+    /// back to the pool or closes it.
+    private func exchange<Result: Sendable>(
+        _ request: AgentHTTPRequest, _ endpoint: HTTPEndpoint, on connection: PooledConnection,
+        _ read: (HTTPResponseHead, inout AgentHTTPBodyReader) async throws -> Result
+    ) async throws -> Exchange<Result> {
+        var connection = connection
+        let responseHead: HTTPResponseHead
+        do {
             var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: endpoint.target, headers: request.headers)
             head.headers.replaceOrAdd(name: "Host", value: endpoint.hostHeader)
-            head.headers.replaceOrAdd(name: "Connection", value: "close")
             if let body = request.body {
                 head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
-                try await outbound.write(.head(head))
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+                try await connection.writer.write(.head(head))
+                try await connection.writer.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
             } else {
                 if request.method == .POST || request.method == .PUT { head.headers.replaceOrAdd(name: "Content-Length", value: "0") }
-                try await outbound.write(.head(head))
+                try await connection.writer.write(.head(head))
             }
-            try await outbound.write(.end(nil))
-            var parts = inbound.makeAsyncIterator()
-            var responseHead: HTTPResponseHead?
-            while responseHead == nil, let part = try await parts.next() {
-                if case .head(let received) = part, received.status != .continue { responseHead = received }
+            try await connection.writer.write(.end(nil))
+            var received: HTTPResponseHead?
+            while received == nil, let part = try await connection.parts.next() {
+                if case .head(let head) = part, head.status != .continue { received = head }
             }
-            guard let responseHead else { throw AgentHTTPError("the connection closed before a response") }
-            var body = AgentHTTPBodyReader(parts: parts)
-            return try await read(responseHead, &body)
+            guard let received else { throw AgentHTTPError("the connection closed before a response") }
+            responseHead = received
+        } catch {
+            connection.close()
+            // A cancelled request (its deadline passed) is not sent again.
+            if Task.isCancelled { throw error }
+            return .unanswered(error)
         }
+        var body = AgentHTTPBodyReader(parts: connection.parts)
+        let result: Result
+        do {
+            result = try await read(responseHead, &body)
+        } catch {
+            connection.close()
+            throw error
+        }
+        let (parts, ended) = body.finish()
+        connection.parts = parts
+        if ended, responseHead.isKeepAlive, !Task.isCancelled {
+            pool.giveBack(connection, target: endpoint.poolKey)
+        } else {
+            connection.close()
+        }
+        return .answered(result)
     }
 
     private func connect(_ endpoint: HTTPEndpoint) async throws

@@ -60,6 +60,9 @@ public struct HTTPEndpoint: Sendable, Equatable {
         return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
     }
 
+    /// Names the target of a kept-alive connection: scheme, host and port.
+    var poolKey: String { "\(isSecure ? "https" : "http")://\(hostHeader)" }
+
     /// Whether `host` is an IP address literal (TLS then sends no server name).
     public var hostIsAddress: Bool {
         host.contains(":") || (host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })

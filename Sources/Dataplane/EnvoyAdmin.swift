@@ -4,9 +4,12 @@ import DataplaneWire
 /// Reads Envoy's admin API: xDS update counters and versions, and bound listeners.
 struct EnvoyAdmin: Sendable {
     let address: String
+    /// One kept-alive connection to the admin API, shared by the copies of this value: the
+    /// acceptance check polls the stats many times per config change.
+    private let client = AgentHTTPClient()
 
     private func get(_ path: String) async throws -> String {
-        try await AgentHTTPClient().execute(AgentHTTPRequest(url: "http://\(address)\(path)"), timeout: .seconds(5)).text
+        try await client.execute(AgentHTTPRequest(url: "http://\(address)\(path)"), timeout: .seconds(5)).text
     }
 
     /// Counters and text readouts whose names match `regex`: name -> value (quotes removed).
@@ -79,7 +82,7 @@ struct EnvoyAdmin: Sendable {
     /// close, before they stop.
     func drainListeners(graceful: Bool = false) async {
         let request = AgentHTTPRequest(method: .POST, url: "http://\(address)/drain_listeners\(graceful ? "?graceful" : "")")
-        _ = try? await AgentHTTPClient().execute(request, timeout: .seconds(5))
+        _ = try? await client.execute(request, timeout: .seconds(5))
     }
 
     /// Drains every listener (`drainListeners`), then waits until the downstream connections
