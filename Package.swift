@@ -254,7 +254,7 @@ let package = Package(
         ),
         // The dataplane agent's executable: Dataplane and nothing of the control plane, no Foundation.
         // The Swift runtime linked in: it maps ~2 MiB less per agent than the shared libraries
-        // (notes-lean-agent.md).
+        // (Sources/README.md, "The dataplane agent").
         .executableTarget(name: "gatehouse-dataplane", dependencies: ["Dataplane"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Benchmarks (not tests): `swift run -c release gatehouse-bench`.
