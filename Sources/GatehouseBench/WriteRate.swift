@@ -96,7 +96,7 @@ enum WriteRate {
         watchTasks.forEach { $0.cancel() }
         try? await watchClient.shutdown()
         try? await writeClient.shutdown()
-        await server.stopWaiting()
+        await stopReportingLeftovers(server)
         return rounds
     }
 
@@ -112,8 +112,23 @@ enum WriteRate {
         let rss = LiveGatewayBenchmark.residentMiB(server.process.pid)
         watchTasks.forEach { $0.cancel() }
         try? await watchClient.shutdown()
-        await server.stopWaiting()
+        await stopReportingLeftovers(server)
         return rss
+    }
+
+    /// Stops `server` and warns when it did not exit 0 or left gateway agents running (a
+    /// control plane stops its pods on a clean stop; the agents run in process groups of their
+    /// own, so a SIGKILL after the grace leaves them to the next start to adopt). Leftover
+    /// agents are sent SIGTERM: they would serve, and use CPU, through the next rounds.
+    static func stopReportingLeftovers(_ server: GatehouseProcess) async {
+        let started = ContinuousClock.now
+        let keptLog = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-bench-unclean-stop-\(server.port).log")
+        let status = await server.stopWaiting(keepingLogAt: keptLog)
+        let leftovers = server.agentPIDs
+        guard status != 0 || !leftovers.isEmpty else { return }
+        LiveGatewayBenchmark.progress("warning: the control plane exited with status \(status) after \(ContinuousClock.now - started) "
+                                      + "(its log: \(keptLog.path)); agents left running: \(leftovers) (stopping them)")
+        for pid in leftovers { kill(pid, SIGTERM) }
     }
 
     /// The bench Gateway and its backend on `server`, once it has an address; returns the

@@ -150,10 +150,36 @@ public final class GatehouseProcess: Sendable {
     /// and the SIGKILL went out, too late for the gateway pods the control plane stops last.
     @discardableResult
     public func stopWaiting() async -> Int32 {
+        await stopWaiting(keepingLogAt: nil)
+    }
+
+    /// `stopWaiting`, copying the log to `keptLog` first when the process did not exit 0
+    /// (its data directory, the log's, is removed).
+    @discardableResult
+    public func stopWaiting(keepingLogAt keptLog: URL?) async -> Int32 {
         let termination = await process.stop(grace: .seconds(10))
+        var status: Int32 = -1
+        if case .exited(let code) = termination { status = code }
+        if status != 0, let keptLog {
+            try? FileManager.default.removeItem(at: keptLog)
+            try? FileManager.default.copyItem(at: logFile, to: keptLog)
+        }
         cleanUp()
-        if case .exited(let status) = termination { return status }
-        return -1
+        return status
+    }
+
+    /// Dataplane agents that were started for this control plane (their `--control-plane` is
+    /// its URL) and still run. A clean stop leaves none; a crash leaves them for the next start
+    /// to adopt.
+    public var agentPIDs: [Int32] { Self.agentPIDs(controlPlane: server) }
+
+    /// Dataplane agents whose `--control-plane` is `url`.
+    public static func agentPIDs(controlPlane url: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            return arguments.contains("dataplane") && arguments.contains("--control-plane=\(url)\u{0}")
+        }
     }
 
     /// SIGKILL at once (crash simulation); the data directory is kept.

@@ -53,6 +53,8 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
     private let watchTimeoutSeconds: ClosedRange<Int>
     private let logger: Logger
     private let state = Mutex(CacheState())
+    /// Watches that ended, removed from `state` at the next change.
+    private let endedWatches = EndedWatches()
 
     /// Creates the store; `run()` fills and keeps the cache.
     public init(client: KubernetesClient, kinds: [WatchedKind], namespaces: Set<String>? = nil, historyLimit: Int = 10_000,
@@ -118,6 +120,7 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
 
     func apply(_ update: ReflectorUpdate, in scope: CacheScope) {
         let resumed: [CheckedContinuation<Bool, Never>] = state.withLock { state in
+            for id in endedWatches.take() { state.subscribers[id] = nil }
             switch update {
             case .replaced(let items, _):
                 return state.replace(scope, with: items, historyLimit: historyLimit)
@@ -184,9 +187,8 @@ public final class KubernetesObjectStore: ObjectStore, ServiceLifecycle.Service 
             }
             state.subscribers[id] = (filter, continuation)
         }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
-        }
+        // Not the cache's lock here: see `EndedWatches`.
+        continuation.onTermination = { [endedWatches] _ in endedWatches.note(id) }
         return WatchSubscription(
             items: stream,
             requestBookmark: { [weak self] in

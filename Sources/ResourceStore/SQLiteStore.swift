@@ -14,6 +14,8 @@ import Synchronization
 public final class SQLiteStore: ObjectStore {
     private let database: DatabaseQueue
     private let state: Mutex<StoreState>
+    /// Watches that ended, removed from `state` at the next write.
+    private let endedWatches = EndedWatches()
     /// How many recent events are kept for watches that start at an older version.
     public let historyLimit: Int
     /// How long a terminating namespace waits before its contents are deleted.
@@ -339,6 +341,7 @@ public final class SQLiteStore: ObjectStore {
                 throw StoreError(.internalError, "storage write failed: \(error)")
             }
             if events.contains(where: Self.leavesSecretBytesBehind) { checkpointAndTruncateLog() }
+            for id in endedWatches.take() { state.subscribers[id] = nil }
             state.apply(events, historyLimit: historyLimit)
             reached = state.takeReachedWaiters()
             // On the writes thread, not the cooperative pool: callers may saturate that, and a
@@ -518,9 +521,8 @@ public final class SQLiteStore: ObjectStore {
             }
             state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)
         }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
-        }
+        // Not the store's lock here: see `EndedWatches`.
+        continuation.onTermination = { [endedWatches] _ in endedWatches.note(id) }
         return WatchSubscription(items: stream, requestBookmark: { [weak self] in self?.bookmark(id) },
                                  finish: { [weak self] in self?.finishWatch(id) })
     }
@@ -532,6 +534,9 @@ public final class SQLiteStore: ObjectStore {
             _ = state.subscribers[id]?.continuation.yield(.bookmark(state.resourceVersion))
         }
     }
+
+    /// The watches registered now (those ended since the last write included).
+    var watchCount: Int { state.withLock { $0.subscribers.count } }
 
     /// Ends one watch.
     func finishWatch(_ id: UUID) {

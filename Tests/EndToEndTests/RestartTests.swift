@@ -14,11 +14,7 @@ import Glibc
 struct RestartTests {
     /// Agents connected to the control plane at `port` (children of no Gatehouse after a crash).
     static func agents(port: Int) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            return arguments.contains("dataplane") && arguments.contains("--control-plane=http://127.0.0.1:\(port)")
-        }
+        GatehouseProcess.agentPIDs(controlPlane: "http://127.0.0.1:\(port)")
     }
 
     @Test("kill -9 of the control plane under traffic: no failed request; the restart adopts the pod, converges, and SIGTERM stops it")

@@ -120,4 +120,38 @@ struct WatchTests {
         #expect(version == event.resourceVersion)
         subscription.finish()
     }
+
+    @Test("cancelling a watch's consumer never waits for the store's lock; the ended watch goes at the next write")
+    func cancelWhileLocked() async throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await store.create(ResourceKinds.namespace, namespace("default"))
+        try await store.create(ResourceKinds.configMap, configMap("held"))
+        let subscription = try store.watch(ObjectFilter(kind: ResourceKinds.configMap), from: store.resourceVersion)
+        let consumer = Task { for await _ in subscription.items {} }
+        try await Task.sleep(for: .milliseconds(50))
+        // A write holds the store's lock (its transform runs under it, on the writes thread).
+        let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let key = ObjectKey(kind: ResourceKinds.configMap, namespace: "default", name: "held")
+        let holding = Task {
+            try await store.modifyEach([(ResourceKinds.configMap, key)]) { _, _ in
+                inside.signal()
+                _ = release.wait(timeout: .now() + 5)
+                return nil
+            }
+        }
+        while inside.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        // Cancelling runs the stream's termination handler here, under the consumer task's
+        // status lock. Had it waited for the store's lock, a write yielding to this watch
+        // (which needs that status lock) would never finish: both would wait for ever.
+        let started = ContinuousClock.now
+        consumer.cancel()
+        let took = ContinuousClock.now - started
+        release.signal()
+        _ = try await holding.value
+        await consumer.value
+        #expect(took < .seconds(1), "the cancellation waited \(took) for the store's lock")
+        try await store.create(ResourceKinds.configMap, configMap("next"))
+        #expect(store.watchCount == 0, "the ended watch is removed by the next write")
+    }
 }
