@@ -18,10 +18,14 @@ extension ChildProcess {
     }
 
     /// SIGKILL to the group, then waits (blocking) for the exit: crash simulations, teardown.
+    /// Once the kernel shows the exit, waits up to a second more for the exit record, so that
+    /// `termination` is set on return unless the cooperative pool is too busy to record it.
     public func killBlocking() {
         sendToGroup(SIGKILL)
         let deadline = ContinuousClock.now + .seconds(10)
         while !hasExited && ContinuousClock.now < deadline { usleep(2_000) }
+        let recorded = ContinuousClock.now + .seconds(1)
+        while isRunning && ContinuousClock.now < recorded { usleep(1_000) }
     }
 
     /// Whether the process has ended, as its exit record or the kernel says.
