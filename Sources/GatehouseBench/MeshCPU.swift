@@ -33,18 +33,4 @@ struct MeshCPU {
                        envoys: (after.envoys - before.envoys) * scale, benchmark: (after.benchmark - before.benchmark) * scale)
     }
 
-    private static func descendants(of pid: Int32) -> [Int32] {
-        var found: [Int32] = [], pending = childPIDs(of: pid)
-        while let next = pending.popLast() {
-            found.append(next)
-            pending += childPIDs(of: next)
-        }
-        return found
-    }
-
-    private static func isEnvoy(_ pid: Int32) -> Bool {
-        guard let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
-              let executable = command.split(separator: "\0").first else { return false }
-        return executable.hasSuffix("envoy")
-    }
 }

@@ -234,7 +234,7 @@ enum MeshFanOut {
         Memory(controlPlane: LiveGatewayBenchmark.residentMiB(server.process.pid),
                agents: sidecars.map(\.agentResidentMiB), agentsAnonymous: sidecars.map(\.agentAnonymousMiB),
                agentsProportional: sidecars.map(\.agentProportionalMiB),
-               envoys: sidecars.map(\.childrenResidentMiB))
+               envoys: sidecars.map(\.envoyResidentMiB))
     }
 
     /// One change, alternately a new route (`change-N`) and a new rule (`/edit-N`) in an

@@ -94,8 +94,8 @@ final class SidecarProcess: Sendable {
     /// processes that map it (the binary's pages are shared by every agent and the control plane).
     var agentProportionalMiB: Double { statusField("Pss", of: process.pid, file: "smaps_rollup") }
 
-    /// The resident memory of the processes the sidecar started (its Envoy), in MiB.
-    var childrenResidentMiB: Double { childPIDs(of: process.pid).map(LiveGatewayBenchmark.residentMiB).reduce(0, +) }
+    /// The resident memory of the sidecar's Envoy (the child of its envoy-keeper), in MiB.
+    var envoyResidentMiB: Double { descendants(of: process.pid).filter(isEnvoy).map(LiveGatewayBenchmark.residentMiB).reduce(0, +) }
 
     /// SIGTERM (the sidecar stops its Envoy and removes its Dataplane), SIGKILL to the group
     /// after 10 s.
@@ -122,6 +122,23 @@ func childPIDs(of pid: Int32) -> [Int32] {
         children += text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
     return children
+}
+
+/// Every process below `pid`: its children, theirs, and so on.
+func descendants(of pid: Int32) -> [Int32] {
+    var found: [Int32] = [], pending = childPIDs(of: pid)
+    while let next = pending.popLast() {
+        found.append(next)
+        pending += childPIDs(of: next)
+    }
+    return found
+}
+
+/// Whether `pid` runs an executable named `envoy`.
+func isEnvoy(_ pid: Int32) -> Bool {
+    guard let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+          let executable = command.split(separator: "\0").first else { return false }
+    return executable.hasSuffix("envoy")
 }
 
 /// Stops sidecars all at once (each by its PID) and waits for them.

@@ -140,32 +140,28 @@ public final class GatehouseProcess: Sendable {
     public func stop() -> Int32 {
         process.stopBlocking(grace: .seconds(10))
         cleanUp()
-        if case .exited(let status) = process.termination { return status }
-        return -1
+        return Self.exitStatus(process.termination)
     }
 
-    /// Like `stop`, without blocking a thread while the control plane shuts down. `stop`
-    /// polls from the calling thread: called from a task, it holds one of the (on two cores,
-    /// two) cooperative threads, and the exit may then be noticed only after the 10 s are up
-    /// and the SIGKILL went out, too late for the gateway pods the control plane stops last.
-    @discardableResult
-    public func stopWaiting() async -> Int32 {
-        await stopWaiting(keepingLogAt: nil)
-    }
-
-    /// `stopWaiting`, copying the log to `keptLog` first when the process did not exit 0
+    /// Like `stop`, without blocking a thread while the control plane shuts down (`stop` holds
+    /// the calling thread, on two cores one of the two cooperative threads, for the whole
+    /// shutdown). With `keptLog`, the log is copied there first when the process did not exit 0
     /// (its data directory, the log's, is removed).
     @discardableResult
-    public func stopWaiting(keepingLogAt keptLog: URL?) async -> Int32 {
-        let termination = await process.stop(grace: .seconds(10))
-        var status: Int32 = -1
-        if case .exited(let code) = termination { status = code }
+    public func stopWaiting(keepingLogAt keptLog: URL? = nil) async -> Int32 {
+        let status = Self.exitStatus(await process.stop(grace: .seconds(10)))
         if status != 0, let keptLog {
             try? FileManager.default.removeItem(at: keptLog)
             try? FileManager.default.copyItem(at: logFile, to: keptLog)
         }
         cleanUp()
         return status
+    }
+
+    /// The exit status, or -1 when a signal ended the process (or its end is not recorded).
+    private static func exitStatus(_ termination: ChildProcess.Termination?) -> Int32 {
+        if case .exited(let status) = termination { return status }
+        return -1
     }
 
     /// Dataplane agents that were started for this control plane (their `--control-plane` is
