@@ -122,28 +122,6 @@ enum FileSystem {
         return String(cString: pointer)
     }
 
-    /// `path` made absolute against the working directory, with `.` and `..` components
-    /// resolved lexically (symbolic links are left as they are).
-    static func absolute(_ path: String) -> String {
-        let full = path.hasPrefix("/") ? path : currentDirectory + "/" + path
-        var components: [Substring] = []
-        for component in full.split(separator: "/") {
-            switch component {
-            case ".": continue
-            case "..": _ = components.popLast()
-            default: components.append(component)
-            }
-        }
-        return "/" + components.joined(separator: "/")
-    }
-
-    /// The directory for temporary files: `$TMPDIR`, else `/tmp`.
-    static var temporaryDirectory: String {
-        let configured = environment("TMPDIR") ?? ""
-        guard !configured.isEmpty else { return "/tmp" }
-        return configured.hasSuffix("/") && configured.count > 1 ? String(configured.dropLast()) : configured
-    }
-
     /// The value of the environment variable `name`.
     static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

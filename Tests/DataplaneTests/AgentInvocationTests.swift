@@ -45,7 +45,7 @@ struct AgentInvocationTests {
 
     @Test("file helpers: nested directories, a tree removed, text trimmed")
     func fileSystem() throws {
-        let root = FileSystem.temporaryDirectory + "/agent-invocation-tests-\(UInt64.random(in: 0...UInt64.max))"
+        let root = "/tmp/agent-invocation-tests-\(UInt64.random(in: 0...UInt64.max))"
         try FileSystem.createDirectories(root + "/a/b")
         try FileSystem.write(Array(" token\n".utf8), to: root + "/a/b/token")
         #expect(FileSystem.text(of: root + "/a/b/token")?.trimmingWhitespace == "token")
@@ -53,6 +53,5 @@ struct AgentInvocationTests {
         FileSystem.removeTree(root)
         #expect(!FileSystem.exists(root))
         #expect(FileSystem.directory(of: "/a/b/c") == "/a/b" && FileSystem.directory(of: "/c") == "/" && FileSystem.lastComponent(of: "/a/b/c") == "c")
-        #expect(FileSystem.absolute("/a/./b/../c") == "/a/c")
     }
 }
