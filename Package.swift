@@ -185,6 +185,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
+                "DataplaneWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

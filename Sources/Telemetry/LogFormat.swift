@@ -1,3 +1,4 @@
+import DataplaneWire
 import Logging
 
 #if canImport(Glibc)
@@ -136,15 +137,5 @@ struct LogTimestamp {
     }
 
     /// ISO 8601 in UTC with milliseconds, `2026-01-31T12:00:00.123Z`.
-    var iso8601: String {
-        var clock = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&clock, &parts)
-        func padded(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
-            + "T\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(Int32(milliseconds), 3))Z"
-    }
+    var iso8601: String { UTCTimestamp.format(secondsSince1970: seconds, milliseconds: milliseconds) }
 }

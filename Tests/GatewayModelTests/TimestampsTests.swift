@@ -17,4 +17,15 @@ import Testing
     @Test func shape() {
         #expect(Timestamps.rfc3339(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
     }
+
+    /// Log lines' form (the dataplane agent's, without Foundation): the same fields, then
+    /// milliseconds, padded to three digits, as Foundation writes fractional seconds.
+    @Test(arguments: [(1_700_000_000, 5), (951_782_400, 999), (0, 0)])
+    func millisecondsMatchFoundation(_ seconds: Int, _ milliseconds: Int) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let date = Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1000 + 0.0001)
+        #expect(UTCTimestamp.format(secondsSince1970: seconds, milliseconds: milliseconds) == formatter.string(from: date))
+    }
 }
