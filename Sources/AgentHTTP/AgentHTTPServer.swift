@@ -14,6 +14,27 @@ public struct AgentHTTPServerRequest: Sendable {
     public var headers: HTTPHeaders
     /// The body.
     public var body: [UInt8]
+    /// Whether the client connected from this host's loopback (127.0.0.0/8, ::1, or an IPv4
+    /// loopback address mapped into IPv6): only a process on the same host (in a pod: the
+    /// same network namespace) can.
+    public var fromLoopback = false
+}
+
+extension SocketAddress {
+    /// Whether this is a loopback address: 127.0.0.0/8, ::1, or ::ffff:127.x.y.z.
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let address):
+            return UInt32(bigEndian: address.address.sin_addr.s_addr) >> 24 == 127
+        case .v6(let address):
+            let bytes = withUnsafeBytes(of: address.address.sin6_addr) { Array($0) }
+            let mappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+            if Array(bytes.prefix(12)) == mappedPrefix { return bytes[12] == 127 }
+            return bytes == [UInt8](repeating: 0, count: 15) + [1]
+        case .unixDomainSocket:
+            return false
+        }
+    }
 }
 
 /// An answer of an `AgentHTTPServer` handler.
@@ -93,6 +114,7 @@ public struct AgentHTTPServer: Sendable {
         _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, limit: Int,
         handler: @Sendable (AgentHTTPServerRequest) async -> AgentHTTPServerResponse
     ) async throws {
+        let fromLoopback = connection.channel.remoteAddress?.isLoopback ?? false
         try await connection.executeThenClose { inbound, outbound in
             var request: AgentHTTPServerRequest?
             var keepAlive = true
@@ -101,7 +123,8 @@ public struct AgentHTTPServer: Sendable {
                 switch part {
                 case .head(let head):
                     let (path, query) = Self.split(head.uri)
-                    request = AgentHTTPServerRequest(method: head.method, path: path, query: query, headers: head.headers, body: [])
+                    request = AgentHTTPServerRequest(method: head.method, path: path, query: query, headers: head.headers, body: [],
+                                                     fromLoopback: fromLoopback)
                     keepAlive = head.isKeepAlive
                     tooLarge = false
                 case .body(var buffer):

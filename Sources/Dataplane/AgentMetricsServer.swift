@@ -10,8 +10,9 @@ import Telemetry
 /// the stats the bootstrap keeps: xDS results, requests, connections, upstream results and
 /// times); `GET /config_dump` answers Envoy's config dump with key material redacted; `GET /ready`
 /// answers 200 once Envoy runs with a configuration it accepted (a gateway pod's readiness
-/// probe), `GET /healthz` 200 while Envoy runs (its liveness probe), else 503; `GET /drain`
-/// drains Envoy gracefully and answers once its connections closed (the pod's preStop hook).
+/// probe), `GET /healthz` 200 while Envoy runs (its liveness probe), else 503; `GET /drain`,
+/// only from loopback, drains Envoy gracefully and answers once its connections closed (the
+/// pod's preStop hook, `gatehouse-dataplane drain`).
 /// The agent reports the bound address to the control plane, which lists it (a sidecar's
 /// Dataplane status, `/gatehouse/v1/inspect/targets` for Prometheus' HTTP service discovery).
 struct AgentMetricsServer {
@@ -46,6 +47,12 @@ struct AgentMetricsServer {
             case "/healthz":
                 return admin() != nil ? Self.plain(.ok, "ok\n") : Self.plain(.serviceUnavailable, "envoy is not running\n")
             case "/drain":
+                // In a cluster the port is open to the pod network (probes, scrapes): a drain
+                // from there would take the replica out of service. The preStop hook runs
+                // `gatehouse-dataplane drain` inside the pod, on loopback.
+                guard request.fromLoopback else {
+                    return Self.plain(.forbidden, "/drain is served only on loopback (the pod's preStop hook: gatehouse-dataplane drain)\n")
+                }
                 await drain()
                 return Self.plain(.ok, "drained\n")
             case "/config_dump":

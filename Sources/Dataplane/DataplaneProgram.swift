@@ -8,7 +8,8 @@ import Glibc
 #endif
 
 /// What the `gatehouse-dataplane` executable runs: `dataplane ...` or `sidecar ...`
-/// (`AgentInvocation`'s command line) or `envoy-keeper ...` (`EnvoyKeeper`). Users run it through `gatehouse dataplane` and
+/// (`AgentInvocation`'s command line), `envoy-keeper ...` (`EnvoyKeeper`), or `drain --port
+/// PORT` (a gateway pod's preStop hook). Users run it through `gatehouse dataplane` and
 /// `gatehouse sidecar`, whose `--help` documents the options.
 public enum DataplaneProgram {
     /// Runs the command `arguments` names (the process's arguments, its name first) and returns
@@ -20,8 +21,9 @@ public enum DataplaneProgram {
             if let command, let kind = AgentInvocation.kind(ofSubcommand: command) {
                 return try await runAgent(AgentInvocation(kind: kind, parsing: rest))
             }
+            if command == drainSubcommand { return try await runDrain(rest) }
             guard command == EnvoyKeeper.subcommand else {
-                writeError("usage: \(AgentExecutable.name) dataplane|sidecar|envoy-keeper ... (run it through `gatehouse dataplane` or `gatehouse sidecar`)\n")
+                writeError("usage: \(AgentExecutable.name) dataplane|sidecar|envoy-keeper|drain ... (run it through `gatehouse dataplane` or `gatehouse sidecar`; `drain --port PORT` is a gateway pod's preStop hook)\n")
                 return 64
             }
             return try await runKeeper(rest)
@@ -88,6 +90,27 @@ public enum DataplaneProgram {
             logger.warning("could not remove the Dataplane; the control plane removes it once offline long enough",
                            metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The subcommand a gateway pod's preStop hook runs: `drain --port PORT`.
+    public static let drainSubcommand = "drain"
+
+    /// `drain --port PORT`: asks the agent serving on `127.0.0.1:PORT` to drain its Envoy
+    /// (`GET /drain`, which the agent serves only on loopback) and waits until it answered
+    /// that the connections closed. Exit status 0 once drained, 1 otherwise.
+    private static func runDrain(_ arguments: [String]) async throws -> Int32 {
+        let values = arguments.count == 2 && arguments[0] == "--port" ? [arguments[1]]
+            : arguments.count == 1 && arguments[0].hasPrefix("--port=") ? [String(arguments[0].dropFirst("--port=".count))] : []
+        guard let text = values.first, let port = Int(text), (1...65535).contains(port) else {
+            throw DataplaneError("drain: expected --port PORT (1-65535), the agent's metrics port")
+        }
+        // The agent waits at most 2 s for connections to close (`EnvoyAdmin.drain`); 30 s is
+        // a pod's default termination grace period.
+        let response = try await AgentHTTPClient().execute(AgentHTTPRequest(url: "http://127.0.0.1:\(port)/drain"), timeout: .seconds(30))
+        guard response.status == .ok else {
+            throw DataplaneError("drain: the agent answered \(response.status.code): \(response.text.trimmingWhitespace)")
+        }
+        return 0
     }
 
     /// `envoy-keeper --log-file FILE --admin-address-path FILE --pid-file FILE -- ENVOY [ARGUMENTS...]`.

@@ -106,8 +106,11 @@ enum GatewayDeployment {
             container["ports"] = [["name": "agent", "containerPort": .integer(Int64(port)), "protocol": "TCP"]]
             container["readinessProbe"] = probe("/ready", 3)
             container["livenessProbe"] = probe("/healthz", 6)
-            // Before SIGTERM: drain while the cluster takes the pod out of its Service.
-            container["lifecycle"] = ["preStop": ["httpGet": ["path": "/drain", "port": "agent"]]]
+            // Before SIGTERM: drain while the cluster takes the pod out of its Service. An exec,
+            // not an httpGet: the agent drains only for a client on loopback, inside the pod
+            // (the port is open to the pod network, for probes and scrapes).
+            container["lifecycle"] = ["preStop": ["exec": ["command": [
+                "gatehouse-dataplane", "drain", .string("--port=\(port)")]]]]
         }
         return container
     }

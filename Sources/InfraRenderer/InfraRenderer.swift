@@ -21,7 +21,8 @@ public struct InfraOptions: Sendable, Hashable {
     public var tokenFromSecret = true
     /// The agent's metrics port in the pod (Kubernetes mode): declared as the container's
     /// `agent` port, probed at `/ready` (readiness: Envoy serves an accepted configuration) and
-    /// `/healthz` (liveness), drained by a preStop `GET /drain`; nil: none of these
+    /// `/healthz` (liveness), drained by a preStop `gatehouse-dataplane drain` (which asks the
+    /// agent for `GET /drain` on loopback); nil: none of these
     /// (standalone, where the `gatehouse.io/serving` readiness gate alone decides).
     public var agentProbePort: Int?
 

@@ -319,3 +319,12 @@ private final class CountingResponder: ChannelInboundHandler {
         }
     }
 }
+
+/// Which peers count as loopback: the agent serves `/drain` only to them.
+@Suite struct LoopbackPeerTests {
+    @Test(arguments: [("127.0.0.1", true), ("127.255.0.9", true), ("::1", true), ("::ffff:127.0.0.1", true),
+                      ("10.0.0.1", false), ("128.0.0.1", false), ("::2", false), ("::ffff:10.0.0.1", false), ("fe80::1", false)])
+    func classifies(_ address: String, _ loopback: Bool) throws {
+        #expect(try SocketAddress(ipAddress: address, port: 9902).isLoopback == loopback)
+    }
+}

@@ -138,10 +138,15 @@ struct KubernetesModeTests {
                     "not granted by the install manifests: \(request)")
         }
 
-        // The pod's preStop: the agent drains its Envoy and answers once connections closed.
-        #expect(container?[path: ["lifecycle", "preStop", "httpGet", "path"]] == "/drain")
+        // The pod's preStop: `gatehouse-dataplane drain` asks the agent on loopback, which
+        // drains its Envoy and answers once connections closed.
+        #expect(container?[path: ["lifecycle", "preStop", "exec", "command"]] == ["gatehouse-dataplane", "drain", "--port=9902"])
         let drainStarted = ContinuousClock.now
-        #expect(try await HTTP.request("GET", "http://127.0.0.1:9902/drain", timeout: 10).status == 200)
+        let drain = try await ChildProcess.launch(ChildProcess.Options(
+            executable: try gatehouseBinary().deletingLastPathComponent().appendingPathComponent("gatehouse-dataplane").path, arguments: ["drain", "--port=9902"], logPath: replica.directory.appendingPathComponent("drain.log").path))
+        defer { drain.killBlocking() }
+        #expect(await drain.waitForExit(timeout: .seconds(10)) == .exited(0),
+                "\((try? String(contentsOf: replica.directory.appendingPathComponent("drain.log"), encoding: .utf8)) ?? "")")
         #expect(ContinuousClock.now - drainStarted < .seconds(4))
 
         let stopping = ContinuousClock.now
