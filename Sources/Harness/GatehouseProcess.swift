@@ -169,12 +169,16 @@ public final class GatehouseProcess: Sendable {
     /// to adopt.
     public var agentPIDs: [Int32] { Self.agentPIDs(controlPlane: server) }
 
-    /// Dataplane agents whose `--control-plane` is `url`.
+    /// Gateway dataplane agents whose `--control-plane` is `url`: processes with the
+    /// argument `dataplane` (`gatehouse dataplane`, then `gatehouse-dataplane dataplane` after
+    /// its exec; a sidecar's agent has `sidecar`, and every agent's executable name holds
+    /// "dataplane", so whole arguments are compared).
     public static func agentPIDs(controlPlane url: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
-            let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            return arguments.contains("dataplane") && arguments.contains("--control-plane=\(url)\u{0}")
+            let commandLine = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            let arguments = commandLine.split(separator: "\0").dropFirst()
+            return arguments.contains("dataplane") && arguments.contains(Substring("--control-plane=\(url)"))
         }
     }
 
